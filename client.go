@@ -1,0 +1,410 @@
+package jmessage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+)
+
+const (
+	// DefaultBaseURL is the JMessage IM REST API endpoint.
+	DefaultBaseURL = "https://api.im.jpush.cn"
+	// DefaultTimeout bounds one attempt of one request when WithTimeout is not given.
+	DefaultTimeout = 30 * time.Second
+	// Version is this SDK's version, sent in the User-Agent header.
+	Version = "0.1.0"
+
+	// maxResponseBytes caps how much of a response body is read; a larger body is an error.
+	maxResponseBytes = 8 << 20
+	// idleConnsPerHost keeps enough idle connections for concurrent callers
+	// (Go's default of 2 halves throughput at 64 goroutines).
+	idleConnsPerHost = 256
+)
+
+// Client talks to the JMessage REST API. Create it with New. A Client is
+// immutable after New and safe for concurrent use by many goroutines.
+type Client struct {
+	cfg    *config // a pointer, so that printing a Client value shows no credentials
+	rest   *resty.Client
+	common service
+
+	// Users manages users, admins, blacklists, no-disturb and online status.
+	Users *UsersService
+}
+
+// service is embedded (by pointer conversion) in every API area's service type.
+type service struct{ client *Client }
+
+// config collects what the options set.
+type config struct {
+	baseURL       *url.URL
+	creds         credentials
+	httpClient    *http.Client
+	transport     http.RoundTripper
+	timeout       time.Duration
+	userAgent     string
+	logger        *slog.Logger
+	retry         RetryPolicy
+	allowInsecure bool
+}
+
+// Option configures a Client in New. Options validate their arguments and
+// the order in which they are given never matters.
+type Option func(*config) error
+
+// WithBaseURL points the client at another endpoint, such as a private
+// deployment or a jmessagetest server. Plain http:// is accepted only for
+// loopback hosts unless WithInsecureHTTP is also given.
+func WithBaseURL(rawURL string) Option {
+	return func(c *config) error {
+		u, err := url.Parse(strings.TrimRight(rawURL, "/"))
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			return &ValidationError{Field: "baseURL", Reason: "must be an absolute http(s) URL"}
+		}
+		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return &ValidationError{Field: "baseURL", Reason: "must not carry user info, query or fragment"}
+		}
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows a plain http:// base URL to a host that is not
+// loopback. The master secret then crosses the network in clear text: use it
+// only inside a trusted network.
+func WithInsecureHTTP() Option {
+	return func(c *config) error { c.allowInsecure = true; return nil }
+}
+
+// WithHTTPClient sends requests through a copy of hc (hc itself is never
+// modified). Its Transport is kept; its redirect policy is replaced, since
+// the API never redirects and a redirect would carry the credentials.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return &ValidationError{Field: "httpClient", Reason: "must not be nil"}
+		}
+		cp := *hc
+		c.httpClient = &cp
+		return nil
+	}
+}
+
+// WithTransport sends requests through rt, for instance a tracing or mock
+// transport. It takes precedence over the transport of WithHTTPClient.
+func WithTransport(rt http.RoundTripper) Option {
+	return func(c *config) error {
+		if rt == nil {
+			return &ValidationError{Field: "transport", Reason: "must not be nil"}
+		}
+		c.transport = rt
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt of a request (connection, headers and
+// body). The default is DefaultTimeout. A context deadline bounds the whole
+// call, retries and waits included.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return &ValidationError{Field: "timeout", Reason: "must be positive"}
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithUserAgent appends product (such as "my-service/1.2") to the SDK's
+// User-Agent header.
+func WithUserAgent(product string) Option {
+	return func(c *config) error {
+		if strings.ContainsAny(product, "\r\n") {
+			return &ValidationError{Field: "userAgent", Reason: "must not contain line breaks"}
+		}
+		c.userAgent = "jmessage-go/" + Version + " " + strings.TrimSpace(product)
+		return nil
+	}
+}
+
+// WithLogger logs each call (method, path, status, duration, attempts) at
+// debug level, and retries at debug level too. Credentials, passwords and
+// bodies are never logged. The default logger discards everything.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return &ValidationError{Field: "logger", Reason: "must not be nil"}
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// New returns a client for the app identified by appKey, authenticated with
+// its masterSecret. appKey must be 24 letters or digits and masterSecret
+// must not be empty.
+func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
+	if err := validateAppKey("appKey", appKey); err != nil {
+		return nil, err
+	}
+	if masterSecret == "" {
+		return nil, &ValidationError{Field: "masterSecret", Reason: "must not be empty"}
+	}
+	cfg := config{
+		creds:     newCredentials(appKey, masterSecret),
+		timeout:   DefaultTimeout,
+		userAgent: "jmessage-go/" + Version,
+		logger:    slog.New(slog.DiscardHandler),
+		retry:     DefaultRetryPolicy(),
+	}
+	if err := WithBaseURL(DefaultBaseURL)(&cfg); err != nil {
+		return nil, err
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.baseURL.Scheme == "http" && !cfg.allowInsecure && !isLoopback(cfg.baseURL.Hostname()) {
+		return nil, &ValidationError{Field: "baseURL", Reason: "plain http to a non-loopback host needs WithInsecureHTTP"}
+	}
+
+	c := &Client{cfg: &cfg}
+	c.rest = newRestClient(c.cfg, c.shouldRetry, c.retryAfter)
+	c.common.client = c
+	c.Users = (*UsersService)(&c.common)
+	return c, nil
+}
+
+// newRestClient builds the one resty client every request goes through.
+func newRestClient(cfg *config, retryIf resty.RetryConditionFunc, retryAfter resty.RetryAfterFunc) *resty.Client {
+	hc := cfg.httpClient
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	switch {
+	case cfg.transport != nil:
+		hc.Transport = cfg.transport
+	case hc.Transport == nil:
+		hc.Transport = tunedTransport()
+	}
+	hc.Jar = nil
+	hc.Timeout = cfg.timeout
+
+	rc := resty.NewWithClient(hc).
+		SetBaseURL(cfg.baseURL.String()).
+		SetDisableWarn(true).
+		SetLogger(discardLogger{}).
+		SetHeader("User-Agent", cfg.userAgent).
+		SetHeader("Accept", "application/json").
+		SetResponseBodyLimit(maxResponseBytes).
+		SetRetryCount(cfg.retry.MaxAttempts-1).
+		SetRetryWaitTime(cfg.retry.MinBackoff).
+		SetRetryMaxWaitTime(cfg.retry.MaxBackoff).
+		SetRetryAfter(retryAfter).
+		AddRetryCondition(retryIf)
+	// The API never redirects, and a followed redirect would carry the
+	// credentials elsewhere: a 3xx comes back as an *APIError. (Set after
+	// resty.NewWithClient, which installs its own policy.)
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return rc
+}
+
+// tunedTransport is Go's default transport with enough idle connections per
+// host for concurrent callers.
+func tunedTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = idleConnsPerHost
+	t.MaxIdleConnsPerHost = idleConnsPerHost
+	return t
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// String describes the client without its credentials.
+func (c *Client) String() string {
+	return fmt.Sprintf("jmessage.Client{appKey: %s, baseURL: %s, masterSecret: %s}",
+		c.cfg.creds.appKey, c.cfg.baseURL, redacted)
+}
+
+// GoString is String, so that %#v never prints the credentials.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints the client with every verb (%v, %+v, %#v, %s) as String does.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue keeps the credentials out of slog output.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// AppKey returns the app key the client authenticates with.
+func (c *Client) AppKey() string { return c.cfg.creds.appKey }
+
+// BaseURL returns the endpoint the client sends requests to.
+func (c *Client) BaseURL() string { return c.cfg.baseURL.String() }
+
+// discardLogger silences resty's own logging, which could print request details.
+type discardLogger struct{}
+
+func (discardLogger) Errorf(string, ...any) {}
+func (discardLogger) Warnf(string, ...any)  {}
+func (discardLogger) Debugf(string, ...any) {}
+
+// Response is the HTTP response to a call. It is returned whenever a
+// response arrived, with or without an error.
+type Response struct {
+	*http.Response
+
+	// RawBody is the response body as read (at most 8 MiB). Its Body field
+	// (from http.Response) is already consumed and closed.
+	RawBody []byte
+	// RateLimit holds the X-Rate-Limit-* headers when the server sent them.
+	RateLimit RateLimit
+	// Attempts is how many times the request was sent, retries included.
+	Attempts int
+}
+
+// RateLimit is the rate-limit state the server reported with a response.
+type RateLimit struct {
+	// Limit is the number of requests allowed per window
+	// (X-Rate-Limit-Limit or X-Rate-Limit-Quota).
+	Limit int
+	// Remaining is how many requests are left in this window (X-Rate-Limit-Remaining).
+	Remaining int
+	// Reset is how long until the window resets (X-Rate-Limit-Reset, in seconds).
+	Reset time.Duration
+	// Present reports whether the server sent any of these headers.
+	Present bool
+}
+
+// request describes one API call: everything that differs between methods.
+type request struct {
+	method string
+	path   string
+	query  url.Values
+	body   any
+	// invalid is the validation error of the call's arguments, if any; the
+	// pipeline returns it before anything is sent.
+	invalid error
+	// decodeAnyStatus makes a JSON body of the result's shape count as the
+	// answer even under an error status (register's per-item results).
+	decodeAnyStatus bool
+}
+
+// validator is implemented by request bodies that check their own fields.
+type validator interface{ validate() error }
+
+// call runs r and decodes the answer into a new T.
+func call[T any](ctx context.Context, c *Client, r request) (*T, *Response, error) {
+	out := new(T)
+	resp, err := c.do(ctx, r, out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// do is the one request pipeline: validate, send (with retries), check the
+// status, and decode the result into out (if not nil) or the error.
+func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) {
+	if r.invalid != nil {
+		return nil, r.invalid
+	}
+	if v, ok := r.body.(validator); ok {
+		if err := v.validate(); err != nil {
+			return nil, err
+		}
+	}
+	if ctx == nil {
+		return nil, &ValidationError{Field: "ctx", Reason: "must not be nil"}
+	}
+
+	req := c.rest.R().SetContext(ctx).SetHeader("Authorization", c.cfg.creds.header.reveal())
+	if r.query != nil {
+		req.SetQueryParamsFromValues(r.query)
+	}
+	if r.body != nil {
+		req.SetHeader("Content-Type", "application/json; charset=utf-8").SetBody(r.body)
+	}
+
+	start := time.Now()
+	rr, err := req.Execute(r.method, r.path)
+	resp := newResponse(rr)
+	c.logCall(ctx, r, resp, time.Since(start), err)
+	if err != nil {
+		return resp, c.transportError(ctx, r, resp, err)
+	}
+	return resp, decodeResponse(r, resp, out)
+}
+
+func newResponse(rr *resty.Response) *Response {
+	if rr == nil || rr.RawResponse == nil {
+		if rr != nil && rr.Request != nil {
+			return &Response{Attempts: rr.Request.Attempt}
+		}
+		return nil
+	}
+	resp := &Response{Response: rr.RawResponse, RawBody: rr.Body(), Attempts: rr.Request.Attempt}
+	resp.RateLimit = parseRateLimit(rr.RawResponse.Header)
+	return resp
+}
+
+// transportError turns what resty returned into the error the caller sees.
+func (c *Client) transportError(ctx context.Context, r request, resp *Response, err error) error {
+	var wait *retryWaitTooLong
+	if errors.As(err, &wait) && resp != nil && resp.Response != nil {
+		apiErr := newAPIError(r.method, r.path, resp)
+		apiErr.RetryAfter = wait.wait
+		return apiErr
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		err = fmt.Errorf("%w: %w", ctxErr, err)
+	}
+	if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+		return &APIError{Method: r.method, Path: r.path, HTTPStatus: statusOf(resp), Response: resp,
+			Message: "response body larger than 8 MiB", Err: ErrMalformedResponse}
+	}
+	return &TransportError{Method: r.method, Path: r.path, Err: err}
+}
+
+func statusOf(resp *Response) int {
+	if resp == nil || resp.Response == nil {
+		return 0
+	}
+	return resp.StatusCode
+}
+
+func (c *Client) logCall(ctx context.Context, r request, resp *Response, d time.Duration, err error) {
+	if !c.cfg.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.method),
+		slog.String("path", r.path),
+		slog.Int("status", statusOf(resp)),
+		slog.Duration("duration", d),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("attempts", resp.Attempts))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "jmessage request", attrs...)
+}

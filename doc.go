@@ -1,0 +1,50 @@
+// Package jmessage is a typed client for the JMessage (JPush IM) server
+// REST API at https://api.im.jpush.cn.
+//
+// Create one Client per app and share it: it is safe for concurrent use.
+//
+//	c, err := jmessage.New(appKey, masterSecret, jmessage.WithTimeout(10*time.Second))
+//	if err != nil { ... }
+//	user, _, err := c.Users.Get(ctx, "alice")
+//
+// Each API area is a service on the client (c.Users, …). Every method takes
+// a context first and returns its typed result, a *Response whenever a
+// response arrived, and an error.
+//
+// # Errors
+//
+// Arguments are checked before anything is sent: a bad one returns a
+// *ValidationError naming the field and the rule, wrapping
+// ErrInvalidArgument. Errors answered by the server are *APIError values;
+// errors.Is matches them against the ErrorCode constants:
+//
+//	if errors.Is(err, jmessage.ErrUserExists) { ... }
+//
+// A body that is not the API's JSON (an HTML proxy page, an empty or
+// truncated body) is still an *APIError with the HTTP status and a short
+// excerpt, and matches ErrMalformedResponse when the status was 2xx. A
+// failure to get any response is a *TransportError, through which errors.Is
+// sees context.Canceled and context.DeadlineExceeded.
+//
+// # Retries and timeouts
+//
+// GET, PUT and DELETE are retried on transport errors, 429, 502, 503 and 504
+// with jittered exponential backoff. POST calls (message sends, registration,
+// creation) are retried only when the connection never opened or on 429,
+// because a retried send could deliver a message twice; RetryUnsafe opts a
+// call in. Each attempt is bounded by WithTimeout; a context deadline bounds
+// the whole call, waits included. See RetryPolicy.
+//
+// # Paging
+//
+// Paged lists have a List method returning one Page and an All method
+// returning an iterator over every item:
+//
+//	for u, err := range c.Users.All(ctx, jmessage.ListOptions{}) { ... }
+//
+// # Secrets
+//
+// The master secret travels only in the Authorization header. It never
+// appears in errors, logs or fmt output of the client; passwords in request
+// bodies are never logged either.
+package jmessage

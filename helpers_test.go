@@ -1,0 +1,229 @@
+package jmessage_test
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jmessage-go/jmessage"
+)
+
+const (
+	testAppKey = "4f7aef34fb361292c566a1cd"
+	testSecret = "s3cr3t-master-key-do-not-print"
+	testBase   = "https://api.im.jpush.cn"
+)
+
+var testAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(testAppKey+":"+testSecret))
+
+// newTestClient returns a client whose requests go to a per-test httpmock
+// transport (no global activation, so tests run in parallel) and are never
+// retried unless opts say otherwise.
+func newTestClient(t *testing.T, opts ...jmessage.Option) (*jmessage.Client, *httpmock.MockTransport) {
+	t.Helper()
+	mock := httpmock.NewMockTransport()
+	opts = append([]jmessage.Option{jmessage.WithTransport(mock), jmessage.WithoutRetries()}, opts...)
+	c, err := jmessage.New(testAppKey, testSecret, opts...)
+	require.NoError(t, err)
+	return c, mock
+}
+
+// golden returns the content of testdata/name.
+func golden(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return string(b)
+}
+
+// captured is a request as the mock transport saw it.
+type captured struct {
+	method, path, rawQuery string
+	query                  url.Values
+	header                 http.Header
+	body                   []byte
+	hasBody                bool
+}
+
+// capture answers every request with status and body, and records them.
+func capture(mock *httpmock.MockTransport, status int, body string) func() []captured {
+	var mu sync.Mutex
+	var seen []captured
+	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		c := captured{method: req.Method, path: req.URL.EscapedPath(), rawQuery: req.URL.RawQuery,
+			query: req.URL.Query(), header: req.Header.Clone()}
+		if req.Body != nil && req.Body != http.NoBody {
+			c.body, _ = io.ReadAll(req.Body)
+			c.hasBody = len(c.body) > 0
+		}
+		mu.Lock()
+		seen = append(seen, c)
+		mu.Unlock()
+		resp := httpmock.NewStringResponse(status, body)
+		resp.Header.Set("Content-Type", "application/json; charset=utf-8")
+		return resp, nil
+	})
+	return func() []captured {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]captured(nil), seen...)
+	}
+}
+
+// endpointTest checks one operation: the exact request, the decoded result,
+// and that an error envelope becomes an *APIError matching its sentinel.
+type endpointTest struct {
+	name   string
+	method string
+	path   string     // escaped, as sent
+	query  url.Values // nil: no query string
+	// request is the golden file (under testdata/) the JSON body must equal;
+	// "" means the request has no body.
+	request string
+	status  int
+	// response is the body the server answers: a golden file name ending in
+	// .json, or literal text.
+	response string
+	call     func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error)
+	// want is the decoded result; nil for operations that return none.
+	want any
+	// errStatus and errCode are what the server answers in the error case
+	// (400 and ErrInvalidParameter when zero).
+	errStatus int
+	errCode   jmessage.ErrorCode
+}
+
+func (tt endpointTest) responseBody(t *testing.T) string {
+	if strings.HasSuffix(tt.response, ".json") {
+		return golden(t, tt.response)
+	}
+	return tt.response
+}
+
+func runEndpointTests(t *testing.T, tests []endpointTest) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			t.Run("request and result", func(t *testing.T) {
+				t.Parallel()
+				c, mock := newTestClient(t)
+				seen := capture(mock, tt.status, tt.responseBody(t))
+
+				got, resp, err := tt.call(t.Context(), c)
+				require.NoError(t, err)
+				require.NotNil(t, resp)
+				assert.Equal(t, tt.status, resp.StatusCode)
+				assert.Equal(t, 1, resp.Attempts)
+
+				reqs := seen()
+				require.Len(t, reqs, 1)
+				r := reqs[0]
+				assert.Equal(t, tt.method, r.method)
+				assert.Equal(t, tt.path, r.path)
+				if tt.query == nil {
+					assert.Empty(t, r.rawQuery)
+				} else {
+					assert.Equal(t, tt.query, r.query)
+				}
+				assert.Equal(t, testAuth, r.header.Get("Authorization"))
+				assert.Contains(t, r.header.Get("User-Agent"), "jmessage-go/")
+				if tt.request == "" {
+					assert.False(t, r.hasBody, "request must have no body")
+					assert.Empty(t, r.header.Get("Content-Type"), "no body, no Content-Type")
+				} else {
+					require.True(t, r.hasBody, "request must have a body")
+					assert.Equal(t, "application/json; charset=utf-8", r.header.Get("Content-Type"))
+					assert.JSONEq(t, golden(t, tt.request), string(r.body))
+				}
+				if tt.want != nil {
+					assert.Equal(t, tt.want, got)
+				}
+			})
+			t.Run("api error", func(t *testing.T) {
+				t.Parallel()
+				status, code := tt.errStatus, tt.errCode
+				if status == 0 {
+					status, code = http.StatusBadRequest, jmessage.ErrInvalidParameter
+				}
+				c, mock := newTestClient(t)
+				capture(mock, status, `{"error":{"code":`+strconv.Itoa(int(code))+`,"message":"server says no"}}`)
+
+				_, resp, err := tt.call(t.Context(), c)
+				require.Error(t, err)
+				var apiErr *jmessage.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, status, apiErr.HTTPStatus)
+				assert.Equal(t, code, apiErr.Code)
+				assert.Equal(t, "server says no", apiErr.Message)
+				assert.ErrorIs(t, err, code)
+				require.NotNil(t, resp)
+				assert.Equal(t, status, resp.StatusCode)
+				assert.NotContains(t, err.Error(), testSecret)
+			})
+		})
+	}
+}
+
+// validationTest checks that a bad argument is refused locally.
+type validationTest struct {
+	name  string
+	field string // the field the *ValidationError must name
+	call  func(ctx context.Context, c *jmessage.Client) error
+}
+
+func runValidationTests(t *testing.T, tests []validationTest) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t)
+			capture(mock, http.StatusNoContent, "")
+			err := tt.call(t.Context(), c)
+			require.Error(t, err)
+			var verr *jmessage.ValidationError
+			require.ErrorAs(t, err, &verr)
+			assert.Equal(t, tt.field, verr.Field)
+			assert.NotEmpty(t, verr.Reason)
+			assert.ErrorIs(t, err, jmessage.ErrInvalidArgument)
+			assert.Zero(t, mock.GetTotalCallCount(), "nothing may be sent")
+		})
+	}
+}
+
+// ignoreResult adapts a method that returns only (*Response, error).
+func ignoreResult(resp *jmessage.Response, err error) (any, *jmessage.Response, error) {
+	return nil, resp, err
+}
+
+// onlyErr adapts any method's results to its error.
+func onlyErr[T any](_ T, _ *jmessage.Response, err error) error { return err }
+
+// respErr adapts a (*Response, error) method to its error.
+func respErr(_ *jmessage.Response, err error) error { return err }
+
+
+// newJSONResponse is a mock response with a JSON content type.
+func newJSONResponse(status int, body string) *http.Response {
+	resp := httpmock.NewStringResponse(status, body)
+	resp.Header.Set("Content-Type", "application/json; charset=utf-8")
+	return resp
+}
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -1,0 +1,75 @@
+package jmessage
+
+import (
+	"context"
+	"iter"
+	"net/url"
+	"strconv"
+)
+
+// ListOptions selects one page of a paged list: Count items from offset
+// Start (0-based). A zero Count asks for the largest page the endpoint allows.
+type ListOptions struct {
+	Start int
+	Count int
+}
+
+// query validates the options against the endpoint's page cap and encodes them.
+func (o ListOptions) query(maxCount int) (url.Values, error) {
+	if o.Count == 0 {
+		o.Count = maxCount
+	}
+	if err := validatePage(o.Start, o.Count, maxCount); err != nil {
+		return nil, err
+	}
+	return url.Values{"start": {strconv.Itoa(o.Start)}, "count": {strconv.Itoa(o.Count)}}, nil
+}
+
+// Page is one page of a paged list.
+type Page[T any] struct {
+	// Total is the number of items in the whole list.
+	Total int
+	// Start is the offset of the first item of this page.
+	Start int
+	// Count is the number of items in this page.
+	Count int
+	// Items are the items of this page.
+	Items []T
+}
+
+// paginate walks every page from opts.Start, calling fetch for each, and
+// yields each item. It copies opts, yields an error once and stops, checks
+// ctx between pages, and stops on a short or empty page, at Total, or when
+// the offset would not advance. It never prefetches.
+func paginate[T any](ctx context.Context, opts ListOptions, maxCount int,
+	fetch func(context.Context, ListOptions) (*Page[T], error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		o := opts
+		if o.Count == 0 {
+			o.Count = maxCount
+		}
+		for {
+			if err := ctx.Err(); err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			page, err := fetch(ctx, o)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, item := range page.Items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			next := o.Start + len(page.Items)
+			if len(page.Items) < o.Count || next <= o.Start || (page.Total > 0 && next >= page.Total) {
+				return
+			}
+			o.Start = next
+		}
+	}
+}

@@ -1,0 +1,187 @@
+package jmessage
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Ptr returns a pointer to v, for optional request fields.
+func Ptr[T any](v T) *T { return &v }
+
+// TimeLayout is the API's time format: local time in China, no zone.
+const TimeLayout = "2006-01-02 15:04:05"
+
+// DateLayout is the API's date format for request birthdays.
+const DateLayout = "2006-01-02"
+
+// shanghai is the zone of the API's times: Asia/Shanghai from the host's
+// tzdata, or a fixed UTC+8 (China has had no daylight saving since 1991).
+var shanghai = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*60*60)
+})
+
+// Shanghai returns the time zone the API's times are read and written in.
+func Shanghai() *time.Location { return shanghai() }
+
+// Time is a time the API writes as "yyyy-MM-dd HH:mm:ss" in China's time
+// zone. An empty string or null decodes to the zero Time. It embeds
+// time.Time, so all its methods are at hand.
+type Time struct{ time.Time }
+
+// MarshalJSON writes the time in the API's layout, in Asia/Shanghai; the
+// zero Time is written as "".
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte(`""`), nil
+	}
+	return []byte(`"` + t.In(shanghai()).Format(TimeLayout) + `"`), nil
+}
+
+// UnmarshalJSON reads "yyyy-MM-dd HH:mm:ss" (or "yyyy-MM-dd") in Asia/Shanghai.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		*t = Time{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("jmessage: time: %w", err)
+	}
+	if s == "" {
+		*t = Time{}
+		return nil
+	}
+	layout := TimeLayout
+	if len(s) == len(DateLayout) {
+		layout = DateLayout
+	}
+	parsed, err := time.ParseInLocation(layout, s, shanghai())
+	if err != nil {
+		return fmt.Errorf("jmessage: time %q: %w", s, err)
+	}
+	t.Time = parsed
+	return nil
+}
+
+// Date is a calendar day, written "yyyy-MM-dd" (a user's birthday in requests).
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// NewDate returns the Date of year, month and day.
+func NewDate(year int, month time.Month, day int) Date { return Date{Year: year, Month: month, Day: day} }
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String formats d as "yyyy-MM-dd".
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
+
+// valid reports whether d is a real calendar day.
+func (d Date) valid() bool {
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	return d.Year > 0 && d.Year < 10000 && t.Year() == d.Year && t.Month() == d.Month && t.Day() == d.Day
+}
+
+// MarshalJSON writes "yyyy-MM-dd".
+func (d Date) MarshalJSON() ([]byte, error) {
+	if !d.valid() {
+		return nil, fmt.Errorf("jmessage: date %s is not a calendar day", d)
+	}
+	return []byte(`"` + d.String() + `"`), nil
+}
+
+// UnmarshalJSON reads "yyyy-MM-dd", or the date part of "yyyy-MM-dd HH:mm:ss".
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var t Time
+	if err := t.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if t.IsZero() {
+		*d = Date{}
+		return nil
+	}
+	*d = Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	return nil
+}
+
+// ID is a numeric identifier (group id, chatroom id, message id). It
+// decodes from a JSON number or a numeric string without going through
+// float64, and encodes as a JSON number.
+type ID int64
+
+// UnmarshalJSON reads a number or a numeric string.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	b = bytes.Trim(b, `"`)
+	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		*id = 0
+		return nil
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("jmessage: id %q: %w", b, errors.Unwrap(err))
+	}
+	*id = ID(n)
+	return nil
+}
+
+// String formats the id in decimal.
+func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
+
+// flexString decodes a JSON string, or a number written where a string
+// belongs (some answers show "owner_username": 123456).
+type flexString string
+
+// UnmarshalJSON reads a string or a number's literal text.
+func (s *flexString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = flexString(v)
+		return nil
+	}
+	if bytes.Equal(b, []byte("null")) {
+		*s = ""
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("jmessage: want a string or a number, got %.32s", b)
+	}
+	*s = flexString(n)
+	return nil
+}
+
+// Millis is a time the API writes as epoch milliseconds (msg_ctime).
+type Millis struct{ time.Time }
+
+// MarshalJSON writes epoch milliseconds.
+func (m Millis) MarshalJSON() ([]byte, error) {
+	return strconv.AppendInt(nil, m.UnixMilli(), 10), nil
+}
+
+// UnmarshalJSON reads epoch milliseconds from a number or numeric string.
+func (m *Millis) UnmarshalJSON(b []byte) error {
+	var id ID
+	if err := id.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if id == 0 {
+		*m = Millis{}
+		return nil
+	}
+	m.Time = time.UnixMilli(int64(id)).In(shanghai())
+	return nil
+}

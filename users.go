@@ -1,0 +1,492 @@
+package jmessage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// UsersService manages users and admins: registration, profiles,
+// passwords, online status, blacklists, no-disturb settings and bans.
+type UsersService service
+
+// Gender of a user.
+type Gender int
+
+// Genders the API knows.
+const (
+	GenderUnknown Gender = 0
+	GenderMale    Gender = 1
+	GenderFemale  Gender = 2
+)
+
+// User is a user's profile as the API returns it. Only Username, MTime and
+// CTime are always present.
+type User struct {
+	Username  string         `json:"username"`
+	Nickname  string         `json:"nickname,omitempty"`
+	Avatar    string         `json:"avatar,omitempty"`
+	Birthday  Time           `json:"birthday,omitzero"`
+	Gender    Gender         `json:"gender,omitempty"`
+	Signature string         `json:"signature,omitempty"`
+	Region    string         `json:"region,omitempty"`
+	Address   string         `json:"address,omitempty"`
+	Extras    map[string]any `json:"extras,omitempty"`
+	MTime     Time           `json:"mtime,omitzero"`
+	CTime     Time           `json:"ctime,omitzero"`
+}
+
+// NewUser is a user to register. Username and Password are required; the
+// other fields are sent only when set.
+type NewUser struct {
+	Username  string         `json:"username"`
+	Password  string         `json:"password"`
+	Nickname  string         `json:"nickname,omitempty"`
+	Avatar    string         `json:"avatar,omitempty"`
+	Birthday  Date           `json:"birthday,omitzero"`
+	Signature string         `json:"signature,omitempty"`
+	Gender    Gender         `json:"gender,omitempty"`
+	Region    string         `json:"region,omitempty"`
+	Address   string         `json:"address,omitempty"`
+	Extras    map[string]any `json:"extras,omitempty"`
+}
+
+// String describes the user without the password.
+func (u NewUser) String() string { return fmt.Sprintf("NewUser{Username: %q, Password: %s}", u.Username, redacted) }
+
+// GoString is String, so that %#v never prints the password.
+func (u NewUser) GoString() string { return u.String() }
+
+// LogValue keeps the password out of slog output.
+func (u NewUser) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("username", u.Username), slog.String("password", redacted))
+}
+
+func (u NewUser) validate(field string) error {
+	return firstError(
+		validateUsername(field+".username", u.Username),
+		validatePassword(field+".password", u.Password),
+		profile{u.Nickname, u.Signature, u.Region, u.Address, u.Gender, u.Birthday, u.Extras}.validate(field),
+	)
+}
+
+// profile gathers the profile fields that register and update share.
+type profile struct {
+	nickname, signature, region, address string
+	gender                               Gender
+	birthday                             Date
+	extras                               map[string]any
+}
+
+func (p profile) validate(field string) error {
+	prefix := field
+	if prefix != "" {
+		prefix += "."
+	}
+	var birthdayErr error
+	if !p.birthday.IsZero() && !p.birthday.valid() {
+		birthdayErr = invalid(prefix+"birthday", "must be a calendar day")
+	}
+	return firstError(
+		validateName(prefix+"nickname", p.nickname),
+		validateText(prefix+"signature", p.signature),
+		validateText(prefix+"region", p.region),
+		validateText(prefix+"address", p.address),
+		validateOneOf(prefix+"gender", p.gender, GenderUnknown, GenderMale, GenderFemale),
+		birthdayErr,
+		validateExtras(prefix+"extras", p.extras),
+	)
+}
+
+// UserUpdate changes a user's profile. Only the fields that are set (non-nil)
+// are sent; set a field to Ptr("") to clear it.
+type UserUpdate struct {
+	Nickname  *string        `json:"nickname,omitempty"`
+	Avatar    *string        `json:"avatar,omitempty"`
+	Birthday  *Date          `json:"birthday,omitempty"`
+	Signature *string        `json:"signature,omitempty"`
+	Gender    *Gender        `json:"gender,omitempty"`
+	Region    *string        `json:"region,omitempty"`
+	Address   *string        `json:"address,omitempty"`
+	Extras    map[string]any `json:"extras,omitempty"`
+}
+
+func (u UserUpdate) validate() error {
+	deref := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	p := profile{nickname: deref(u.Nickname), signature: deref(u.Signature), region: deref(u.Region),
+		address: deref(u.Address), extras: u.Extras}
+	if u.Gender != nil {
+		p.gender = *u.Gender
+	}
+	if u.Birthday != nil {
+		if u.Birthday.IsZero() {
+			return invalid("birthday", "must be a calendar day")
+		}
+		p.birthday = *u.Birthday
+	}
+	return p.validate("")
+}
+
+// RegisterResult is the outcome of registering one user.
+type RegisterResult struct {
+	// Username is the user the result is for.
+	Username string
+	// Err is nil when the user was registered, else the item's *APIError
+	// (errors.Is(r.Err, ErrUserExists) for 899001, ErrInvalidParameter for 899003).
+	Err error
+}
+
+// registerItem is one item of register's answer.
+type registerItem struct {
+	Username string     `json:"username"`
+	Error    *errorBody `json:"error"`
+}
+
+// Register registers up to 500 users in one call and returns one result per
+// user, in the server's order. A user that could not be registered (it
+// exists, or the server refused a parameter) has its own Err; the call's
+// error is non-nil only when there are no per-user results. The server may
+// answer per-user results under an error status too: they are decoded all
+// the same, and a user without its own error then gets the call's status.
+//
+// POST /v1/users/
+func (s *UsersService) Register(ctx context.Context, users []NewUser) ([]RegisterResult, *Response, error) {
+	invalidErr := validateCount("users", len(users), 1, MaxRegisterBatch)
+	for i := 0; invalidErr == nil && i < len(users); i++ {
+		invalidErr = users[i].validate(indexed("users", i))
+	}
+	r := request{method: http.MethodPost, path: "/v1/users/", body: users, invalid: invalidErr, decodeAnyStatus: true}
+	var items []registerItem
+	resp, err := s.client.do(ctx, r, &items)
+	if err != nil {
+		return nil, resp, err
+	}
+	results := make([]RegisterResult, len(items))
+	for i, it := range items {
+		results[i].Username = it.Username
+		switch {
+		case it.Error != nil:
+			results[i].Err = &APIError{Method: r.method, Path: r.path, HTTPStatus: resp.StatusCode,
+				Code: it.Error.Code, Message: it.Error.Message, Response: resp}
+		case resp.StatusCode >= http.StatusMultipleChoices:
+			results[i].Err = newAPIError(r.method, r.path, resp)
+		}
+	}
+	return results, resp, nil
+}
+
+// Get returns a user's profile.
+//
+// GET /v1/users/{username}
+func (s *UsersService) Get(ctx context.Context, username string) (*User, *Response, error) {
+	return call[User](ctx, s.client, request{method: http.MethodGet,
+		path: pathf("/v1/users/%s", username), invalid: validateUsername("username", username)})
+}
+
+// Update changes the fields of a user's profile that update sets.
+//
+// PUT /v1/users/{username}
+func (s *UsersService) Update(ctx context.Context, username string, update UserUpdate) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodPut, path: pathf("/v1/users/%s", username),
+		body: update, invalid: validateUsername("username", username)}, nil)
+}
+
+// UserStat is a user's login and online state.
+type UserStat struct {
+	Login  bool `json:"login"`
+	Online bool `json:"online"`
+}
+
+// Stat returns whether a user is logged in and online. It is not valid for
+// multi-device login: use StatBatch or StatBatchV2.
+//
+// GET /v1/users/{username}/userstat
+func (s *UsersService) Stat(ctx context.Context, username string) (*UserStat, *Response, error) {
+	return call[UserStat](ctx, s.client, request{method: http.MethodGet,
+		path: pathf("/v1/users/%s/userstat", username), invalid: validateUsername("username", username)})
+}
+
+// DeviceStat is the state of one of a user's devices.
+type DeviceStat struct {
+	Login  bool `json:"login"`
+	Online bool `json:"online"`
+	// Platform is "a" (Android), "i" (iOS), "j" (JS) or "w" (Windows).
+	Platform string `json:"platform"`
+}
+
+// UserDevices is the state of every device of one user.
+type UserDevices struct {
+	Username string `json:"username"`
+	// Devices is empty when the user never logged in.
+	Devices []DeviceStat `json:"devices"`
+	// StatusCode (StatBatchV2 only) is 0 when the user exists, 1 when not.
+	StatusCode int `json:"statuscode"`
+	// StatusMessage (StatBatchV2 only) explains StatusCode, such as "no_exist".
+	StatusMessage string `json:"statusmsg,omitempty"`
+}
+
+// StatBatch returns the device states of several users. An unknown user
+// fails the whole call (ErrUserNotFound); StatBatchV2 reports it per user.
+//
+// POST /v1/users/userstat
+func (s *UsersService) StatBatch(ctx context.Context, usernames []string) ([]UserDevices, *Response, error) {
+	return s.statBatch(ctx, "/v1/users/userstat", usernames)
+}
+
+// StatBatchV2 returns the device states of several users, reporting an
+// unknown user in its item's StatusCode rather than failing the call.
+//
+// POST /v2/users/statuser
+func (s *UsersService) StatBatchV2(ctx context.Context, usernames []string) ([]UserDevices, *Response, error) {
+	return s.statBatch(ctx, "/v2/users/statuser", usernames)
+}
+
+func (s *UsersService) statBatch(ctx context.Context, path string, usernames []string) ([]UserDevices, *Response, error) {
+	out, resp, err := call[[]UserDevices](ctx, s.client, request{method: http.MethodPost, path: path,
+		body: usernames, invalid: validateUsernames("usernames", usernames, 1, math.MaxInt)})
+	if err != nil {
+		return nil, resp, err
+	}
+	return *out, resp, nil
+}
+
+// passwordBody is SetPassword's body. It is never logged.
+type passwordBody struct {
+	NewPassword string `json:"new_password"`
+}
+
+// SetPassword sets a user's password (4–128 bytes). The password never
+// appears in logs or errors.
+//
+// PUT /v1/users/{username}/password
+func (s *UsersService) SetPassword(ctx context.Context, username, newPassword string) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodPut, path: pathf("/v1/users/%s/password", username),
+		body: passwordBody{NewPassword: newPassword},
+		invalid: firstError(validateUsername("username", username), validatePassword("newPassword", newPassword)),
+	}, nil)
+}
+
+// Delete deletes a user.
+//
+// DELETE /v1/users/{username}
+func (s *UsersService) Delete(ctx context.Context, username string) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodDelete, path: pathf("/v1/users/%s", username),
+		invalid: validateUsername("username", username)}, nil)
+}
+
+// DeleteBatch deletes up to 100 users in one call.
+//
+// DELETE /v1/users/ (with a JSON array body)
+func (s *UsersService) DeleteBatch(ctx context.Context, usernames []string) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodDelete, path: "/v1/users/", body: usernames,
+		invalid: validateUsernames("usernames", usernames, 1, MaxDeleteBatch)}, nil)
+}
+
+// AddToBlacklist adds users to username's blacklist.
+//
+// PUT /v1/users/{username}/blacklist
+func (s *UsersService) AddToBlacklist(ctx context.Context, username string, usernames []string) (*Response, error) {
+	return s.blacklist(ctx, http.MethodPut, username, usernames)
+}
+
+// RemoveFromBlacklist removes users from username's blacklist.
+//
+// DELETE /v1/users/{username}/blacklist (with a JSON array body)
+func (s *UsersService) RemoveFromBlacklist(ctx context.Context, username string, usernames []string) (*Response, error) {
+	return s.blacklist(ctx, http.MethodDelete, username, usernames)
+}
+
+func (s *UsersService) blacklist(ctx context.Context, method, username string, usernames []string) (*Response, error) {
+	return s.client.do(ctx, request{method: method, path: pathf("/v1/users/%s/blacklist", username), body: usernames,
+		invalid: firstError(validateUsername("username", username),
+			validateUsernames("usernames", usernames, 1, math.MaxInt))}, nil)
+}
+
+// Blacklist returns the users on username's blacklist.
+//
+// GET /v1/users/{username}/blacklist
+func (s *UsersService) Blacklist(ctx context.Context, username string) ([]User, *Response, error) {
+	out, resp, err := call[[]User](ctx, s.client, request{method: http.MethodGet,
+		path: pathf("/v1/users/%s/blacklist", username), invalid: validateUsername("username", username)})
+	if err != nil {
+		return nil, resp, err
+	}
+	return *out, resp, nil
+}
+
+// userPage is the wire form of a page of users or admins.
+type userPage struct {
+	Total int    `json:"total"`
+	Start int    `json:"start"`
+	Count int    `json:"count"`
+	Users []User `json:"users"`
+}
+
+func (p *userPage) page() *Page[User] {
+	return &Page[User]{Total: p.Total, Start: p.Start, Count: p.Count, Items: p.Users}
+}
+
+// List returns one page of the app's users (Count at most 500; zero means 500).
+//
+// GET /v1/users/?start={start}&count={count}
+func (s *UsersService) List(ctx context.Context, opts ListOptions) (*Page[User], *Response, error) {
+	return s.list(ctx, "/v1/users/", opts, MaxUserListCount)
+}
+
+// All iterates over every user from opts.Start, fetching pages of
+// opts.Count (zero means 500) as it goes. It yields an error once and stops.
+func (s *UsersService) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
+	return paginate(ctx, opts, MaxUserListCount, func(ctx context.Context, o ListOptions) (*Page[User], error) {
+		page, _, err := s.List(ctx, o)
+		return page, err
+	})
+}
+
+func (s *UsersService) list(ctx context.Context, path string, opts ListOptions, maxCount int) (*Page[User], *Response, error) {
+	q, err := opts.query(maxCount)
+	out, resp, err := call[userPage](ctx, s.client, request{method: http.MethodGet, path: path, query: q, invalid: err})
+	if err != nil {
+		return nil, resp, err
+	}
+	return out.page(), resp, nil
+}
+
+// UsernameChanges adds and removes usernames in a setting.
+type UsernameChanges struct {
+	Add    []string `json:"add,omitempty"`
+	Remove []string `json:"remove,omitempty"`
+}
+
+func (c *UsernameChanges) validate(field string) error {
+	if c == nil {
+		return nil
+	}
+	return firstError(
+		validateUsernames(field+".add", c.Add, 0, math.MaxInt),
+		validateUsernames(field+".remove", c.Remove, 0, math.MaxInt),
+	)
+}
+
+// GroupIDChanges adds and removes group ids in a setting.
+type GroupIDChanges struct {
+	Add    []int64 `json:"add,omitempty"`
+	Remove []int64 `json:"remove,omitempty"`
+}
+
+func (c *GroupIDChanges) validate(field string) error {
+	if c == nil {
+		return nil
+	}
+	for i, id := range c.Add {
+		if err := validateID(indexed(field+".add", i), id); err != nil {
+			return err
+		}
+	}
+	for i, id := range c.Remove {
+		if err := validateID(indexed(field+".remove", i), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NoDisturb changes a user's no-disturb settings: for single chats with
+// some users, for some groups, and globally. Every part is optional.
+type NoDisturb struct {
+	// Single adds or removes users whose single-chat messages do not notify.
+	Single *UsernameChanges
+	// Group adds or removes groups whose messages do not notify.
+	Group *GroupIDChanges
+	// Global turns global no-disturb on (Ptr(true)) or off (Ptr(false));
+	// nil leaves it as it is.
+	Global *bool
+}
+
+// MarshalJSON writes the wire form, with global as 0 or 1.
+func (n NoDisturb) MarshalJSON() ([]byte, error) {
+	wire := struct {
+		Single *UsernameChanges `json:"single,omitempty"`
+		Group  *GroupIDChanges  `json:"group,omitempty"`
+		Global *int             `json:"global,omitempty"`
+	}{Single: n.Single, Group: n.Group}
+	if n.Global != nil {
+		g := 0
+		if *n.Global {
+			g = 1
+		}
+		wire.Global = &g
+	}
+	return json.Marshal(wire)
+}
+
+func (n NoDisturb) validate() error {
+	if n.Single == nil && n.Group == nil && n.Global == nil {
+		return invalid("noDisturb", "must change single, group or global")
+	}
+	return firstError(n.Single.validate("single"), n.Group.validate("group"))
+}
+
+// SetNoDisturb changes a user's no-disturb settings.
+//
+// POST /v1/users/{username}/nodisturb
+func (s *UsersService) SetNoDisturb(ctx context.Context, username string, settings NoDisturb) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodPost, path: pathf("/v1/users/%s/nodisturb", username),
+		body: settings, invalid: validateUsername("username", username)}, nil)
+}
+
+// SetForbidden bans a user from sending messages (disabled true) or lifts
+// the ban (false).
+//
+// PUT /v1/users/{username}/forbidden?disable=true|false
+func (s *UsersService) SetForbidden(ctx context.Context, username string, disabled bool) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodPut, path: pathf("/v1/users/%s/forbidden", username),
+		query: url.Values{"disable": {strconv.FormatBool(disabled)}}, invalid: validateUsername("username", username)}, nil)
+}
+
+// NewAdmin is an admin to register.
+type NewAdmin struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// String describes the admin without the password.
+func (a NewAdmin) String() string { return fmt.Sprintf("NewAdmin{Username: %q, Password: %s}", a.Username, redacted) }
+
+// GoString is String, so that %#v never prints the password.
+func (a NewAdmin) GoString() string { return a.String() }
+
+// LogValue keeps the password out of slog output.
+func (a NewAdmin) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("username", a.Username), slog.String("password", redacted))
+}
+
+func (a NewAdmin) validate() error {
+	return firstError(validateUsername("username", a.Username), validatePassword("password", a.Password))
+}
+
+// RegisterAdmin registers an app admin, a user that may send messages as
+// from_type "admin".
+//
+// POST /v1/admins/
+func (s *UsersService) RegisterAdmin(ctx context.Context, admin NewAdmin) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodPost, path: "/v1/admins/", body: admin}, nil)
+}
+
+// ListAdmins returns one page of the app's admins (Count at most 500; zero
+// means 500).
+//
+// GET /v1/admins?start={start}&count={count}
+func (s *UsersService) ListAdmins(ctx context.Context, opts ListOptions) (*Page[User], *Response, error) {
+	return s.list(ctx, "/v1/admins", opts, MaxAdminListCount)
+}

@@ -1,0 +1,189 @@
+package jmessage
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Field limits of the API (WIRE-NOTES "Field rules"). Lengths are in bytes
+// of UTF-8 unless a name says otherwise.
+const (
+	MaxUsernameBytes      = 128  // usernames are 4–128 bytes
+	MinUsernameBytes      = 4    // usernames are 4–128 bytes
+	MaxPasswordBytes      = 128  // passwords are 4–128 bytes
+	MinPasswordBytes      = 4    // passwords are 4–128 bytes
+	MaxNameBytes          = 64   // nickname, group and chatroom name, note_name
+	MaxTextBytes          = 250  // signature, region, address, descriptions, others
+	MaxExtrasBytes        = 512  // extras, encoded as JSON
+	MaxMessageBodyBytes   = 4096 // msg_body, encoded as JSON
+	MaxSensitiveWordRunes = 10   // a sensitive word, in characters
+	MaxRegisterBatch      = 500  // users per register call
+	MaxDeleteBatch        = 100  // users per batch delete
+	MaxFriendsBatch       = 500  // friends per add/remove/note call
+	MaxChatroomMembers    = 3000 // chatroom members per add/remove call
+	MaxUserListCount      = 500  // users per list page
+	MaxGroupListCount     = 500  // groups per list page
+	MaxSensitiveListCount = 2000 // sensitive words per list page
+	MaxAdminListCount     = 500  // admins per list page
+)
+
+func invalid(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// firstError returns the first non-nil error.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexed names element i of a list field: "users[3]".
+func indexed(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+
+// validateAppKey: 24 letters or digits.
+func validateAppKey(field, v string) error {
+	if len(v) != 24 || strings.IndexFunc(v, func(r rune) bool { return !isASCIIAlnum(r) }) >= 0 {
+		return invalid(field, "must be 24 letters or digits")
+	}
+	return nil
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}
+
+// validateUsername: 4–128 bytes; a letter or digit, then letters, digits, _ . - @.
+func validateUsername(field, v string) error {
+	if len(v) < MinUsernameBytes || len(v) > MaxUsernameBytes {
+		return invalid(field, "must be %d–%d bytes", MinUsernameBytes, MaxUsernameBytes)
+	}
+	for i, r := range v {
+		if isASCIIAlnum(r) || (i > 0 && strings.ContainsRune("_.-@", r)) {
+			continue
+		}
+		return invalid(field, "must start with a letter or digit and hold only letters, digits, _ . - @")
+	}
+	return nil
+}
+
+// validateUsernames checks a list of usernames: between min and max of
+// them, each valid.
+func validateUsernames(field string, names []string, minN, maxN int) error {
+	if err := validateCount(field, len(names), minN, maxN); err != nil {
+		return err
+	}
+	for i, n := range names {
+		if err := validateUsername(indexed(field, i), n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateCount checks a batch size.
+func validateCount(field string, n, minN, maxN int) error {
+	if n < minN || n > maxN {
+		if minN == maxN {
+			return invalid(field, "must hold exactly %d items", minN)
+		}
+		return invalid(field, "must hold %d–%d items, not %d", minN, maxN, n)
+	}
+	return nil
+}
+
+// validatePassword: 4–128 bytes. The value never appears in the error.
+func validatePassword(field, v string) error {
+	if len(v) < MinPasswordBytes || len(v) > MaxPasswordBytes {
+		return invalid(field, "must be %d–%d bytes", MinPasswordBytes, MaxPasswordBytes)
+	}
+	return nil
+}
+
+// validateName: at most 64 bytes, no line breaks (nickname, group or
+// chatroom name, note_name).
+func validateName(field, v string) error {
+	if len(v) > MaxNameBytes {
+		return invalid(field, "must be at most %d bytes", MaxNameBytes)
+	}
+	if strings.ContainsAny(v, "\r\n") {
+		return invalid(field, `must not contain "\n" or "\r"`)
+	}
+	return nil
+}
+
+// validateText: at most 250 bytes (signature, region, address, desc, others…).
+func validateText(field, v string) error {
+	if len(v) > MaxTextBytes {
+		return invalid(field, "must be at most %d bytes", MaxTextBytes)
+	}
+	return nil
+}
+
+// validateRequired: must not be empty.
+func validateRequired(field, v string) error {
+	if v == "" {
+		return invalid(field, "is required")
+	}
+	return nil
+}
+
+// validateJSONSize checks that v encodes to JSON of at most maxBytes.
+func validateJSONSize(field string, v any, maxBytes int) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return invalid(field, "must encode as JSON: %v", err)
+	}
+	if len(b) > maxBytes {
+		return invalid(field, "must encode to at most %d bytes of JSON, not %d", maxBytes, len(b))
+	}
+	return nil
+}
+
+// validateExtras: a JSON object of at most 512 bytes encoded.
+func validateExtras(field string, extras map[string]any) error {
+	if extras == nil {
+		return nil
+	}
+	return validateJSONSize(field, extras, MaxExtrasBytes)
+}
+
+// validateRunes: at most maxRunes characters, valid UTF-8.
+func validateRunes(field, v string, minRunes, maxRunes int) error {
+	n := utf8.RuneCountInString(v)
+	if !utf8.ValidString(v) || n < minRunes || n > maxRunes {
+		return invalid(field, "must be %d–%d characters", minRunes, maxRunes)
+	}
+	return nil
+}
+
+// validateOneOf: v must be one of allowed.
+func validateOneOf[T comparable](field string, v T, allowed ...T) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return invalid(field, "must be one of %v", allowed)
+}
+
+// validatePage checks start/count paging arguments.
+func validatePage(start, count, maxCount int) error {
+	if start < 0 {
+		return invalid("start", "must not be negative")
+	}
+	return validateCount("count", count, 1, maxCount)
+}
+
+// validateID: ids are positive.
+func validateID(field string, id int64) error {
+	if id <= 0 {
+		return invalid(field, "must be positive")
+	}
+	return nil
+}
