@@ -209,7 +209,7 @@ func newRestClient(cfg *config, retryIf resty.RetryConditionFunc, retryAfter res
 		SetHeader("User-Agent", cfg.userAgent).
 		SetHeader("Accept", "application/json").
 		SetResponseBodyLimit(maxResponseBytes).
-		SetRetryCount(cfg.retry.MaxAttempts-1).
+		SetRetryCount(cfg.retry.MaxAttempts - 1).
 		SetRetryWaitTime(cfg.retry.MinBackoff).
 		SetRetryMaxWaitTime(cfg.retry.MaxBackoff).
 		SetRetryAfter(retryAfter).

@@ -216,7 +216,6 @@ func onlyErr[T any](_ T, _ *jmessage.Response, err error) error { return err }
 // respErr adapts a (*Response, error) method to its error.
 func respErr(_ *jmessage.Response, err error) error { return err }
 
-
 // newJSONResponse is a mock response with a JSON content type.
 func newJSONResponse(status int, body string) *http.Response {
 	resp := httpmock.NewStringResponse(status, body)

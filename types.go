@@ -79,7 +79,9 @@ type Date struct {
 }
 
 // NewDate returns the Date of year, month and day.
-func NewDate(year int, month time.Month, day int) Date { return Date{Year: year, Month: month, Day: day} }
+func NewDate(year int, month time.Month, day int) Date {
+	return Date{Year: year, Month: month, Day: day}
+}
 
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d == Date{} }

@@ -58,7 +58,9 @@ type NewUser struct {
 }
 
 // String describes the user without the password.
-func (u NewUser) String() string { return fmt.Sprintf("NewUser{Username: %q, Password: %s}", u.Username, redacted) }
+func (u NewUser) String() string {
+	return fmt.Sprintf("NewUser{Username: %q, Password: %s}", u.Username, redacted)
+}
 
 // GoString is String, so that %#v never prints the password.
 func (u NewUser) GoString() string { return u.String() }
@@ -272,7 +274,7 @@ type passwordBody struct {
 // PUT /v1/users/{username}/password
 func (s *UsersService) SetPassword(ctx context.Context, username, newPassword string) (*Response, error) {
 	return s.client.do(ctx, request{method: http.MethodPut, path: pathf("/v1/users/%s/password", username),
-		body: passwordBody{NewPassword: newPassword},
+		body:    passwordBody{NewPassword: newPassword},
 		invalid: firstError(validateUsername("username", username), validatePassword("newPassword", newPassword)),
 	}, nil)
 }
@@ -461,7 +463,9 @@ type NewAdmin struct {
 }
 
 // String describes the admin without the password.
-func (a NewAdmin) String() string { return fmt.Sprintf("NewAdmin{Username: %q, Password: %s}", a.Username, redacted) }
+func (a NewAdmin) String() string {
+	return fmt.Sprintf("NewAdmin{Username: %q, Password: %s}", a.Username, redacted)
+}
 
 // GoString is String, so that %#v never prints the password.
 func (a NewAdmin) GoString() string { return a.String() }
