@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -38,6 +39,22 @@ type Client struct {
 
 	// Users manages users, admins, blacklists, no-disturb and online status.
 	Users *UsersService
+	// Messages sends and retracts messages.
+	Messages *MessagesService
+	// Resources uploads media and resolves media ids to download URLs.
+	Resources *ResourcesService
+	// Groups manages groups, their members, shields and silence.
+	Groups *GroupsService
+	// Friends manages users' friends and friend notes.
+	Friends *FriendsService
+	// Cross manages users, groups and chatrooms across apps.
+	Cross *CrossService
+	// SensitiveWords manages the sensitive-word filter.
+	SensitiveWords *SensitiveWordsService
+	// Chatrooms manages chatrooms and their members.
+	Chatrooms *ChatroomsService
+	// Config manages app-wide settings.
+	Config *ConfigService
 }
 
 // service is embedded (by pointer conversion) in every API area's service type.
@@ -184,6 +201,14 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 	c.rest = newRestClient(c.cfg, c.shouldRetry, c.retryAfter)
 	c.common.client = c
 	c.Users = (*UsersService)(&c.common)
+	c.Messages = (*MessagesService)(&c.common)
+	c.Resources = (*ResourcesService)(&c.common)
+	c.Groups = (*GroupsService)(&c.common)
+	c.Friends = (*FriendsService)(&c.common)
+	c.Cross = (*CrossService)(&c.common)
+	c.SensitiveWords = (*SensitiveWordsService)(&c.common)
+	c.Chatrooms = (*ChatroomsService)(&c.common)
+	c.Config = (*ConfigService)(&c.common)
 	return c, nil
 }
 
@@ -305,6 +330,17 @@ type request struct {
 	// decodeAnyStatus makes a JSON body of the result's shape count as the
 	// answer even under an error status (register's per-item results).
 	decodeAnyStatus bool
+	// upload, when set, is sent as a multipart form instead of a JSON body.
+	upload *upload
+	// noRetry sends the request once whatever the policy (a body that
+	// cannot be replayed).
+	noRetry bool
+}
+
+// upload is one file of a multipart form.
+type upload struct {
+	field, filename string
+	content         io.Reader
 }
 
 // validator is implemented by request bodies that check their own fields.
@@ -335,11 +371,17 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 		return nil, &ValidationError{Field: "ctx", Reason: "must not be nil"}
 	}
 
+	if r.noRetry {
+		ctx = context.WithValue(ctx, noRetryKey{}, true)
+	}
 	req := c.rest.R().SetContext(ctx).SetHeader("Authorization", c.cfg.creds.header.reveal())
 	if r.query != nil {
 		req.SetQueryParamsFromValues(r.query)
 	}
-	if r.body != nil {
+	switch {
+	case r.upload != nil:
+		req.SetFileReader(r.upload.field, r.upload.filename, r.upload.content)
+	case r.body != nil:
 		req.SetHeader("Content-Type", "application/json; charset=utf-8").SetBody(r.body)
 	}
 

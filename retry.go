@@ -63,6 +63,9 @@ func WithoutRetries() Option {
 
 type retryUnsafeKey struct{}
 
+// noRetryKey marks a request whose body cannot be sent twice.
+type noRetryKey struct{}
+
 // RetryUnsafe returns a context under which POST calls are retried like
 // GET, PUT and DELETE. Use it only for a call that is safe to repeat: a
 // retried message send can deliver the message twice.
@@ -85,7 +88,7 @@ func (c *Client) shouldRetry(rr *resty.Response, err error) bool {
 		return false
 	}
 	ctx := rr.Request.Context()
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || ctx.Value(noRetryKey{}) != nil {
 		return false
 	}
 	repeatable := rr.Request.Method != http.MethodPost || ctx.Value(retryUnsafeKey{}) != nil

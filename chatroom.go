@@ -1,0 +1,4 @@
+package jmessage
+
+// ChatroomsService manages chatrooms and their members.
+type ChatroomsService service

@@ -1,0 +1,4 @@
+package jmessage
+
+// ConfigService manages app-wide settings.
+type ConfigService service

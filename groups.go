@@ -1,0 +1,4 @@
+package jmessage
+
+// GroupsService manages groups: creation, profile, members, owner, shields and silence.
+type GroupsService service

@@ -1,0 +1,4 @@
+package jmessage
+
+// MessagesService sends and retracts messages.
+type MessagesService service
