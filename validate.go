@@ -3,30 +3,32 @@ package jmessage
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
 // Field limits of the API (WIRE-NOTES "Field rules"). Lengths are in bytes
 // of UTF-8 unless a name says otherwise.
 const (
-	MaxUsernameBytes      = 128  // usernames are 4–128 bytes
-	MinUsernameBytes      = 4    // usernames are 4–128 bytes
-	MaxPasswordBytes      = 128  // passwords are 4–128 bytes
-	MinPasswordBytes      = 4    // passwords are 4–128 bytes
-	MaxNameBytes          = 64   // nickname, group and chatroom name, note_name
-	MaxTextBytes          = 250  // signature, region, address, descriptions, others
-	MaxExtrasBytes        = 512  // extras, encoded as JSON
-	MaxMessageBodyBytes   = 4096 // msg_body, encoded as JSON
-	MaxSensitiveWordRunes = 10   // a sensitive word, in characters
-	MaxRegisterBatch      = 500  // users per register call
-	MaxDeleteBatch        = 100  // users per batch delete
-	MaxFriendsBatch       = 500  // friends per add/remove/note call
-	MaxChatroomMembers    = 3000 // chatroom members per add/remove call
-	MaxUserListCount      = 500  // users per list page
-	MaxGroupListCount     = 500  // groups per list page
-	MaxSensitiveListCount = 2000 // sensitive words per list page
-	MaxAdminListCount     = 500  // admins per list page
+	MaxUsernameBytes      = rules.MaxUsernameBytes      // usernames are 4–128 bytes
+	MinUsernameBytes      = rules.MinUsernameBytes      // usernames are 4–128 bytes
+	MaxPasswordBytes      = rules.MaxPasswordBytes      // passwords are 4–128 bytes
+	MinPasswordBytes      = rules.MinPasswordBytes      // passwords are 4–128 bytes
+	MaxNameBytes          = rules.MaxNameBytes          // nickname, group and chatroom name, note_name
+	MaxTextBytes          = rules.MaxTextBytes          // signature, region, address, descriptions, others
+	MaxExtrasBytes        = rules.MaxExtrasBytes        // extras, encoded as JSON
+	MaxMessageBodyBytes   = rules.MaxMessageBodyBytes   // msg_body, encoded as JSON
+	MaxSensitiveWordRunes = rules.MaxSensitiveWordRunes // a sensitive word, in characters
+	MaxUploadBytes        = rules.MaxUploadBytes        // one uploaded file
+	MaxRegisterBatch      = 500                         // users per register call
+	MaxDeleteBatch        = 100                         // users per batch delete
+	MaxFriendsBatch       = 500                         // friends per add/remove/note call
+	MaxChatroomMembers    = 3000                        // chatroom members per add/remove call
+	MaxUserListCount      = 500                         // users per list page
+	MaxGroupListCount     = 500                         // groups per list page
+	MaxSensitiveListCount = 2000                        // sensitive words per list page
+	MaxAdminListCount     = 500                         // admins per list page
 )
 
 func invalid(field, format string, args ...any) error {
@@ -46,31 +48,19 @@ func firstError(errs ...error) error {
 // indexed names element i of a list field: "users[3]".
 func indexed(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
 
-// validateAppKey: 24 letters or digits.
-func validateAppKey(field, v string) error {
-	if len(v) != 24 || strings.IndexFunc(v, func(r rune) bool { return !isASCIIAlnum(r) }) >= 0 {
-		return invalid(field, "must be 24 letters or digits")
+// check turns a rule's verdict into a *ValidationError for field.
+func check(field, reason string) error {
+	if reason == "" {
+		return nil
 	}
-	return nil
+	return &ValidationError{Field: field, Reason: reason}
 }
 
-func isASCIIAlnum(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-}
+// validateAppKey: 24 letters or digits.
+func validateAppKey(field, v string) error { return check(field, rules.AppKey(v)) }
 
 // validateUsername: 4–128 bytes; a letter or digit, then letters, digits, _ . - @.
-func validateUsername(field, v string) error {
-	if len(v) < MinUsernameBytes || len(v) > MaxUsernameBytes {
-		return invalid(field, "must be %d–%d bytes", MinUsernameBytes, MaxUsernameBytes)
-	}
-	for i, r := range v {
-		if isASCIIAlnum(r) || (i > 0 && strings.ContainsRune("_.-@", r)) {
-			continue
-		}
-		return invalid(field, "must start with a letter or digit and hold only letters, digits, _ . - @")
-	}
-	return nil
-}
+func validateUsername(field, v string) error { return check(field, rules.Username(v)) }
 
 // validateUsernames checks a list of usernames: between min and max of
 // them, each valid.
@@ -98,32 +88,14 @@ func validateCount(field string, n, minN, maxN int) error {
 }
 
 // validatePassword: 4–128 bytes. The value never appears in the error.
-func validatePassword(field, v string) error {
-	if len(v) < MinPasswordBytes || len(v) > MaxPasswordBytes {
-		return invalid(field, "must be %d–%d bytes", MinPasswordBytes, MaxPasswordBytes)
-	}
-	return nil
-}
+func validatePassword(field, v string) error { return check(field, rules.Password(v)) }
 
 // validateName: at most 64 bytes, no line breaks (nickname, group or
 // chatroom name, note_name).
-func validateName(field, v string) error {
-	if len(v) > MaxNameBytes {
-		return invalid(field, "must be at most %d bytes", MaxNameBytes)
-	}
-	if strings.ContainsAny(v, "\r\n") {
-		return invalid(field, `must not contain "\n" or "\r"`)
-	}
-	return nil
-}
+func validateName(field, v string) error { return check(field, rules.Name(v)) }
 
 // validateText: at most 250 bytes (signature, region, address, desc, others…).
-func validateText(field, v string) error {
-	if len(v) > MaxTextBytes {
-		return invalid(field, "must be at most %d bytes", MaxTextBytes)
-	}
-	return nil
-}
+func validateText(field, v string) error { return check(field, rules.Text(v)) }
 
 // validateRequired: must not be empty.
 func validateRequired(field, v string) error {
@@ -139,10 +111,7 @@ func validateJSONSize(field string, v any, maxBytes int) error {
 	if err != nil {
 		return invalid(field, "must encode as JSON: %v", err)
 	}
-	if len(b) > maxBytes {
-		return invalid(field, "must encode to at most %d bytes of JSON, not %d", maxBytes, len(b))
-	}
-	return nil
+	return check(field, rules.Size(len(b), maxBytes))
 }
 
 // validateExtras: a JSON object of at most 512 bytes encoded.
