@@ -2,6 +2,7 @@ package jmessage
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 )
@@ -29,6 +30,42 @@ func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 
 // MarshalJSON hides the secret from JSON dumps.
 func (secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// isSecretKey reports whether a JSON key's value must never reach a log.
+func isSecretKey(key string) bool { return key == "password" || key == "new_password" }
+
+// redactBody encodes a request body as JSON for a debug log, with every
+// password value replaced by "[REDACTED]".
+func redactBody(body any) string {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return "(unencodable body)"
+	}
+	var tree any
+	if json.Unmarshal(b, &tree) != nil {
+		return "(unencodable body)"
+	}
+	redactTree(tree)
+	b, _ = json.Marshal(tree)
+	return string(b)
+}
+
+func redactTree(v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, child := range t {
+			if isSecretKey(k) {
+				t[k] = redacted
+				continue
+			}
+			redactTree(child)
+		}
+	case []any:
+		for _, child := range t {
+			redactTree(child)
+		}
+	}
+}
 
 // credentials are the app key and the precomputed Basic auth header. The
 // master secret itself is not kept: only the header that carries it.

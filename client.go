@@ -71,6 +71,7 @@ type config struct {
 	logger        *slog.Logger
 	retry         RetryPolicy
 	allowInsecure bool
+	logBodies     bool
 }
 
 // Option configures a Client in New. Options validate their arguments and
@@ -163,6 +164,13 @@ func WithLogger(l *slog.Logger) Option {
 		c.logger = l
 		return nil
 	}
+}
+
+// WithDebugBodies also logs request and response bodies (the first 4 KiB)
+// in the debug line of each call, with passwords redacted. Use it while
+// debugging only: bodies hold users' data.
+func WithDebugBodies() Option {
+	return func(c *config) error { c.logBodies = true; return nil }
 }
 
 // New returns a client for the app identified by appKey, authenticated with
@@ -277,6 +285,10 @@ func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())
 
 // LogValue keeps the credentials out of slog output.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// CloseIdleConnections closes the idle keep-alive connections of the
+// client's transport, for instance before a program or test ends.
+func (c *Client) CloseIdleConnections() { c.rest.GetClient().CloseIdleConnections() }
 
 // AppKey returns the app key the client authenticates with.
 func (c *Client) AppKey() string { return c.cfg.creds.appKey }
@@ -447,6 +459,14 @@ func (c *Client) logCall(ctx context.Context, r request, resp *Response, d time.
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	if c.cfg.logBodies {
+		if r.body != nil {
+			attrs = append(attrs, slog.String("request_body", redactBody(r.body)))
+		}
+		if resp != nil {
+			attrs = append(attrs, slog.String("response_body", excerptN(resp.RawBody, 4<<10)))
+		}
 	}
 	c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "jmessage request", attrs...)
 }

@@ -232,9 +232,12 @@ func malformed(method, path string, resp *Response, cause error) *APIError {
 }
 
 // excerpt returns at most excerptBytes of body, cut on a rune boundary.
-func excerpt(body []byte) string {
-	if len(body) > excerptBytes {
-		body = body[:excerptBytes]
+func excerpt(body []byte) string { return excerptN(body, excerptBytes) }
+
+// excerptN returns at most n bytes of body, cut on a rune boundary.
+func excerptN(body []byte, n int) string {
+	if len(body) > n {
+		body = body[:n]
 		for len(body) > 0 && !utf8.Valid(body) {
 			body = body[:len(body)-1]
 		}
