@@ -156,3 +156,18 @@ func validateID(field string, id int64) error {
 	}
 	return nil
 }
+
+// validateEach checks a list of items: 1 to maxN of them, each passing
+// check under its indexed name ("changes[3]"). check may be a method
+// expression such as CrossFriendNote.validate.
+func validateEach[T any](field string, items []T, maxN int, check func(item T, field string) error) error {
+	if err := validateCount(field, len(items), 1, maxN); err != nil {
+		return err
+	}
+	for i, item := range items {
+		if err := check(item, indexed(field, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
