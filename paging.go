@@ -73,3 +73,15 @@ func paginate[T any](ctx context.Context, opts ListOptions, maxCount int,
 		}
 	}
 }
+
+// wirePage is the paging part of a list answer; each list embeds it next
+// to its items, whose key differs by endpoint.
+type wirePage struct {
+	Total int `json:"total"`
+	Start int `json:"start"`
+	Count int `json:"count"`
+}
+
+func pageOf[T any](w wirePage, items []T) *Page[T] {
+	return &Page[T]{Total: w.Total, Start: w.Start, Count: w.Count, Items: items}
+}

@@ -97,6 +97,9 @@ func validateName(field, v string) error { return check(field, rules.Name(v)) }
 // validateText: at most 250 bytes (signature, region, address, desc, others…).
 func validateText(field, v string) error { return check(field, rules.Text(v)) }
 
+// validateSensitiveWord: 1–10 characters.
+func validateSensitiveWord(field, v string) error { return check(field, rules.SensitiveWord(v)) }
+
 // validateRequired: must not be empty.
 func validateRequired(field, v string) error {
 	if v == "" {
