@@ -187,3 +187,34 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 	m.Time = time.UnixMilli(int64(id)).In(shanghai())
 	return nil
 }
+
+// unmarshalWithMemberCap decodes the JSON object b into v, the method-less
+// form of a group or chatroom type (or a wrapper around it), then sets
+// *count from the member cap under either spelling the API uses:
+// "MaxMemberCount" (groups) or "max_member_count" (chatrooms, cross
+// user-groups). The spelling v's own field is not tagged with may also be a
+// numeric string. Typical use:
+//
+//	func (r *Chatroom) UnmarshalJSON(b []byte) error {
+//		type plain Chatroom
+//		return unmarshalWithMemberCap(b, (*plain)(r), &r.MaxMemberCount)
+//	}
+func unmarshalWithMemberCap(b []byte, v any, count *int) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return err
+	}
+	var caps struct {
+		Pascal *ID `json:"MaxMemberCount"`
+		Snake  *ID `json:"max_member_count"`
+	}
+	if err := json.Unmarshal(b, &caps); err != nil {
+		return err
+	}
+	switch {
+	case caps.Pascal != nil:
+		*count = int(*caps.Pascal)
+	case caps.Snake != nil:
+		*count = int(*caps.Snake)
+	}
+	return nil
+}
