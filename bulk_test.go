@@ -1,0 +1,436 @@
+package jmessage_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jmessage-go/jmessage"
+)
+
+// inFlight counts the requests a responder is serving, remembers the
+// highest count, and holds the first requests until `want` of them are in
+// flight together: a bulk operation that never runs `want` calls at once
+// leaves them waiting (a guard timeout then lets them through and the
+// assertion on Max fails).
+type inFlight struct {
+	want     int
+	cur, max atomic.Int32
+	once     sync.Once
+	full     chan struct{}
+}
+
+func newInFlight(want int) *inFlight { return &inFlight{want: want, full: make(chan struct{})} }
+
+// enter is called at the start of a request; the returned func at its end.
+func (f *inFlight) enter() (leave func()) {
+	n := f.cur.Add(1)
+	for m := f.max.Load(); n > m && !f.max.CompareAndSwap(m, n); m = f.max.Load() {
+	}
+	if int(n) >= f.want {
+		f.once.Do(func() { close(f.full) })
+	}
+	select {
+	case <-f.full:
+	case <-time.After(10 * time.Second): // guard against a hang only
+	}
+	return func() { f.cur.Add(-1) }
+}
+
+// registerServer simulates the register endpoint: users named in exists get
+// 899001, users whose nickname is "rejected" get 899003, and the call that
+// carries failUser fails as a whole with 503. It records every username
+// sent and the usernames of the failed call.
+type registerServer struct {
+	exists   map[string]bool
+	failUser string
+	flight   *inFlight
+	onCall   func(n int) // called with the 1-based number of each call, if set
+
+	mu       sync.Mutex
+	calls    int
+	sent     map[string]int
+	failed   map[string]bool
+	maxBatch int
+}
+
+func (s *registerServer) respond(req *http.Request) (*http.Response, error) {
+	if s.flight != nil {
+		defer s.flight.enter()()
+	}
+	if req.Method != http.MethodPost || req.URL.Path != "/v1/users/" {
+		return newJSONResponse(http.StatusNotFound, `{"error":{"code":1,"message":"unexpected call"}}`), nil
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	var users []jmessage.NewUser
+	if err := json.Unmarshal(body, &users); err != nil {
+		return newJSONResponse(http.StatusBadRequest, `{"error":{"code":899003,"message":"bad json"}}`), nil
+	}
+	s.mu.Lock()
+	s.calls++
+	n := s.calls
+	s.maxBatch = max(s.maxBatch, len(users))
+	fail := false
+	for _, u := range users {
+		s.sent[u.Username]++
+		fail = fail || u.Username == s.failUser
+	}
+	if fail {
+		for _, u := range users {
+			s.failed[u.Username] = true
+		}
+	}
+	s.mu.Unlock()
+	if s.onCall != nil {
+		s.onCall(n)
+	}
+	if fail {
+		return newJSONResponse(http.StatusServiceUnavailable, `{"error":{"code":899030,"message":"server busy"}}`), nil
+	}
+	type itemErr struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	type item struct {
+		Username string   `json:"username"`
+		Error    *itemErr `json:"error,omitempty"`
+	}
+	out := make([]item, len(users))
+	for i, u := range users {
+		out[i].Username = u.Username
+		switch {
+		case s.exists[u.Username]:
+			out[i].Error = &itemErr{899001, "user exist"}
+		case u.Nickname == "rejected":
+			out[i].Error = &itemErr{899003, "parameter invalid"}
+		}
+	}
+	b, _ := json.Marshal(out)
+	return newJSONResponse(http.StatusCreated, string(b)), nil
+}
+
+func newRegisterServer(mock *httpmock.MockTransport) *registerServer {
+	s := &registerServer{exists: map[string]bool{}, sent: map[string]int{}, failed: map[string]bool{}}
+	mock.RegisterNoResponder(s.respond)
+	return s
+}
+
+// bulkUser is user i of a generated import: some have a bad password or
+// username (refused locally), some exist, some the server rejects.
+func bulkUser(i int) (u jmessage.NewUser, badField string) {
+	u = jmessage.NewUser{Username: sprintf("user-%05d", i), Password: "password"}
+	switch {
+	case i%97 == 0:
+		u.Password = "x"
+		return u, "password"
+	case i%89 == 5:
+		u.Username = sprintf("!bad-%05d", i)
+		return u, "username"
+	case i%1000 == 777:
+		u.Nickname = "rejected"
+	}
+	return u, ""
+}
+
+func TestRegisterAllTenThousandUsers(t *testing.T) {
+	t.Parallel()
+	const n, concurrency = 10_250, 3
+	c, mock := newTestClient(t)
+	srv := newRegisterServer(mock)
+	srv.failUser = "user-05000"
+	srv.flight = newInFlight(concurrency)
+
+	users := make([]jmessage.NewUser, n)
+	badField := make([]string, n)
+	invalid := 0
+	for i := range users {
+		users[i], badField[i] = bulkUser(i)
+		if badField[i] != "" {
+			invalid++
+		}
+		if i%10 == 3 {
+			srv.exists[users[i].Username] = true
+		}
+	}
+	original := slices.Clone(users)
+
+	var progress [][2]int
+	results, err := c.Users.RegisterAll(t.Context(), users, jmessage.BulkOptions{
+		Concurrency: concurrency,
+		// Unsynchronized on purpose: the race detector fails the test if
+		// Progress is ever called from two goroutines at once.
+		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) },
+	})
+
+	assert.Equal(t, original, users, "the caller's slice is not modified")
+	require.Len(t, results, n)
+	require.Len(t, srv.failed, jmessage.MaxRegisterBatch, "exactly one full call fails with 503")
+	require.True(t, srv.failed[srv.failUser])
+	assert.Equal(t, jmessage.MaxRegisterBatch, srv.maxBatch)
+	assert.Equal(t, int32(concurrency), srv.flight.max.Load(), "calls run exactly `concurrency` at a time")
+
+	var failed int
+	for i, r := range results {
+		u := users[i]
+		assert.Equal(t, i, r.Index)
+		require.Equal(t, u.Username, r.Item, "result %d", i)
+		switch {
+		case badField[i] != "":
+			var verr *jmessage.ValidationError
+			require.ErrorAs(t, r.Err, &verr, "user %d", i)
+			assert.Equal(t, sprintf("users[%d].%s", i, badField[i]), verr.Field)
+			assert.Zero(t, srv.sent[u.Username], "an invalid user is never sent")
+			continue
+		case srv.failed[u.Username]:
+			var apiErr *jmessage.APIError
+			require.ErrorAs(t, r.Err, &apiErr, "user %d", i)
+			assert.Equal(t, http.StatusServiceUnavailable, apiErr.HTTPStatus)
+			assert.ErrorIs(t, r.Err, jmessage.ErrServerBusy)
+			failed++
+		case srv.exists[u.Username]:
+			assert.ErrorIs(t, r.Err, jmessage.ErrUserExists, "user %d", i)
+			failed++
+		case u.Nickname == "rejected":
+			assert.ErrorIs(t, r.Err, jmessage.ErrInvalidParameter, "user %d", i)
+			failed++
+		default:
+			assert.NoError(t, r.Err, "user %d", i)
+		}
+		assert.Equal(t, 1, srv.sent[u.Username], "user %d is sent exactly once", i)
+	}
+	assert.Len(t, srv.sent, n-invalid, "every valid user is sent, nothing else")
+
+	var bulkErr *jmessage.BulkError
+	require.ErrorAs(t, err, &bulkErr)
+	assert.Equal(t, n, bulkErr.Total)
+	assert.Equal(t, invalid, bulkErr.Invalid)
+	assert.Equal(t, failed, bulkErr.Failed)
+	assert.Zero(t, bulkErr.NotAttempted)
+	assert.Equal(t, n-invalid-failed, bulkErr.Succeeded())
+	assert.ErrorIs(t, err, jmessage.ErrUserExists)
+	assert.ErrorIs(t, err, jmessage.ErrServerBusy)
+	assert.ErrorIs(t, err, jmessage.ErrInvalidArgument)
+	assert.NotErrorIs(t, err, jmessage.ErrNotAttempted)
+	assert.Contains(t, err.Error(), "POST /v1/users/")
+
+	// One progress call per call sent, each after a whole chunk, ending at the total.
+	require.Len(t, progress, srv.calls)
+	prev := invalid
+	for _, p := range progress {
+		assert.Equal(t, n, p[1])
+		assert.Greater(t, p[0], prev)
+		assert.LessOrEqual(t, p[0]-prev, jmessage.MaxRegisterBatch)
+		prev = p[0]
+	}
+	assert.Equal(t, n, prev)
+}
+
+func TestRegisterAllCancelled(t *testing.T) {
+	t.Parallel()
+	t.Run("mid-way", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		srv := newRegisterServer(mock)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		srv.onCall = func(n int) {
+			if n == 3 {
+				cancel()
+			}
+		}
+		users := make([]jmessage.NewUser, 1000)
+		for i := range users {
+			users[i] = jmessage.NewUser{Username: sprintf("user-%04d", i), Password: "password"}
+		}
+		var calls int
+		results, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{Concurrency: 1, ChunkSize: 100,
+			Progress: func(done, total int) { calls++ }})
+		require.Len(t, results, len(users))
+		assert.Equal(t, 3, srv.calls, "no call starts after the context ends")
+		assert.Equal(t, 3, calls, "progress after each chunk that ran")
+		for i, r := range results {
+			switch chunk := i / 100; {
+			case chunk < 2:
+				assert.NoError(t, r.Err, "user %d", i)
+			case chunk == 2: // in flight when cancelled: answered, or cut off by ctx
+				if r.Err != nil {
+					assert.ErrorIs(t, r.Err, context.Canceled, "user %d", i)
+					assert.NotErrorIs(t, r.Err, jmessage.ErrNotAttempted, "user %d was sent", i)
+				}
+			default:
+				assert.ErrorIs(t, r.Err, jmessage.ErrNotAttempted, "user %d", i)
+				assert.ErrorIs(t, r.Err, context.Canceled, "user %d", i)
+				assert.Zero(t, srv.sent[users[i].Username])
+			}
+		}
+		var bulkErr *jmessage.BulkError
+		require.ErrorAs(t, err, &bulkErr)
+		assert.Equal(t, 700, bulkErr.NotAttempted)
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.ErrorIs(t, err, jmessage.ErrNotAttempted)
+	})
+	t.Run("before the start", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, http.StatusCreated, "[]")
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		users := []jmessage.NewUser{
+			{Username: "user-0001", Password: "password"},
+			{Username: "user-0002", Password: "x"},
+			{Username: "user-0003", Password: "password"},
+		}
+		results, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{
+			Progress: func(int, int) { t.Error("no chunk ran: no progress") }})
+		require.Len(t, results, 3)
+		assert.ErrorIs(t, results[0].Err, jmessage.ErrNotAttempted)
+		assert.ErrorIs(t, results[1].Err, jmessage.ErrInvalidArgument, "validation still reported")
+		assert.ErrorIs(t, results[2].Err, jmessage.ErrNotAttempted)
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.Zero(t, mock.GetTotalCallCount())
+	})
+}
+
+func TestRegisterAllMatchesResultsByUsername(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	// The answer lists the users out of order and leaves user-0002 out.
+	capture(mock, http.StatusCreated,
+		`[{"username":"user-0003","error":{"code":899001,"message":"user exist"}},{"username":"user-0001"}]`)
+	users := []jmessage.NewUser{
+		{Username: "user-0001", Password: "password"},
+		{Username: "user-0002", Password: "password"},
+		{Username: "user-0003", Password: "password"},
+	}
+	results, err := c.Users.RegisterAll(t.Context(), users, jmessage.BulkOptions{})
+	require.Len(t, results, 3)
+	assert.NoError(t, results[0].Err)
+	assert.ErrorIs(t, results[1].Err, jmessage.ErrMalformedResponse, "an item the answer leaves out is not lost")
+	assert.ErrorIs(t, results[2].Err, jmessage.ErrUserExists)
+	var bulkErr *jmessage.BulkError
+	require.ErrorAs(t, err, &bulkErr)
+	assert.Equal(t, 2, bulkErr.Failed)
+}
+
+func TestRegisterAllSuccess(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	srv := newRegisterServer(mock)
+	users := make([]jmessage.NewUser, 1201)
+	for i := range users {
+		users[i] = jmessage.NewUser{Username: sprintf("user-%04d", i), Password: "password"}
+	}
+	results, err := c.Users.RegisterAll(t.Context(), users, jmessage.BulkOptions{ChunkSize: 400})
+	require.NoError(t, err)
+	require.Len(t, results, len(users))
+	for i, r := range results {
+		assert.Equal(t, jmessage.BulkResult{Index: i, Item: users[i].Username}, r)
+	}
+	assert.Equal(t, 4, srv.calls)
+	assert.Equal(t, 400, srv.maxBatch)
+
+	t.Run("nothing to do", func(t *testing.T) {
+		results, err := c.Users.RegisterAll(t.Context(), nil, jmessage.BulkOptions{})
+		assert.NoError(t, err)
+		assert.Empty(t, results)
+		assert.Equal(t, 4, srv.calls)
+	})
+}
+
+func TestDeleteAll(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	var mu sync.Mutex
+	var batches [][]string
+	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		var names []string
+		if req.Method != http.MethodDelete || req.URL.Path != "/v1/users/" || json.NewDecoder(req.Body).Decode(&names) != nil {
+			return newJSONResponse(http.StatusBadRequest, `{"error":{"code":1,"message":"unexpected"}}`), nil
+		}
+		mu.Lock()
+		batches = append(batches, names)
+		mu.Unlock()
+		if slices.Contains(names, "user-0500") {
+			return newJSONResponse(http.StatusBadRequest, `{"error":{"code":899002,"message":"user not exist"}}`), nil
+		}
+		return newJSONResponse(http.StatusOK, ""), nil
+	})
+	names := make([]string, 1050)
+	for i := range names {
+		names[i] = sprintf("user-%04d", i)
+		if i%50 == 7 {
+			names[i] = "x" + strings.Repeat("!", i%3) // too short or bad characters
+		}
+	}
+	results, err := c.Users.DeleteAll(t.Context(), names, jmessage.BulkOptions{Concurrency: 2})
+	require.Len(t, results, len(names))
+
+	sent := map[string]int{}
+	failedCall := map[string]bool{}
+	for _, b := range batches {
+		assert.LessOrEqual(t, len(b), jmessage.MaxDeleteBatch)
+		for _, n := range b {
+			sent[n]++
+			failedCall[n] = failedCall[n] || slices.Contains(b, "user-0500")
+		}
+	}
+	assert.Len(t, batches, 11, "1029 valid names in calls of 100")
+	for i, r := range results {
+		assert.Equal(t, names[i], r.Item)
+		switch {
+		case i%50 == 7:
+			var verr *jmessage.ValidationError
+			require.ErrorAs(t, r.Err, &verr)
+			assert.Equal(t, sprintf("usernames[%d]", i), verr.Field)
+			assert.Zero(t, sent[names[i]])
+			continue
+		case failedCall[names[i]]:
+			assert.ErrorIs(t, r.Err, jmessage.ErrUserNotFound, "each name of a failed call carries its error")
+		default:
+			assert.NoError(t, r.Err)
+		}
+		assert.Equal(t, 1, sent[names[i]])
+	}
+	var bulkErr *jmessage.BulkError
+	require.ErrorAs(t, err, &bulkErr)
+	assert.Equal(t, 21, bulkErr.Invalid)
+	assert.Equal(t, 100, bulkErr.Failed)
+}
+
+func TestBulkValidation(t *testing.T) {
+	t.Parallel()
+	users := []jmessage.NewUser{{Username: "user-0001", Password: "password"}}
+	runValidationTests(t, []validationTest{
+		{"chunk size over the cap", "opts.ChunkSize", func(ctx context.Context, c *jmessage.Client) error {
+			_, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{ChunkSize: jmessage.MaxRegisterBatch + 1})
+			return err
+		}},
+		{"negative chunk size", "opts.ChunkSize", func(ctx context.Context, c *jmessage.Client) error {
+			_, err := c.Users.DeleteAll(ctx, []string{"user-0001"}, jmessage.BulkOptions{ChunkSize: -1})
+			return err
+		}},
+		{"negative concurrency", "opts.Concurrency", func(ctx context.Context, c *jmessage.Client) error {
+			_, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{Concurrency: -1})
+			return err
+		}},
+		{"nil context", "ctx", func(_ context.Context, c *jmessage.Client) error {
+			//lint:ignore SA1012 a nil context is what is tested
+			_, err := c.Users.DeleteAll(nil, []string{"user-0001"}, jmessage.BulkOptions{})
+			return err
+		}},
+	})
+}
