@@ -1,5 +1,14 @@
 package jmessage
 
+import (
+	"context"
+	"iter"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
 // GroupsService manages groups: creation, profile, members, owner, shields and silence.
 type GroupsService service
 
@@ -39,4 +48,250 @@ func (g *Group) UnmarshalJSON(b []byte) error {
 	}
 	g.GID, g.OwnerUsername = int64(w.GID), string(w.Owner)
 	return nil
+}
+
+// GroupType is whether a group is private or public (the wire's "flag").
+type GroupType int
+
+// Group types. A group created without a type is private.
+const (
+	GroupPrivate GroupType = 1
+	GroupPublic  GroupType = 2
+)
+
+// NewGroup is a group to create. OwnerUsername and Name are required; the
+// other fields are sent only when set.
+type NewGroup struct {
+	OwnerUsername string `json:"owner_username"`
+	// Name is at most 64 bytes, without line breaks.
+	Name string `json:"name"`
+	// Members are the usernames of the first members besides the owner.
+	Members []string `json:"members_username,omitempty"`
+	// Avatar is the media id of the group's picture (see ResourcesService.Upload).
+	Avatar string `json:"avatar,omitempty"`
+	// Desc is at most 250 bytes.
+	Desc string `json:"desc,omitempty"`
+	// Type is GroupPrivate or GroupPublic; zero lets the server choose
+	// (private).
+	Type GroupType `json:"flag,omitempty"`
+}
+
+func (g NewGroup) validate() error {
+	var typeErr error
+	if g.Type != 0 {
+		typeErr = validateOneOf("flag", g.Type, GroupPrivate, GroupPublic)
+	}
+	return firstError(
+		validateUsername("owner_username", g.OwnerUsername),
+		validateRequired("name", g.Name),
+		validateName("name", g.Name),
+		validateUsernames("members_username", g.Members, 0, math.MaxInt),
+		validateText("desc", g.Desc),
+		typeErr,
+	)
+}
+
+// GroupUpdate changes a group's profile. Only the fields that are set
+// (non-nil) are sent, and at least one must be.
+type GroupUpdate struct {
+	// Name is at most 64 bytes, without line breaks.
+	Name *string `json:"name,omitempty"`
+	// Desc is at most 250 bytes.
+	Desc *string `json:"desc,omitempty"`
+	// Avatar is the media id of the group's picture.
+	Avatar *string `json:"avatar,omitempty"`
+}
+
+func (u GroupUpdate) validate() error {
+	if u.Name == nil && u.Desc == nil && u.Avatar == nil {
+		return invalid("update", "must change name, desc or avatar")
+	}
+	var errs []error
+	if u.Name != nil {
+		errs = append(errs, validateName("name", *u.Name))
+	}
+	if u.Desc != nil {
+		errs = append(errs, validateText("desc", *u.Desc))
+	}
+	return firstError(errs...)
+}
+
+// GroupRole is a member's role in a group (the wire's "flag").
+type GroupRole int
+
+// Group roles.
+const (
+	GroupMemberRole GroupRole = 0
+	GroupOwnerRole  GroupRole = 1
+)
+
+// GroupMember is a member of a group: the user's profile and role.
+type GroupMember struct {
+	User
+	Role GroupRole `json:"flag"`
+}
+
+// GroupOwner names a group's new owner. AppKey is set only for a user of
+// another app.
+type GroupOwner struct {
+	Username string `json:"username"`
+	AppKey   string `json:"appkey,omitempty"`
+}
+
+func (o GroupOwner) validate() error {
+	var appKeyErr error
+	if o.AppKey != "" {
+		appKeyErr = validateAppKey("appkey", o.AppKey)
+	}
+	return firstError(validateUsername("username", o.Username), appKeyErr)
+}
+
+// groupPath builds a group's path from a format with one %s for the gid,
+// and checks the gid.
+func groupPath(format string, gid int64) (string, error) {
+	return pathf(format, idSeg(gid)), validateID("gid", gid)
+}
+
+// Create creates a group owned by OwnerUsername with the given members,
+// and returns it with its gid.
+//
+// POST /v1/groups/
+func (s *GroupsService) Create(ctx context.Context, group NewGroup) (*Group, *Response, error) {
+	return call[Group](ctx, s.client, request{method: http.MethodPost, path: "/v1/groups/", body: group})
+}
+
+// Get returns a group's profile.
+//
+// GET /v1/groups/{gid}
+func (s *GroupsService) Get(ctx context.Context, gid int64) (*Group, *Response, error) {
+	path, err := groupPath("/v1/groups/%s", gid)
+	return call[Group](ctx, s.client, request{method: http.MethodGet, path: path, invalid: err})
+}
+
+// Update changes the fields of a group's profile that update sets.
+//
+// PUT /v1/groups/{gid}
+func (s *GroupsService) Update(ctx context.Context, gid int64, update GroupUpdate) (*Response, error) {
+	path, err := groupPath("/v1/groups/%s", gid)
+	return s.client.do(ctx, request{method: http.MethodPut, path: path, body: update, invalid: err}, nil)
+}
+
+// Delete dissolves a group; every member is notified.
+//
+// DELETE /v1/groups/{gid}
+func (s *GroupsService) Delete(ctx context.Context, gid int64) (*Response, error) {
+	path, err := groupPath("/v1/groups/%s", gid)
+	return s.client.do(ctx, request{method: http.MethodDelete, path: path, invalid: err}, nil)
+}
+
+// UpdateMembers adds and removes members of a group in one call; at least
+// one of changes.Add and changes.Remove must name a user. Members are
+// notified. A full group fails with ErrGroupFull, a member already in the
+// group with ErrUserInGroup.
+//
+// POST /v1/groups/{gid}/members
+func (s *GroupsService) UpdateMembers(ctx context.Context, gid int64, changes UsernameChanges) (*Response, error) {
+	path, err := groupPath("/v1/groups/%s/members", gid)
+	if err == nil && len(changes.Add) == 0 && len(changes.Remove) == 0 {
+		err = invalid("changes", "must add or remove at least one user")
+	}
+	return s.client.do(ctx, request{method: http.MethodPost, path: path, body: changes,
+		invalid: firstError(err, changes.validate("changes"))}, nil)
+}
+
+// AddMembers adds users to a group (the v2 form of UpdateMembers).
+//
+// POST /v2/groups/{gid}/addMembers
+func (s *GroupsService) AddMembers(ctx context.Context, gid int64, usernames []string) (*Response, error) {
+	return s.members(ctx, "/v2/groups/%s/addMembers", gid, usernames)
+}
+
+// RemoveMembers removes users from a group (the v2 form of UpdateMembers).
+//
+// POST /v2/groups/{gid}/delMembers
+func (s *GroupsService) RemoveMembers(ctx context.Context, gid int64, usernames []string) (*Response, error) {
+	return s.members(ctx, "/v2/groups/%s/delMembers", gid, usernames)
+}
+
+func (s *GroupsService) members(ctx context.Context, format string, gid int64, usernames []string) (*Response, error) {
+	path, err := groupPath(format, gid)
+	return s.client.do(ctx, request{method: http.MethodPost, path: path, body: usernames,
+		invalid: firstError(err, validateUsernames("usernames", usernames, 1, math.MaxInt))}, nil)
+}
+
+// Members returns every member of a group, the owner with GroupOwnerRole.
+//
+// GET /v1/groups/{gid}/members/
+func (s *GroupsService) Members(ctx context.Context, gid int64) ([]GroupMember, *Response, error) {
+	path, err := groupPath("/v1/groups/%s/members/", gid)
+	return callSlice[GroupMember](ctx, s.client, request{method: http.MethodGet, path: path, invalid: err})
+}
+
+// ListByUser returns the groups a user belongs to.
+//
+// GET /v1/users/{username}/groups/
+func (s *GroupsService) ListByUser(ctx context.Context, username string) ([]Group, *Response, error) {
+	return callSlice[Group](ctx, s.client, request{method: http.MethodGet,
+		path: pathf("/v1/users/%s/groups/", username), invalid: validateUsername("username", username)})
+}
+
+// List returns one page of the app's groups (Count at most 500; zero means 500).
+//
+// GET /v1/groups/?start={start}&count={count}
+func (s *GroupsService) List(ctx context.Context, opts ListOptions) (*Page[Group], *Response, error) {
+	q, invalidErr := opts.query(MaxGroupListCount)
+	out, resp, err := call[struct {
+		wirePage
+		Groups []Group `json:"groups"`
+	}](ctx, s.client, request{method: http.MethodGet, path: "/v1/groups/", query: q, invalid: invalidErr})
+	if err != nil {
+		return nil, resp, err
+	}
+	return pageOf(out.wirePage, out.Groups), resp, nil
+}
+
+// All iterates over every group of the app from opts.Start, fetching pages
+// of opts.Count (zero means 500) as it goes. It yields an error once and
+// stops.
+func (s *GroupsService) All(ctx context.Context, opts ListOptions) iter.Seq2[Group, error] {
+	return paginate(ctx, opts, MaxGroupListCount, func(ctx context.Context, o ListOptions) (*Page[Group], error) {
+		page, _, err := s.List(ctx, o)
+		return page, err
+	})
+}
+
+// SetShield turns message shielding on (changes.Add) and off
+// (changes.Remove) for some of a user's groups: a shielded group's messages
+// reach the user without notifying. At least one gid is required.
+//
+// POST /v1/users/{username}/groupsShield
+func (s *GroupsService) SetShield(ctx context.Context, username string, changes GroupIDChanges) (*Response, error) {
+	var emptyErr error
+	if len(changes.Add) == 0 && len(changes.Remove) == 0 {
+		emptyErr = invalid("changes", "must add or remove at least one group")
+	}
+	return s.client.do(ctx, request{method: http.MethodPost, path: pathf("/v1/users/%s/groupsShield", username),
+		body:    changes,
+		invalid: firstError(validateUsername("username", username), emptyErr, changes.validate("changes")),
+	}, nil)
+}
+
+// SetSilence mutes members of a group (silenced true), so that they cannot
+// send messages to it, or unmutes them (false).
+//
+// PUT /v1/groups/messages/{gid}/silence?status=true|false
+func (s *GroupsService) SetSilence(ctx context.Context, gid int64, usernames []string, silenced bool) (*Response, error) {
+	path, err := groupPath("/v1/groups/messages/%s/silence", gid)
+	return s.client.do(ctx, request{method: http.MethodPut, path: path, body: usernames,
+		query:   url.Values{"status": {strconv.FormatBool(silenced)}},
+		invalid: firstError(err, validateUsernames("usernames", usernames, 1, math.MaxInt))}, nil)
+}
+
+// TransferOwner makes owner the group's owner. Set owner.AppKey only when
+// the new owner is a user of another app.
+//
+// PUT /v1/groups/owner/{gid}
+func (s *GroupsService) TransferOwner(ctx context.Context, gid int64, owner GroupOwner) (*Response, error) {
+	path, err := groupPath("/v1/groups/owner/%s", gid)
+	return s.client.do(ctx, request{method: http.MethodPut, path: path, body: owner, invalid: err}, nil)
 }
