@@ -373,3 +373,29 @@ func wholeCallOp(op, field string, maxChunk int, validate func(string, string) e
 		key: func(s string) string { return s }, validate: validate,
 		send: func(ctx context.Context, chunk []string) ([]error, error) { return nil, send(ctx, chunk) }}
 }
+
+// sensitiveAddChunk is the most words AddAll sends per call: the API states
+// no cap per call, and 100 is the default quota of words per app.
+const sensitiveAddChunk = 100
+
+// AddAll adds any number of words to the filter: it sends them in calls of
+// at most 100 words (or opts.ChunkSize), opts.Concurrency calls at a time,
+// and returns one result per word, in input order. A word that is not 1–10
+// characters is reported in its result and the others are still sent. The
+// API answers for a whole call, so each word of a failed call (for instance
+// one over the app's quota of words) carries that call's error. Cancelling
+// ctx stops starting new calls at once: words never sent match
+// ErrNotAttempted.
+//
+// The error is nil when every call succeeded, else a *BulkError; results
+// are returned in both cases. Only an invalid ctx or opts returns nil
+// results.
+//
+// POST /v1/sensitiveword (once per chunk)
+func (s *SensitiveWordsService) AddAll(ctx context.Context, words []string, opts BulkOptions) ([]BulkResult, error) {
+	return runBulk(ctx, wholeCallOp("POST /v1/sensitiveword", "words", sensitiveAddChunk, validateSensitiveWord,
+		func(ctx context.Context, chunk []string) error {
+			_, err := s.Add(ctx, chunk)
+			return err
+		}), words, opts)
+}

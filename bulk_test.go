@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -351,64 +350,119 @@ func TestRegisterAllSuccess(t *testing.T) {
 	})
 }
 
-func TestDeleteAll(t *testing.T) {
-	t.Parallel()
-	c, mock := newTestClient(t)
-	var mu sync.Mutex
-	var batches [][]string
-	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		var names []string
-		if req.Method != http.MethodDelete || req.URL.Path != "/v1/users/" || json.NewDecoder(req.Body).Decode(&names) != nil {
-			return newJSONResponse(http.StatusBadRequest, `{"error":{"code":1,"message":"unexpected"}}`), nil
-		}
-		mu.Lock()
-		batches = append(batches, names)
-		mu.Unlock()
-		if slices.Contains(names, "user-0500") {
-			return newJSONResponse(http.StatusBadRequest, `{"error":{"code":899002,"message":"user not exist"}}`), nil
-		}
-		return newJSONResponse(http.StatusOK, ""), nil
-	})
-	names := make([]string, 1050)
-	for i := range names {
-		names[i] = sprintf("user-%04d", i)
-		if i%50 == 7 {
-			names[i] = "x" + strings.Repeat("!", i%3) // too short or bad characters
-		}
-	}
-	results, err := c.Users.DeleteAll(t.Context(), names, jmessage.BulkOptions{Concurrency: 2})
-	require.Len(t, results, len(names))
+// wholeCallBulkTest is a bulk operation over strings whose API answers for
+// the whole call.
+type wholeCallBulkTest struct {
+	name         string
+	method, path string
+	cap          int
+	item         func(i int) string // a valid item
+	bad          string             // an item refused locally
+	field        string             // the items' argument name
+	failCode     jmessage.ErrorCode // the error of the call that fails
+	call         func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error)
+}
 
-	sent := map[string]int{}
-	failedCall := map[string]bool{}
-	for _, b := range batches {
-		assert.LessOrEqual(t, len(b), jmessage.MaxDeleteBatch)
-		for _, n := range b {
-			sent[n]++
-			failedCall[n] = failedCall[n] || slices.Contains(b, "user-0500")
-		}
+func runWholeCallBulkTests(t *testing.T, tests []wholeCallBulkTest) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			n := 3*tt.cap + tt.cap/2 + 7
+			items := make([]string, n)
+			invalid := 0
+			for i := range items {
+				items[i] = tt.item(i)
+				if i%50 == 7 {
+					items[i] = tt.bad
+					invalid++
+				}
+			}
+			failItem := items[n/2]
+			c, mock := newTestClient(t)
+			var mu sync.Mutex
+			var batches [][]string
+			mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+				var got []string
+				if req.Method != tt.method || req.URL.Path != tt.path || json.NewDecoder(req.Body).Decode(&got) != nil {
+					return newJSONResponse(http.StatusBadRequest, `{"error":{"code":1,"message":"unexpected"}}`), nil
+				}
+				mu.Lock()
+				batches = append(batches, got)
+				mu.Unlock()
+				if slices.Contains(got, failItem) {
+					return newJSONResponse(http.StatusBadRequest, sprintf(`{"error":{"code":%d,"message":"no"}}`, tt.failCode)), nil
+				}
+				return newJSONResponse(http.StatusNoContent, ""), nil
+			})
+
+			var progress []int
+			results, err := tt.call(t.Context(), c, items, jmessage.BulkOptions{Concurrency: 2,
+				Progress: func(done, total int) { progress = append(progress, done) }})
+			require.Len(t, results, n)
+
+			sent := map[string]int{}
+			failedCall := map[string]bool{}
+			for _, b := range batches {
+				assert.LessOrEqual(t, len(b), tt.cap)
+				for _, it := range b {
+					sent[it]++
+					failedCall[it] = failedCall[it] || slices.Contains(b, failItem)
+				}
+			}
+			assert.Len(t, batches, (n-invalid+tt.cap-1)/tt.cap, "valid items in calls of the cap")
+			assert.Len(t, progress, len(batches))
+			assert.Equal(t, n, progress[len(progress)-1])
+			failed := 0
+			for i, r := range results {
+				assert.Equal(t, items[i], r.Item)
+				assert.Equal(t, i, r.Index)
+				switch {
+				case i%50 == 7:
+					var verr *jmessage.ValidationError
+					require.ErrorAs(t, r.Err, &verr)
+					assert.Equal(t, sprintf("%s[%d]", tt.field, i), verr.Field)
+					continue
+				case failedCall[items[i]]:
+					assert.ErrorIs(t, r.Err, tt.failCode, "each item of a failed call carries its error")
+					failed++
+				default:
+					assert.NoError(t, r.Err)
+				}
+				assert.Equal(t, 1, sent[items[i]], "item %d sent once", i)
+			}
+			assert.Zero(t, sent[tt.bad], "an invalid item is never sent")
+			assert.Equal(t, tt.cap, failed, "one full call failed")
+			var bulkErr *jmessage.BulkError
+			require.ErrorAs(t, err, &bulkErr)
+			assert.Equal(t, invalid, bulkErr.Invalid)
+			assert.Equal(t, failed, bulkErr.Failed)
+			assert.ErrorIs(t, err, tt.failCode)
+			assert.Contains(t, err.Error(), tt.method+" "+tt.path)
+		})
 	}
-	assert.Len(t, batches, 11, "1029 valid names in calls of 100")
-	for i, r := range results {
-		assert.Equal(t, names[i], r.Item)
-		switch {
-		case i%50 == 7:
-			var verr *jmessage.ValidationError
-			require.ErrorAs(t, r.Err, &verr)
-			assert.Equal(t, sprintf("usernames[%d]", i), verr.Field)
-			assert.Zero(t, sent[names[i]])
-			continue
-		case failedCall[names[i]]:
-			assert.ErrorIs(t, r.Err, jmessage.ErrUserNotFound, "each name of a failed call carries its error")
-		default:
-			assert.NoError(t, r.Err)
-		}
-		assert.Equal(t, 1, sent[names[i]])
-	}
-	var bulkErr *jmessage.BulkError
-	require.ErrorAs(t, err, &bulkErr)
-	assert.Equal(t, 21, bulkErr.Invalid)
-	assert.Equal(t, 100, bulkErr.Failed)
+}
+
+func TestWholeCallBulkOperations(t *testing.T) {
+	t.Parallel()
+	username := func(i int) string { return sprintf("user-%05d", i) }
+	runWholeCallBulkTests(t, []wholeCallBulkTest{
+		{
+			name: "Users.DeleteAll", method: http.MethodDelete, path: "/v1/users/", cap: jmessage.MaxDeleteBatch,
+			item: username, bad: "x!", field: "usernames", failCode: jmessage.ErrUserNotFound,
+			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
+				return c.Users.DeleteAll(ctx, items, opts)
+			},
+		},
+		{
+			name: "SensitiveWords.AddAll", method: http.MethodPost, path: "/v1/sensitiveword", cap: 100,
+			item: func(i int) string { return sprintf("w%d", i) }, bad: "elevenchars", field: "words",
+			failCode: jmessage.ErrInvalidParameter,
+			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
+				return c.SensitiveWords.AddAll(ctx, items, opts)
+			},
+		},
+	})
 }
 
 func TestBulkValidation(t *testing.T) {
@@ -421,6 +475,10 @@ func TestBulkValidation(t *testing.T) {
 		}},
 		{"negative chunk size", "opts.ChunkSize", func(ctx context.Context, c *jmessage.Client) error {
 			_, err := c.Users.DeleteAll(ctx, []string{"user-0001"}, jmessage.BulkOptions{ChunkSize: -1})
+			return err
+		}},
+		{"words chunk over 100", "opts.ChunkSize", func(ctx context.Context, c *jmessage.Client) error {
+			_, err := c.SensitiveWords.AddAll(ctx, []string{"word"}, jmessage.BulkOptions{ChunkSize: 101})
 			return err
 		}},
 		{"negative concurrency", "opts.Concurrency", func(ctx context.Context, c *jmessage.Client) error {
