@@ -1,4 +1,384 @@
 package jmessage
 
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+)
+
 // MessagesService sends and retracts messages.
 type MessagesService service
+
+// TargetType is the kind of a message's target (target_type).
+type TargetType string
+
+// Target types.
+const (
+	TargetSingle   TargetType = "single"   // one user, by username
+	TargetGroup    TargetType = "group"    // a group, by group id
+	TargetChatroom TargetType = "chatroom" // a chatroom, by room id
+)
+
+// SenderType is who a message is sent as (from_type).
+type SenderType string
+
+// Sender types.
+const (
+	SenderAdmin SenderType = "admin" // an app admin (see UsersService.RegisterAdmin)
+	SenderUser  SenderType = "user"  // an ordinary user
+)
+
+// MessageType is the kind of a message's body (msg_type).
+type MessageType string
+
+// Message types.
+const (
+	MessageText   MessageType = "text"
+	MessageImage  MessageType = "image"
+	MessageVoice  MessageType = "voice"
+	MessageCustom MessageType = "custom"
+)
+
+// Target is who a message goes to. Build one with ToUser, ToGroup or
+// ToChatroom.
+type Target struct {
+	// Type is single, group or chatroom (target_type).
+	Type TargetType
+	// ID is the username, or the group or chatroom id in decimal
+	// (target_id, always sent as a string).
+	ID string
+	// AppKey is the target's app, for a target in another app
+	// (target_appkey, optional).
+	AppKey string
+	// Name is the target's display name (target_name, optional).
+	Name string
+}
+
+// ToUser targets one user.
+func ToUser(username string) Target { return Target{Type: TargetSingle, ID: username} }
+
+// ToGroup targets a group.
+func ToGroup(gid int64) Target { return Target{Type: TargetGroup, ID: strconv.FormatInt(gid, 10)} }
+
+// ToChatroom targets a chatroom.
+func ToChatroom(roomID int64) Target {
+	return Target{Type: TargetChatroom, ID: strconv.FormatInt(roomID, 10)}
+}
+
+// InApp returns t with its target in the app of appKey (a cross-app message).
+func (t Target) InApp(appKey string) Target { t.AppKey = appKey; return t }
+
+func (t Target) validate() error {
+	var idErr error
+	switch t.Type {
+	case TargetSingle:
+		idErr = validateUsername("target_id", t.ID)
+	case TargetGroup, TargetChatroom:
+		if n, err := strconv.ParseInt(t.ID, 10, 64); err != nil || n <= 0 {
+			idErr = invalid("target_id", "must be a positive %s id in decimal", t.Type)
+		}
+	default:
+		return validateOneOf("target_type", t.Type, TargetSingle, TargetGroup, TargetChatroom)
+	}
+	var appKeyErr error
+	if t.AppKey != "" {
+		appKeyErr = validateAppKey("target_appkey", t.AppKey)
+	}
+	return firstError(idErr, appKeyErr, validateText("target_name", t.Name))
+}
+
+// Sender is who a message is sent as. Build one with FromAdmin or FromUser.
+type Sender struct {
+	// Type is admin or user (from_type).
+	Type SenderType
+	// Username is the sender's username (from_id).
+	Username string
+	// Name is the sender's display name (from_name, optional).
+	Name string
+}
+
+// FromAdmin sends as the app admin username.
+func FromAdmin(username string) Sender { return Sender{Type: SenderAdmin, Username: username} }
+
+// FromUser sends as the user username.
+func FromUser(username string) Sender { return Sender{Type: SenderUser, Username: username} }
+
+func (s Sender) validate() error {
+	return firstError(
+		validateOneOf("from_type", s.Type, SenderAdmin, SenderUser),
+		validateUsername("from_id", s.Username),
+		validateText("from_name", s.Name),
+	)
+}
+
+// Notification overrides how a message shows in the notification bar.
+type Notification struct {
+	Title string `json:"title,omitempty"`
+	Alert string `json:"alert,omitempty"`
+}
+
+func (n *Notification) validate() error {
+	if n == nil {
+		return nil
+	}
+	return firstError(validateText("notification.title", n.Title), validateText("notification.alert", n.Alert))
+}
+
+// MessageBody is the content of a message: Text, Image, Voice or Custom
+// (or a pointer to one); no other type implements it. The Image and Voice that ResourcesService.Upload
+// returns are message bodies as they are.
+type MessageBody interface {
+	// MessageType is the msg_type the body is sent as.
+	MessageType() MessageType
+	// validateBody checks the body's own fields (field names under "msg_body").
+	validateBody() error
+}
+
+// Text is a text message's body.
+type Text struct {
+	// Text is the message (required).
+	Text string `json:"text"`
+	// Extras is custom data for the receiving app (a JSON object of at most
+	// 512 bytes, optional).
+	Extras map[string]any `json:"extras,omitzero"`
+}
+
+// MessageType returns MessageText.
+func (Text) MessageType() MessageType { return MessageText }
+
+func (t Text) validateBody() error {
+	return firstError(validateRequired("msg_body.text", t.Text), validateExtras("msg_body.extras", t.Extras))
+}
+
+// Image is an uploaded image: the answer of ResourcesService.Upload for
+// MediaImage, and the body of an image message as it is.
+type Image struct {
+	MediaID    string `json:"media_id"`
+	MediaCRC32 int64  `json:"media_crc32"`
+	Width      int    `json:"width"`
+	Height     int    `json:"height"`
+	Format     string `json:"format"`
+	// FSize is the file's size in bytes.
+	FSize int64 `json:"fsize"`
+	// Hash stands in for MediaCRC32 when the server has no CRC (optional).
+	Hash string `json:"hash,omitempty"`
+}
+
+// MessageType returns MessageImage.
+func (Image) MessageType() MessageType { return MessageImage }
+
+func (m Image) validateBody() error {
+	return firstError(
+		validateRequired("msg_body.media_id", m.MediaID),
+		validateID("msg_body.width", int64(m.Width)),
+		validateID("msg_body.height", int64(m.Height)),
+		validateRequired("msg_body.format", m.Format),
+		validateID("msg_body.fsize", m.FSize),
+	)
+}
+
+// Voice is an uploaded voice recording: the answer of ResourcesService.Upload
+// for MediaVoice, and the body of a voice message once Duration is set (the
+// upload answer does not always carry it).
+type Voice struct {
+	MediaID    string `json:"media_id"`
+	MediaCRC32 int64  `json:"media_crc32"`
+	// Duration is the recording's length in seconds (required to send).
+	Duration int    `json:"duration"`
+	Format   string `json:"format,omitempty"`
+	// FSize is the file's size in bytes.
+	FSize int64 `json:"fsize"`
+	// Hash stands in for MediaCRC32 when the server has no CRC (optional).
+	Hash string `json:"hash,omitempty"`
+}
+
+// MessageType returns MessageVoice.
+func (Voice) MessageType() MessageType { return MessageVoice }
+
+func (m Voice) validateBody() error {
+	return firstError(
+		validateRequired("msg_body.media_id", m.MediaID),
+		validateID("msg_body.duration", int64(m.Duration)),
+		validateID("msg_body.fsize", m.FSize),
+	)
+}
+
+// Custom is a custom message's body: any JSON object, which the server
+// passes on unchecked.
+type Custom map[string]any
+
+// MessageType returns MessageCustom.
+func (Custom) MessageType() MessageType { return MessageCustom }
+
+func (c Custom) validateBody() error {
+	if c == nil {
+		return invalid("msg_body", "must be a JSON object, not null")
+	}
+	return nil
+}
+
+// Message is a message to send. From, To and Body are required.
+//
+//	msg := jmessage.Message{From: jmessage.FromAdmin("admin"), To: jmessage.ToUser("alice"), Body: jmessage.Text{Text: "Hi"}}
+type Message struct {
+	// From is the sender (from_type, from_id, from_name).
+	From Sender
+	// To is the target (target_type, target_id, target_appkey, target_name).
+	To Target
+	// Body is the content (msg_type and msg_body): Text, Image, Voice or
+	// Custom; at most 4096 bytes encoded as JSON.
+	Body MessageBody
+	// NoOffline drops the message for receivers who are offline instead of
+	// storing it (no_offline).
+	NoOffline bool
+	// NoNotification keeps the message out of the notification bar
+	// (no_notification).
+	NoNotification bool
+	// Notification overrides the notification's title and text (optional).
+	Notification *Notification
+}
+
+// messageWire is a message as the API reads and writes it.
+type messageWire struct {
+	Version        int             `json:"version"`
+	TargetType     TargetType      `json:"target_type"`
+	TargetID       string          `json:"target_id"`
+	TargetAppKey   string          `json:"target_appkey,omitempty"`
+	TargetName     string          `json:"target_name,omitempty"`
+	FromType       SenderType      `json:"from_type"`
+	FromID         string          `json:"from_id"`
+	FromName       string          `json:"from_name,omitempty"`
+	MsgType        MessageType     `json:"msg_type"`
+	MsgBody        json.RawMessage `json:"msg_body"`
+	NoOffline      bool            `json:"no_offline"`
+	NoNotification bool            `json:"no_notification"`
+	Notification   *Notification   `json:"notification,omitempty"`
+}
+
+// messageVersion is the only message version the API knows.
+const messageVersion = 1
+
+// MarshalJSON writes the wire form: version 1, the target, the sender,
+// msg_type from the body, and msg_body.
+func (m Message) MarshalJSON() ([]byte, error) {
+	if isNilBody(m.Body) {
+		return nil, invalid("msg_body", "is required")
+	}
+	body, err := json.Marshal(m.Body)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(messageWire{
+		Version: messageVersion, TargetType: m.To.Type, TargetID: m.To.ID, TargetAppKey: m.To.AppKey,
+		TargetName: m.To.Name, FromType: m.From.Type, FromID: m.From.Username, FromName: m.From.Name,
+		MsgType: m.Body.MessageType(), MsgBody: body, NoOffline: m.NoOffline, NoNotification: m.NoNotification,
+		Notification: m.Notification,
+	})
+}
+
+// UnmarshalJSON reads the wire form; the body's type follows msg_type
+// (Text, Image, Voice or Custom).
+func (m *Message) UnmarshalJSON(b []byte) error {
+	var w messageWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	var body MessageBody
+	var err error
+	switch w.MsgType {
+	case MessageText:
+		body, err = decodeBody[Text](w.MsgBody)
+	case MessageImage:
+		body, err = decodeBody[Image](w.MsgBody)
+	case MessageVoice:
+		body, err = decodeBody[Voice](w.MsgBody)
+	case MessageCustom:
+		body, err = decodeBody[Custom](w.MsgBody)
+	default:
+		return fmt.Errorf("jmessage: unknown msg_type %q", w.MsgType)
+	}
+	if err != nil {
+		return fmt.Errorf("jmessage: msg_body: %w", err)
+	}
+	*m = Message{
+		From: Sender{Type: w.FromType, Username: w.FromID, Name: w.FromName},
+		To:   Target{Type: w.TargetType, ID: w.TargetID, AppKey: w.TargetAppKey, Name: w.TargetName},
+		Body: body, NoOffline: w.NoOffline,
+		NoNotification: w.NoNotification, Notification: w.Notification,
+	}
+	return nil
+}
+
+func decodeBody[T MessageBody](raw json.RawMessage) (MessageBody, error) {
+	var v T
+	err := json.Unmarshal(raw, &v)
+	return v, err
+}
+
+// isNilBody reports whether b is nil or a nil pointer.
+func isNilBody(b MessageBody) bool {
+	if b == nil {
+		return true
+	}
+	v := reflect.ValueOf(b)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+func (m Message) validate() error {
+	if err := firstError(m.From.validate(), m.To.validate()); err != nil {
+		return err
+	}
+	if isNilBody(m.Body) {
+		return invalid("msg_body", "is required")
+	}
+	return firstError(
+		m.Body.validateBody(),
+		validateJSONSize("msg_body", m.Body, MaxMessageBodyBytes),
+		m.Notification.validate(),
+	)
+}
+
+// SendResult identifies a sent message.
+type SendResult struct {
+	// MsgID is the message's id (larger than int32), for Retract.
+	MsgID int64 `json:"msg_id"`
+	// CTime is when the server created the message (msg_ctime).
+	CTime Millis `json:"msg_ctime"`
+}
+
+// UnmarshalJSON reads msg_id from a number or a numeric string.
+func (r *SendResult) UnmarshalJSON(b []byte) error {
+	var w struct {
+		MsgID ID     `json:"msg_id"`
+		CTime Millis `json:"msg_ctime"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = SendResult{MsgID: int64(w.MsgID), CTime: w.CTime}
+	return nil
+}
+
+// Send sends a message of any kind to a user, group or chatroom. The
+// message is checked before sending: sender and target, the body's required
+// fields, and the 4096-byte limit of the encoded body. A send is never
+// retried once it may have reached the server (see RetryPolicy).
+//
+// POST /v1/messages
+func (s *MessagesService) Send(ctx context.Context, msg Message) (*SendResult, *Response, error) {
+	return call[SendResult](ctx, s.client, request{method: http.MethodPost, path: "/v1/messages", body: msg})
+}
+
+// Retract withdraws a message within 3 minutes of sending it. sender is
+// the username that sent it. The server answers ErrRetractTooLate after 3
+// minutes, ErrRetractNotSender, ErrMessageNotFound, or ErrAlreadyRetracted.
+//
+// POST /v1/messages/{username}/{msgid}/retract
+func (s *MessagesService) Retract(ctx context.Context, sender string, msgID int64) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodPost,
+		path:    pathf("/v1/messages/%s/%s/retract", sender, idSeg(msgID)),
+		invalid: firstError(validateUsername("sender", sender), validateID("msgID", msgID))}, nil)
+}

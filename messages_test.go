@@ -1,0 +1,371 @@
+package jmessage_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jmessage-go/jmessage"
+)
+
+// uploadedImage is testdata/resource_upload.response.json.
+var uploadedImage = jmessage.Image{MediaID: "qiniu/image/F39AA12204DAB6A2", MediaCRC32: 1338734977,
+	Width: 720, Height: 1280, Format: "jpg", FSize: 52468}
+
+// uploadedVoice is testdata/resource_upload_voice.response.json.
+var uploadedVoice = jmessage.Voice{MediaID: "qiniu/voice/j/9C4312B1EA0FB28337566D1A29A244B5", MediaCRC32: 1882116055,
+	Hash: "FoYn15bAGRUM9gZCAkvf9dolVH7h", Format: "m4a", FSize: 238105}
+
+func sendResult(id int64, ms int64) *jmessage.SendResult {
+	return &jmessage.SendResult{MsgID: id, CTime: jmessage.Millis{Time: time.UnixMilli(ms).In(jmessage.Shanghai())}}
+}
+
+func TestMessagesEndpoints(t *testing.T) {
+	t.Parallel()
+	// 43143728109 > 2^32: msg_id needs int64.
+	sent := sendResult(43143728109, 1493794522950)
+	send := func(msg jmessage.Message) func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+		return func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+			return c.Messages.Send(ctx, msg)
+		}
+	}
+	voice := uploadedVoice
+	voice.Duration = 6
+
+	runEndpointTests(t, []endpointTest{
+		{
+			name: "Send text", method: "POST", path: "/v1/messages", request: "messages_send.request.json",
+			status: 201, response: "messages_send.response.json",
+			call: send(jmessage.Message{From: jmessage.FromAdmin("fang"), To: jmessage.ToUser("javen"),
+				Body:         jmessage.Text{Text: "Hello, JMessage!", Extras: map[string]any{}},
+				Notification: &jmessage.Notification{Title: "title", Alert: "alert"}}),
+			want: sent, errStatus: 403, errCode: jmessage.ErrSendForbidden,
+		},
+		{
+			name: "Send image to a group", method: "POST", path: "/v1/messages", request: "messages_send_image.request.json",
+			status: 201, response: "messages_send.response.json",
+			call: send(jmessage.Message{From: jmessage.FromAdmin("admin_1"), To: jmessage.ToGroup(10049), Body: uploadedImage}),
+			want: sent, errStatus: 400, errCode: jmessage.ErrUserNotFound,
+		},
+		{
+			name: "Send voice to a chatroom", method: "POST", path: "/v1/messages", request: "messages_send_voice.request.json",
+			status: 201, response: "messages_send.response.json",
+			call: send(jmessage.Message{From: jmessage.FromUser("user_caiyh"), To: jmessage.ToChatroom(12500), Body: &voice,
+				NoOffline: true, NoNotification: true}),
+			want: sent, errStatus: 404, errCode: jmessage.ErrChatroomNotFound,
+		},
+		{
+			name: "Send custom across apps", method: "POST", path: "/v1/messages", request: "messages_send_custom.request.json",
+			status: 201, response: `{"msg_id":"9007199254740993","msg_ctime":1493794522950}`,
+			call: send(jmessage.Message{
+				From: jmessage.Sender{Type: jmessage.SenderUser, Username: "user_caiyh", Name: "Cai"},
+				To: jmessage.Target{Type: jmessage.TargetSingle, ID: "ppppp", Name: "P"}.
+					InApp("8f7aef34fb361292c566a1cd"),
+				Body: jmessage.Custom{"kind": "order", "order": map[string]any{"id": 42, "items": []string{"tea", "cake"}}},
+			}),
+			// 2^53+1: a numeric string decodes without losing precision.
+			want: sendResult(9007199254740993, 1493794522950), errStatus: 403, errCode: jmessage.ErrNoCrossAppPermission,
+		},
+		{
+			name: "Retract", method: "POST", path: "/v1/messages/admin_1/43143728109/retract", status: 204,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return ignoreResult(c.Messages.Retract(ctx, "admin_1", 43143728109))
+			},
+			errStatus: 403, errCode: jmessage.ErrRetractTooLate,
+		},
+		{
+			name: "Retract escapes the sender", method: "POST", path: "/v1/messages/a.b-c@d_e/1/retract", status: 204,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return ignoreResult(c.Messages.Retract(ctx, "a.b-c@d_e", 1))
+			},
+			errStatus: 404, errCode: jmessage.ErrMessageNotFound,
+		},
+	})
+}
+
+// TestRetractErrors: each retract failure matches its own sentinel only.
+func TestRetractErrors(t *testing.T) {
+	t.Parallel()
+	sentinels := []jmessage.ErrorCode{jmessage.ErrRetractTooLate, jmessage.ErrRetractNotSender,
+		jmessage.ErrMessageNotFound, jmessage.ErrAlreadyRetracted}
+	for code := 855001; code <= 855004; code++ {
+		t.Run(sprintf("%d", code), func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t)
+			capture(mock, http.StatusForbidden, sprintf(`{"error":{"code":%d,"message":"no"}}`, code))
+			resp, err := c.Messages.Retract(t.Context(), "admin_1", 43143728109)
+			require.Error(t, err)
+			require.NotNil(t, resp)
+			for _, s := range sentinels {
+				assert.Equal(t, int(s) == code, errorsIs(err, s), "errors.Is(%d, %d)", code, int(s))
+			}
+		})
+	}
+}
+
+func TestMessagesValidation(t *testing.T) {
+	t.Parallel()
+	valid := jmessage.Message{From: jmessage.FromAdmin("admin_1"), To: jmessage.ToUser("javen"),
+		Body: jmessage.Text{Text: "hi"}}
+	with := func(change func(m *jmessage.Message)) func(ctx context.Context, c *jmessage.Client) error {
+		m := valid
+		change(&m)
+		return func(ctx context.Context, c *jmessage.Client) error { return onlyErr(c.Messages.Send(ctx, m)) }
+	}
+	long := strings.Repeat("x", 251)
+	noMedia := uploadedImage
+	noMedia.MediaID = ""
+	noWidth := uploadedImage
+	noWidth.Width = 0
+	noHeight := uploadedImage
+	noHeight.Height = 0
+	noFormat := uploadedImage
+	noFormat.Format = ""
+	noSize := uploadedImage
+	noSize.FSize = 0
+	voice := uploadedVoice
+	voice.Duration = 6
+	voiceNoMedia, voiceNoSize := voice, voice
+	voiceNoMedia.MediaID, voiceNoSize.FSize = "", 0
+	var nilImage *jmessage.Image
+
+	runValidationTests(t, []validationTest{
+		{"from_type", "from_type", with(func(m *jmessage.Message) { m.From.Type = "robot" })},
+		{"from_type empty", "from_type", with(func(m *jmessage.Message) { m.From = jmessage.Sender{Username: "admin_1"} })},
+		{"from_id", "from_id", with(func(m *jmessage.Message) { m.From = jmessage.FromUser("a b") })},
+		{"from_id empty", "from_id", with(func(m *jmessage.Message) { m.From = jmessage.FromUser("") })},
+		{"from_name", "from_name", with(func(m *jmessage.Message) { m.From.Name = long })},
+		{"target_type", "target_type", with(func(m *jmessage.Message) { m.To.Type = "broadcast" })},
+		{"target_type empty", "target_type", with(func(m *jmessage.Message) { m.To = jmessage.Target{ID: "javen"} })},
+		{"target_id user", "target_id", with(func(m *jmessage.Message) { m.To = jmessage.ToUser("ja") })},
+		{"target_id group not numeric", "target_id", with(func(m *jmessage.Message) {
+			m.To = jmessage.Target{Type: jmessage.TargetGroup, ID: "javen"}
+		})},
+		{"target_id group zero", "target_id", with(func(m *jmessage.Message) { m.To = jmessage.ToGroup(0) })},
+		{"target_id chatroom negative", "target_id", with(func(m *jmessage.Message) { m.To = jmessage.ToChatroom(-5) })},
+		{"target_appkey", "target_appkey", with(func(m *jmessage.Message) { m.To = m.To.InApp("short") })},
+		{"target_name", "target_name", with(func(m *jmessage.Message) { m.To.Name = long })},
+		{"msg_body missing", "msg_body", with(func(m *jmessage.Message) { m.Body = nil })},
+		{"msg_body nil pointer", "msg_body", with(func(m *jmessage.Message) { m.Body = nilImage })},
+		{"text empty", "msg_body.text", with(func(m *jmessage.Message) { m.Body = jmessage.Text{} })},
+		{"text extras", "msg_body.extras", with(func(m *jmessage.Message) {
+			m.Body = jmessage.Text{Text: "hi", Extras: map[string]any{"k": strings.Repeat("e", 510)}}
+		})},
+		{"text over 4096 bytes", "msg_body", with(func(m *jmessage.Message) {
+			m.Body = jmessage.Text{Text: strings.Repeat("a", 4086)} // {"text":"…"} is 4097 bytes
+		})},
+		{"text over 4096 bytes once escaped", "msg_body", with(func(m *jmessage.Message) {
+			m.Body = jmessage.Text{Text: strings.Repeat("<", 700)} // each "<" is sent as \u003c
+		})},
+		{"image media_id", "msg_body.media_id", with(func(m *jmessage.Message) { m.Body = noMedia })},
+		{"image width", "msg_body.width", with(func(m *jmessage.Message) { m.Body = noWidth })},
+		{"image height", "msg_body.height", with(func(m *jmessage.Message) { m.Body = noHeight })},
+		{"image format", "msg_body.format", with(func(m *jmessage.Message) { m.Body = noFormat })},
+		{"image fsize", "msg_body.fsize", with(func(m *jmessage.Message) { m.Body = &noSize })},
+		{"voice media_id", "msg_body.media_id", with(func(m *jmessage.Message) { m.Body = voiceNoMedia })},
+		{"voice duration", "msg_body.duration", with(func(m *jmessage.Message) { m.Body = uploadedVoice })},
+		{"voice fsize", "msg_body.fsize", with(func(m *jmessage.Message) { m.Body = voiceNoSize })},
+		{"custom nil", "msg_body", with(func(m *jmessage.Message) { m.Body = jmessage.Custom(nil) })},
+		{"custom over 4096 bytes", "msg_body", with(func(m *jmessage.Message) {
+			m.Body = jmessage.Custom{"blob": strings.Repeat("b", 4096)}
+		})},
+		{"custom not encodable", "msg_body", with(func(m *jmessage.Message) {
+			m.Body = jmessage.Custom{"ch": make(chan int)}
+		})},
+		{"notification title", "notification.title", with(func(m *jmessage.Message) {
+			m.Notification = &jmessage.Notification{Title: long}
+		})},
+		{"notification alert", "notification.alert", with(func(m *jmessage.Message) {
+			m.Notification = &jmessage.Notification{Alert: long}
+		})},
+		{"Retract sender", "sender", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Messages.Retract(ctx, "a/b", 1))
+		}},
+		{"Retract msgID", "msgID", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Messages.Retract(ctx, "admin_1", 0))
+		}},
+	})
+}
+
+// TestSendBodyLimit: a body of exactly 4096 bytes encoded is sent.
+func TestSendBodyLimit(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	seen := capture(mock, http.StatusCreated, golden(t, "messages_send.response.json"))
+	text := strings.Repeat("a", jmessage.MaxMessageBodyBytes-len(`{"text":""}`))
+	_, _, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin_1"),
+		To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: text}})
+	require.NoError(t, err)
+	reqs := seen()
+	require.Len(t, reqs, 1)
+	var wire struct {
+		MsgBody json.RawMessage `json:"msg_body"`
+	}
+	require.NoError(t, json.Unmarshal(reqs[0].body, &wire))
+	assert.Len(t, wire.MsgBody, jmessage.MaxMessageBodyBytes)
+}
+
+// TestSendDoesNotMutate: Send leaves the caller's message as it was.
+func TestSendDoesNotMutate(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	capture(mock, http.StatusCreated, golden(t, "messages_send.response.json"))
+	extras := map[string]any{"k": "v"}
+	msg := jmessage.Message{From: jmessage.FromAdmin("admin_1"), To: jmessage.ToGroup(7),
+		Body: jmessage.Text{Text: "hi", Extras: extras}}
+	_, _, err := c.Messages.Send(t.Context(), msg)
+	require.NoError(t, err)
+	assert.Equal(t, jmessage.Message{From: jmessage.FromAdmin("admin_1"), To: jmessage.ToGroup(7),
+		Body: jmessage.Text{Text: "hi", Extras: map[string]any{"k": "v"}}}, msg)
+}
+
+// TestMessageJSON: every golden request decodes into a Message that
+// encodes back to the same JSON, with the body's type from msg_type.
+func TestMessageJSON(t *testing.T) {
+	t.Parallel()
+	for file, want := range map[string]jmessage.MessageBody{
+		"messages_send.request.json":        jmessage.Text{Text: "Hello, JMessage!", Extras: map[string]any{}},
+		"messages_send_image.request.json":  uploadedImage,
+		"messages_send_voice.request.json":  jmessage.Voice{MediaID: uploadedVoice.MediaID, MediaCRC32: uploadedVoice.MediaCRC32, Duration: 6, Format: "m4a", FSize: 238105, Hash: uploadedVoice.Hash},
+		"messages_send_custom.request.json": jmessage.Custom{"kind": "order", "order": map[string]any{"id": 42.0, "items": []any{"tea", "cake"}}},
+	} {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			var m jmessage.Message
+			require.NoError(t, json.Unmarshal([]byte(golden(t, file)), &m))
+			assert.Equal(t, want, m.Body)
+			b, err := json.Marshal(m)
+			require.NoError(t, err)
+			assert.JSONEq(t, golden(t, file), string(b))
+		})
+	}
+	var m jmessage.Message
+	assert.Error(t, json.Unmarshal([]byte(`{"version":1,"msg_type":"video","msg_body":{}}`), &m))
+	assert.Error(t, json.Unmarshal([]byte(`{"version":1,"msg_type":"text","msg_body":[]}`), &m))
+	_, err := json.Marshal(jmessage.Message{})
+	assert.Error(t, err, "a message without a body does not encode")
+}
+
+// TestSendMalformedResult: a 2xx answer whose msg_id is not a number is an
+// error, not a zero id.
+func TestSendMalformedResult(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	capture(mock, http.StatusCreated, `{"msg_id":"abc","msg_ctime":1}`)
+	_, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin_1"),
+		To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hi"}})
+	require.ErrorIs(t, err, jmessage.ErrMalformedResponse)
+	require.NotNil(t, resp)
+}
+
+// TestSendUploadedMedia: what Upload returns is sent as msg_body exactly
+// as the server answered it, with no field copied by hand.
+func TestSendUploadedMedia(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		mediaType jmessage.MediaType
+		response  string
+		body      func(m *jmessage.Media) jmessage.MessageBody
+		extra     string // fields the caller adds
+	}{
+		{jmessage.MediaImage, "resource_upload.response.json",
+			func(m *jmessage.Media) jmessage.MessageBody { return m.Image }, ""},
+		{jmessage.MediaVoice, "resource_upload_voice.response.json",
+			func(m *jmessage.Media) jmessage.MessageBody { m.Voice.Duration = 6; return m.Voice }, `"duration":6`},
+	} {
+		t.Run(string(tt.mediaType), func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t)
+			mock.RegisterResponder("POST", "/v1/resource", func(req *http.Request) (*http.Response, error) {
+				return newJSONResponse(200, golden(t, tt.response)), nil
+			})
+			seenSend := capture(mock, http.StatusCreated, golden(t, "messages_send.response.json"))
+			media, _, err := c.Resources.Upload(t.Context(), tt.mediaType, "x.bin", strings.NewReader("data"))
+			require.NoError(t, err)
+			res, _, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin_1"),
+				To: jmessage.ToUser("javen"), Body: tt.body(media)})
+			require.NoError(t, err)
+			assert.Equal(t, int64(43143728109), res.MsgID)
+
+			seen := seenSend()
+			require.Len(t, seen, 1)
+			var wire struct {
+				MsgType string          `json:"msg_type"`
+				MsgBody json.RawMessage `json:"msg_body"`
+			}
+			require.NoError(t, json.Unmarshal(seen[0].body, &wire))
+			assert.Equal(t, string(tt.mediaType), wire.MsgType)
+			want := strings.TrimSpace(golden(t, tt.response))
+			if tt.extra != "" {
+				want = strings.TrimSuffix(want, "}") + "," + tt.extra + "}"
+			}
+			assert.JSONEq(t, want, string(wire.MsgBody))
+		})
+	}
+}
+
+func TestTargets(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, jmessage.Target{Type: jmessage.TargetSingle, ID: "javen"}, jmessage.ToUser("javen"))
+	assert.Equal(t, jmessage.Target{Type: jmessage.TargetGroup, ID: "9223372036854775807"}, jmessage.ToGroup(1<<63-1))
+	assert.Equal(t, jmessage.Target{Type: jmessage.TargetChatroom, ID: "12500"}, jmessage.ToChatroom(12500))
+	orig := jmessage.ToUser("javen")
+	cross := orig.InApp(testAppKey)
+	assert.Equal(t, testAppKey, cross.AppKey)
+	assert.Empty(t, orig.AppKey, "InApp returns a copy")
+	assert.Equal(t, jmessage.Sender{Type: jmessage.SenderAdmin, Username: "a"}, jmessage.FromAdmin("a"))
+	assert.Equal(t, jmessage.Sender{Type: jmessage.SenderUser, Username: "u"}, jmessage.FromUser("u"))
+}
+
+// FuzzMessageJSON: any JSON decodes into a Message or fails, never panics;
+// a decoded Message encodes again and decodes to the same message.
+func FuzzMessageJSON(f *testing.F) {
+	for _, name := range []string{"messages_send.request.json", "messages_send_image.request.json",
+		"messages_send_voice.request.json", "messages_send_custom.request.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"msg_type":"custom","msg_body":null}`))
+	f.Add([]byte(`{"msg_type":"text","msg_body":{"text":1}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var m jmessage.Message
+		if json.Unmarshal(b, &m) != nil {
+			return
+		}
+		again, err := json.Marshal(m)
+		require.NoError(t, err)
+		var m2 jmessage.Message
+		require.NoError(t, json.Unmarshal(again, &m2))
+		again2, err := json.Marshal(m2)
+		require.NoError(t, err)
+		assert.JSONEq(t, string(again), string(again2))
+	})
+}
+
+// FuzzSendResult: msg_id decodes from numbers and numeric strings exactly.
+func FuzzSendResult(f *testing.F) {
+	f.Add(int64(43143728109), int64(1493794522950), true)
+	f.Add(int64(1<<63-1), int64(0), false)
+	f.Fuzz(func(t *testing.T, id, ms int64, quoted bool) {
+		idText := strconv.FormatInt(id, 10)
+		if quoted {
+			idText = `"` + idText + `"`
+		}
+		var r jmessage.SendResult
+		require.NoError(t, json.Unmarshal([]byte(`{"msg_id":`+idText+`,"msg_ctime":`+strconv.FormatInt(ms, 10)+`}`), &r))
+		assert.Equal(t, id, r.MsgID)
+		if ms != 0 {
+			assert.Equal(t, ms, r.CTime.UnixMilli())
+		}
+	})
+}
