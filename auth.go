@@ -72,9 +72,14 @@ func redactTree(v any) {
 type credentials struct {
 	appKey string
 	header secret
+	// headerValue is header as the value of a request's Authorization
+	// header, built once (len == cap: a RoundTripper that appends to it
+	// gets a copy).
+	headerValue []string
 }
 
 func newCredentials(appKey, masterSecret string) credentials {
 	token := base64.StdEncoding.EncodeToString([]byte(appKey + ":" + masterSecret))
-	return credentials{appKey: appKey, header: secret("Basic " + token)}
+	header := secret("Basic " + token)
+	return credentials{appKey: appKey, header: header, headerValue: []string{header.reveal()}}
 }

@@ -1,18 +1,20 @@
 package jmessage
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/go-resty/resty/v2"
 )
 
 const (
@@ -33,8 +35,8 @@ const (
 // Client talks to the JMessage REST API. Create it with New. A Client is
 // immutable after New and safe for concurrent use by many goroutines.
 type Client struct {
-	cfg    *config // a pointer, so that printing a Client value shows no credentials
-	rest   *resty.Client
+	cfg    *config      // a pointer, so that printing a Client value shows no credentials
+	hc     *http.Client // the one HTTP client every request goes through
 	common service
 
 	// Users manages users, admins, blacklists, no-disturb and online status.
@@ -72,6 +74,10 @@ type config struct {
 	retry         RetryPolicy
 	allowInsecure bool
 	logBodies     bool
+
+	// Computed once by New for every request.
+	base            string   // baseURL without a trailing slash
+	headerUserAgent []string // User-Agent value
 }
 
 // Option configures a Client in New. Options validate their arguments and
@@ -205,8 +211,9 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 		return nil, &ValidationError{Field: "baseURL", Reason: "plain http to a non-loopback host needs WithInsecureHTTP"}
 	}
 
-	c := &Client{cfg: &cfg}
-	c.rest = newRestClient(c.cfg, c.shouldRetry, c.retryAfter)
+	cfg.base = cfg.baseURL.String()
+	cfg.headerUserAgent = []string{cfg.userAgent}
+	c := &Client{cfg: &cfg, hc: newHTTPClient(&cfg)}
 	c.common.client = c
 	c.Users = (*UsersService)(&c.common)
 	c.Messages = (*MessagesService)(&c.common)
@@ -220,8 +227,11 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// newRestClient builds the one resty client every request goes through.
-func newRestClient(cfg *config, retryIf resty.RetryConditionFunc, retryAfter resty.RetryAfterFunc) *resty.Client {
+// newHTTPClient builds the one HTTP client every request goes through: a
+// copy of the caller's (never the caller's itself) or a new one over a tuned
+// transport, without cookie jar, with the per-attempt timeout, refusing
+// redirects.
+func newHTTPClient(cfg *config) *http.Client {
 	hc := cfg.httpClient
 	if hc == nil {
 		hc = &http.Client{}
@@ -234,24 +244,10 @@ func newRestClient(cfg *config, retryIf resty.RetryConditionFunc, retryAfter res
 	}
 	hc.Jar = nil
 	hc.Timeout = cfg.timeout
-
-	rc := resty.NewWithClient(hc).
-		SetBaseURL(cfg.baseURL.String()).
-		SetDisableWarn(true).
-		SetLogger(discardLogger{}).
-		SetHeader("User-Agent", cfg.userAgent).
-		SetHeader("Accept", "application/json").
-		SetResponseBodyLimit(maxResponseBytes).
-		SetRetryCount(cfg.retry.MaxAttempts - 1).
-		SetRetryWaitTime(cfg.retry.MinBackoff).
-		SetRetryMaxWaitTime(cfg.retry.MaxBackoff).
-		SetRetryAfter(retryAfter).
-		AddRetryCondition(retryIf)
 	// The API never redirects, and a followed redirect would carry the
-	// credentials elsewhere: a 3xx comes back as an *APIError. (Set after
-	// resty.NewWithClient, which installs its own policy.)
+	// credentials elsewhere: a 3xx comes back as an *APIError.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return rc
+	return hc
 }
 
 // tunedTransport is Go's default transport with enough idle connections per
@@ -288,20 +284,13 @@ func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // CloseIdleConnections closes the idle keep-alive connections of the
 // client's transport, for instance before a program or test ends.
-func (c *Client) CloseIdleConnections() { c.rest.GetClient().CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 
 // AppKey returns the app key the client authenticates with.
 func (c *Client) AppKey() string { return c.cfg.creds.appKey }
 
 // BaseURL returns the endpoint the client sends requests to.
 func (c *Client) BaseURL() string { return c.cfg.baseURL.String() }
-
-// discardLogger silences resty's own logging, which could print request details.
-type discardLogger struct{}
-
-func (discardLogger) Errorf(string, ...any) {}
-func (discardLogger) Warnf(string, ...any)  {}
-func (discardLogger) Debugf(string, ...any) {}
 
 // Response is the HTTP response to a call. It is returned whenever a
 // response arrived, with or without an error.
@@ -368,8 +357,16 @@ func call[T any](ctx context.Context, c *Client, r request) (*T, *Response, erro
 	return out, resp, nil
 }
 
-// do is the one request pipeline: validate, send (with retries), check the
-// status, and decode the result into out (if not nil) or the error.
+// Header values shared by every request. Each slice has len == cap, so a
+// RoundTripper that appends to one gets a copy and the shared value stays.
+var (
+	headerAccept      = []string{"application/json"}
+	headerContentJSON = []string{"application/json; charset=utf-8"}
+)
+
+// do is the one request pipeline: validate, encode, send (with retries),
+// check the status, and decode the result into out (if not nil) or the
+// error.
 func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) {
 	if r.invalid != nil {
 		return nil, r.invalid
@@ -382,59 +379,217 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 	if ctx == nil {
 		return nil, &ValidationError{Field: "ctx", Reason: "must not be nil"}
 	}
-
-	if r.noRetry {
-		ctx = context.WithValue(ctx, noRetryKey{}, true)
+	out2, err := c.encode(r)
+	if err != nil {
+		return nil, err
 	}
-	req := c.rest.R().SetContext(ctx).SetHeader("Authorization", c.cfg.creds.header.reveal())
-	if r.query != nil {
-		req.SetQueryParamsFromValues(r.query)
+
+	logging := c.cfg.logger.Enabled(ctx, slog.LevelDebug)
+	var start time.Time
+	if logging {
+		start = time.Now()
+	}
+	resp, err := c.send(ctx, r, &out2)
+	if err == nil {
+		err = decodeResponse(r, resp, out)
+	}
+	if logging {
+		c.logCall(ctx, r, resp, time.Since(start), err)
+	}
+	return resp, err
+}
+
+// encoded is a request ready to be sent, as often as the retry policy says.
+type encoded struct {
+	url         string
+	body        []byte   // nil: no body
+	contentType []string // the body's Content-Type
+}
+
+// encode builds the URL and the body of r once for all attempts.
+func (c *Client) encode(r request) (encoded, error) {
+	e := encoded{url: c.cfg.base + r.path}
+	if len(r.query) > 0 {
+		e.url += "?" + r.query.Encode()
 	}
 	switch {
+	case r.method == http.MethodGet || r.method == http.MethodHead:
+		// Never a body on GET (WIRE-NOTES: a vendor client had GETs fail for it).
 	case r.upload != nil:
-		req.SetFileReader(r.upload.field, r.upload.filename, r.upload.content)
-	case r.body != nil:
-		req.SetHeader("Content-Type", "application/json; charset=utf-8").SetBody(r.body)
-	}
-
-	start := time.Now()
-	rr, err := req.Execute(r.method, r.path)
-	resp := newResponse(rr)
-	c.logCall(ctx, r, resp, time.Since(start), err)
-	if err != nil {
-		return resp, c.transportError(ctx, r, resp, err)
-	}
-	return resp, decodeResponse(r, resp, out)
-}
-
-func newResponse(rr *resty.Response) *Response {
-	if rr == nil || rr.RawResponse == nil {
-		if rr != nil && rr.Request != nil {
-			return &Response{Attempts: rr.Request.Attempt}
+		body, contentType, err := r.upload.encode()
+		if err != nil {
+			return e, fmt.Errorf("jmessage: %s %s: building the upload: %w", r.method, r.path, err)
 		}
-		return nil
+		e.body, e.contentType = body, []string{contentType}
+	case r.body != nil:
+		body, err := json.Marshal(r.body)
+		if err != nil {
+			return e, fmt.Errorf("jmessage: %s %s: encoding the body: %w", r.method, r.path, err)
+		}
+		e.body, e.contentType = body, headerContentJSON
 	}
-	resp := &Response{Response: rr.RawResponse, RawBody: rr.Body(), Attempts: rr.Request.Attempt}
-	resp.RateLimit = parseRateLimit(rr.RawResponse.Header)
-	return resp
+	return e, nil
 }
 
-// transportError turns what resty returned into the error the caller sees.
-func (c *Client) transportError(ctx context.Context, r request, resp *Response, err error) error {
-	var wait *retryWaitTooLong
-	if errors.As(err, &wait) && resp != nil && resp.Response != nil {
-		apiErr := newAPIError(r.method, r.path, resp)
-		apiErr.RetryAfter = wait.wait
-		return apiErr
+// encode writes the upload as a multipart form, in memory, so that nothing
+// is sent when its content cannot be read; the part's Content-Type is
+// sniffed from the content.
+func (u *upload) encode() ([]byte, string, error) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	head := make([]byte, 512)
+	n, err := io.ReadFull(u.content, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, "", err
+	}
+	head = head[:n]
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`,
+		quoteEscaper.Replace(u.field), quoteEscaper.Replace(u.filename)))
+	h.Set("Content-Type", http.DetectContentType(head))
+	part, err := w.CreatePart(h)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := part.Write(head); err != nil {
+		return nil, "", err
+	}
+	if _, err := io.Copy(part, u.content); err != nil {
+		return nil, "", err
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), w.FormDataContentType(), nil
+}
+
+var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+// send makes the attempts the retry policy allows and returns the last
+// response, or the error that ended the call.
+func (c *Client) send(ctx context.Context, r request, e *encoded) (*Response, error) {
+	maxAttempts := c.cfg.retry.MaxAttempts
+	if r.noRetry {
+		maxAttempts = 1
+	}
+	for attempt := 1; ; attempt++ {
+		resp, err := c.attempt(ctx, r.method, e)
+		if resp != nil {
+			resp.Attempts = attempt
+		}
+		if attempt >= maxAttempts || !c.shouldRetry(ctx, r.method, resp, err) {
+			return c.finish(ctx, r, resp, err, attempt)
+		}
+		wait, asked := c.retryWait(resp, attempt)
+		if asked > c.cfg.retry.MaxRetryAfter {
+			apiErr := newAPIError(r.method, r.path, resp)
+			apiErr.RetryAfter, apiErr.overWait = asked, true
+			return resp, apiErr
+		}
+		c.logRetry(ctx, r, resp, err, attempt, wait)
+		if ctxErr := sleep(ctx, wait); ctxErr != nil {
+			last := err
+			if last == nil {
+				last = newAPIError(r.method, r.path, resp)
+			}
+			if resp == nil {
+				resp = &Response{Attempts: attempt}
+			}
+			return resp, &TransportError{Method: r.method, Path: r.path,
+				Err: fmt.Errorf("%w while waiting to retry after: %w", ctxErr, last)}
+		}
+	}
+}
+
+// sleep waits for d or until ctx ends, whichever comes first.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// errBodyTooLarge ends reading a response body over maxResponseBytes.
+var errBodyTooLarge = errors.New("response body larger than 8 MiB")
+
+// attempt sends the request once and reads the whole answer. It returns a
+// nil Response when no answer arrived, and a Response with an error when
+// the body could not be read.
+func (c *Client) attempt(ctx context.Context, method string, e *encoded) (*Response, error) {
+	var body io.Reader
+	if e.body != nil {
+		body = bytes.NewReader(e.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, e.url, body)
+	if err != nil {
+		return nil, err
+	}
+	h := make(http.Header, 4)
+	h["Authorization"] = c.cfg.creds.headerValue
+	h["User-Agent"] = c.cfg.headerUserAgent
+	h["Accept"] = headerAccept
+	if e.contentType != nil {
+		h["Content-Type"] = e.contentType
+	}
+	req.Header = h
+
+	hr, err := c.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := readBody(hr.Body, hr.ContentLength)
+	_ = hr.Body.Close()
+	resp := &Response{Response: hr, RawBody: raw}
+	resp.RateLimit = parseRateLimit(hr.Header)
+	return resp, err
+}
+
+// readBody reads r to its end, at most maxResponseBytes of it, in one
+// allocation when the length is known.
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	size := 512
+	if length >= 0 && length < maxResponseBytes {
+		size = int(length) + 1 // +1: room to see the end without growing
+	}
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > maxResponseBytes {
+			return nil, errBodyTooLarge
+		}
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// finish turns the last attempt's outcome into what the caller sees.
+func (c *Client) finish(ctx context.Context, r request, resp *Response, err error, attempts int) (*Response, error) {
+	if err == nil {
+		return resp, nil
+	}
+	if resp == nil {
+		resp = &Response{Attempts: attempts}
+	}
+	if errors.Is(err, errBodyTooLarge) {
+		return resp, &APIError{Method: r.method, Path: r.path, HTTPStatus: statusOf(resp), Response: resp,
+			Message: "response body larger than 8 MiB", Err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = fmt.Errorf("%w: %w", ctxErr, err)
 	}
-	if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-		return &APIError{Method: r.method, Path: r.path, HTTPStatus: statusOf(resp), Response: resp,
-			Message: "response body larger than 8 MiB", Err: ErrMalformedResponse}
-	}
-	return &TransportError{Method: r.method, Path: r.path, Err: err}
+	return resp, &TransportError{Method: r.method, Path: r.path, Err: err}
 }
 
 func statusOf(resp *Response) int {
@@ -444,16 +599,15 @@ func statusOf(resp *Response) int {
 	return resp.StatusCode
 }
 
+// logCall logs one call at debug level; the caller checked that it is enabled.
 func (c *Client) logCall(ctx context.Context, r request, resp *Response, d time.Duration, err error) {
-	if !c.cfg.logger.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	attrs := []slog.Attr{
+	attrs := make([]slog.Attr, 0, 8)
+	attrs = append(attrs,
 		slog.String("method", r.method),
 		slog.String("path", r.path),
 		slog.Int("status", statusOf(resp)),
 		slog.Duration("duration", d),
-	}
+	)
 	if resp != nil {
 		attrs = append(attrs, slog.Int("attempts", resp.Attempts))
 	}
@@ -469,4 +623,19 @@ func (c *Client) logCall(ctx context.Context, r request, resp *Response, d time.
 		}
 	}
 	c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "jmessage request", attrs...)
+}
+
+// logRetry logs, at debug level, that an attempt failed and another follows.
+func (c *Client) logRetry(ctx context.Context, r request, resp *Response, err error, attempt int, wait time.Duration) {
+	if !c.cfg.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.method), slog.String("path", r.path), slog.Int("attempt", attempt),
+		slog.Int("status", statusOf(resp)), slog.Duration("wait", wait),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "jmessage retry", attrs...)
 }

@@ -109,13 +109,19 @@ type APIError struct {
 	// 256 bytes), to tell an HTML proxy page from a truncated answer.
 	Excerpt string
 	// RetryAfter is how long the server asked the caller to wait, when it did
-	// (429 with Retry-After or X-Rate-Limit-Reset).
+	// (Retry-After, or X-Rate-Limit-Reset on a 429). When it is longer than
+	// RetryPolicy.MaxRetryAfter, the call was not retried and the error
+	// matches ErrRateLimited whatever the status.
 	RetryAfter time.Duration
 	// Err is the underlying cause: ErrMalformedResponse wrapping the decode
 	// error when the body could not be read, else nil.
 	Err error
 	// Response is the full response.
 	Response *Response
+
+	// overWait marks the error returned instead of a retry because the
+	// server asked to wait longer than RetryPolicy.MaxRetryAfter.
+	overWait bool
 }
 
 // Error names the call, the status, the code and the message; never headers
@@ -149,7 +155,7 @@ func (e *APIError) Is(target error) bool {
 	switch t := target.(type) {
 	case ErrorCode:
 		switch {
-		case t == ErrRateLimited && e.HTTPStatus == http.StatusTooManyRequests:
+		case t == ErrRateLimited && (e.HTTPStatus == http.StatusTooManyRequests || e.overWait):
 			return true
 		case t == ErrNoDisturbConflict:
 			return e.Code >= 899043 && e.Code <= 899050
@@ -213,7 +219,7 @@ const excerptBytes = 256
 // the body is one, else from the status and an excerpt of the body.
 func newAPIError(method, path string, resp *Response) *APIError {
 	e := &APIError{Method: method, Path: path, HTTPStatus: resp.StatusCode, Response: resp,
-		RetryAfter: retryAfterHeader(resp.Header)}
+		RetryAfter: serverWait(resp.StatusCode, resp.Header)}
 	var env errorEnvelope
 	if err := json.Unmarshal(resp.RawBody, &env); err == nil && env.Error != nil && env.Error.Code != 0 {
 		e.Code, e.Message = env.Error.Code, env.Error.Message

@@ -3,14 +3,11 @@ package jmessage
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/go-resty/resty/v2"
 )
 
 // RetryPolicy says when and how long a failed attempt is retried.
@@ -25,11 +22,14 @@ type RetryPolicy struct {
 	// retries off.
 	MaxAttempts int
 	// MinBackoff and MaxBackoff bound the jittered exponential wait between
-	// attempts.
+	// attempts when the server did not ask for a wait.
 	MinBackoff, MaxBackoff time.Duration
 	// MaxRetryAfter is the longest wait the client accepts when the server
-	// asks for one (Retry-After, X-Rate-Limit-Reset). When asked for longer,
-	// the call fails at once with an error matching ErrRateLimited.
+	// asks for one (Retry-After on any status, X-Rate-Limit-Reset on a 429);
+	// a wait the server asks for is honoured as asked, not bounded by
+	// MaxBackoff. When asked for longer, the call fails at once, without
+	// waiting, with an *APIError matching ErrRateLimited whose RetryAfter is
+	// the wait asked for.
 	MaxRetryAfter time.Duration
 }
 
@@ -63,9 +63,6 @@ func WithoutRetries() Option {
 
 type retryUnsafeKey struct{}
 
-// noRetryKey marks a request whose body cannot be sent twice.
-type noRetryKey struct{}
-
 // RetryUnsafe returns a context under which POST calls are retried like
 // GET, PUT and DELETE. Use it only for a call that is safe to repeat: a
 // retried message send can deliver the message twice.
@@ -73,42 +70,27 @@ func RetryUnsafe(ctx context.Context) context.Context {
 	return context.WithValue(ctx, retryUnsafeKey{}, true)
 }
 
-// retryWaitTooLong is what retryAfter returns when the server asks for a
-// longer wait than the policy allows; do turns it into an *APIError.
-type retryWaitTooLong struct{ wait time.Duration }
-
-func (e *retryWaitTooLong) Error() string {
-	return fmt.Sprintf("server asked to wait %s, longer than the retry policy allows", e.wait)
-}
-
-// shouldRetry is the single resty retry condition (it replaces resty's
-// default retry-on-any-error, so it covers errors and statuses alike).
-func (c *Client) shouldRetry(rr *resty.Response, err error) bool {
-	if rr == nil || rr.Request == nil {
+// shouldRetry reports whether an attempt that ended with resp (nil when no
+// answer arrived) and err is worth another, under the policy of the type
+// comment of RetryPolicy.
+func (c *Client) shouldRetry(ctx context.Context, method string, resp *Response, err error) bool {
+	if ctx.Err() != nil {
 		return false
 	}
-	ctx := rr.Request.Context()
-	if ctx.Err() != nil || ctx.Value(noRetryKey{}) != nil {
-		return false
-	}
-	repeatable := rr.Request.Method != http.MethodPost || ctx.Value(retryUnsafeKey{}) != nil
-	retry := false
+	repeatable := method != http.MethodPost || ctx.Value(retryUnsafeKey{}) != nil
 	if err != nil {
-		retry = neverConnected(err) || (repeatable && !errors.Is(err, resty.ErrResponseBodyTooLarge))
-	} else {
-		switch rr.StatusCode() {
-		case http.StatusTooManyRequests:
-			retry = true
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			retry = repeatable
+		if errors.Is(err, errBodyTooLarge) {
+			return false // a complete answer, too large to read: the next would be too
 		}
+		return repeatable || neverConnected(err)
 	}
-	if retry && c.cfg.logger.Enabled(ctx, slog.LevelDebug) {
-		c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "jmessage retry",
-			slog.String("method", rr.Request.Method), slog.Int("attempt", rr.Request.Attempt),
-			slog.Int("status", rr.StatusCode()))
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true // refused before it was processed: safe for every method
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return repeatable
 	}
-	return retry
+	return false
 }
 
 // neverConnected reports whether err happened before a connection opened,
@@ -118,34 +100,51 @@ func neverConnected(err error) bool {
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
-// retryAfter tells resty how long to wait before the next attempt: what the
-// server asked for, or 0 for resty's jittered exponential backoff. A wait
-// longer than the policy allows ends the call.
-func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration, error) {
-	if rr == nil || rr.RawResponse == nil {
-		return 0, nil
+// retryWait returns how long to wait before the attempt after attempt:
+// what the server asked for (asked, also returned so that the caller can
+// compare it with MaxRetryAfter), else the jittered exponential backoff.
+func (c *Client) retryWait(resp *Response, attempt int) (wait, asked time.Duration) {
+	if resp != nil && resp.Response != nil {
+		asked = serverWait(resp.StatusCode, resp.Header)
 	}
-	wait := retryAfterHeader(rr.Header())
-	if wait > c.cfg.retry.MaxRetryAfter {
-		return 0, &retryWaitTooLong{wait: wait}
+	if asked > 0 {
+		return asked, asked
 	}
-	return wait, nil
+	return c.cfg.retry.backoff(attempt), 0
 }
 
-// retryAfterHeader reads Retry-After (seconds or an HTTP date), else
-// X-Rate-Limit-Reset (seconds).
-func retryAfterHeader(h http.Header) time.Duration {
+// backoff is the wait after the given attempt (1 for the first): the
+// exponential MinBackoff·2^(attempt-1), capped at MaxBackoff, with equal
+// jitter (a random point in its upper half), never below MinBackoff.
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	d := p.MaxBackoff
+	if shift := attempt - 1; shift < 62 {
+		if e := p.MinBackoff << shift; e > 0 && e < d {
+			d = e
+		}
+	}
+	d = d/2 + rand.N(d/2+1)
+	return max(d, p.MinBackoff)
+}
+
+// serverWait reads how long the server asked the client to wait:
+// Retry-After (seconds or an HTTP date) on any status, else, on 429 only,
+// X-Rate-Limit-Reset (seconds until the rate-limit window resets; the JPush
+// family sends it with every answer, where it asks for nothing).
+func serverWait(status int, h http.Header) time.Duration {
 	if v := h.Get("Retry-After"); v != "" {
-		if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		if secs, err := strconv.ParseInt(v, 10, 32); err == nil && secs >= 0 {
 			return time.Duration(secs) * time.Second
 		}
 		if t, err := http.ParseTime(v); err == nil {
 			return max(time.Until(t), 0)
 		}
 	}
-	if v := h.Get("X-Rate-Limit-Reset"); v != "" {
-		if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-			return time.Duration(secs) * time.Second
+	if status == http.StatusTooManyRequests {
+		if v := h.Get("X-Rate-Limit-Reset"); v != "" {
+			if secs, err := strconv.ParseInt(v, 10, 32); err == nil && secs >= 0 {
+				return time.Duration(secs) * time.Second
+			}
 		}
 	}
 	return 0
