@@ -122,6 +122,7 @@ func (e *BulkError) Unwrap() []error { return e.errs }
 // bulkOp describes one bulk operation: everything that differs between them.
 type bulkOp[T any] struct {
 	op       string // names the operation in a BulkError: "POST /v1/users/"
+	invalid  error  // the validation error of the whole operation's arguments (a gid…), if any
 	field    string // the items' argument name in validation errors: "users"
 	maxChunk int    // the API's cap of items per call
 	key      func(T) string
@@ -143,10 +144,14 @@ type chunkDone struct {
 // ones in chunks of at most the operation's cap with bounded concurrency,
 // and returns one result per item, in input order. The error is nil when
 // every item succeeded, a *BulkError when some did not, and a
-// *ValidationError (with nil results) when ctx or opts are invalid.
+// *ValidationError (with nil results) when ctx, opts or op.invalid say the
+// operation as a whole cannot run.
 func runBulk[T any](ctx context.Context, op bulkOp[T], items []T, opts BulkOptions) ([]BulkResult, error) {
 	if ctx == nil {
 		return nil, invalid("ctx", "must not be nil")
+	}
+	if op.invalid != nil {
+		return nil, op.invalid
 	}
 	size, workers, err := opts.resolve(op.maxChunk)
 	if err != nil {
@@ -398,4 +403,45 @@ func (s *SensitiveWordsService) AddAll(ctx context.Context, words []string, opts
 			_, err := s.Add(ctx, chunk)
 			return err
 		}), words, opts)
+}
+
+// groupMembersChunk is the most usernames a group's bulk member change
+// sends per call: the API states no cap for the v2 member calls, and 500 is
+// its cap for users in register and friend calls.
+const groupMembersChunk = 500
+
+// AddMembersAll adds any number of users to group gid: it sends them in
+// AddMembers calls of at most 500 (or opts.ChunkSize), opts.Concurrency
+// calls at a time, and returns one result per username, in input order. An
+// invalid username is reported in its result and the others are still sent.
+// The API answers for a whole call, so each username of a failed call (for
+// instance ErrGroupFull) carries that call's error. Cancelling ctx stops
+// starting new calls at once: usernames never sent match ErrNotAttempted.
+//
+// The error is nil when every call succeeded, else a *BulkError; results
+// are returned in both cases. An invalid ctx, gid or opts returns nil
+// results and a *ValidationError.
+//
+// POST /v2/groups/{gid}/addMembers (once per chunk)
+func (s *GroupsService) AddMembersAll(ctx context.Context, gid int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
+	return runBulk(ctx, s.membersOp("/v2/groups/%s/addMembers", gid, s.AddMembers), usernames, opts)
+}
+
+// RemoveMembersAll removes any number of users from group gid, in
+// RemoveMembers calls of at most 500, as AddMembersAll adds them.
+//
+// POST /v2/groups/{gid}/delMembers (once per chunk)
+func (s *GroupsService) RemoveMembersAll(ctx context.Context, gid int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
+	return runBulk(ctx, s.membersOp("/v2/groups/%s/delMembers", gid, s.RemoveMembers), usernames, opts)
+}
+
+func (s *GroupsService) membersOp(format string, gid int64,
+	send func(context.Context, int64, []string) (*Response, error)) bulkOp[string] {
+	path, err := groupPath(format, gid)
+	op := usernamesOp(http.MethodPost+" "+path, groupMembersChunk, func(ctx context.Context, chunk []string) error {
+		_, err := send(ctx, gid, chunk)
+		return err
+	})
+	op.invalid = err
+	return op
 }

@@ -462,6 +462,20 @@ func TestWholeCallBulkOperations(t *testing.T) {
 				return c.SensitiveWords.AddAll(ctx, items, opts)
 			},
 		},
+		{
+			name: "Groups.AddMembersAll", method: http.MethodPost, path: "/v2/groups/12345/addMembers", cap: 500,
+			item: username, bad: "-bad-name", field: "usernames", failCode: jmessage.ErrGroupFull,
+			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
+				return c.Groups.AddMembersAll(ctx, 12345, items, opts)
+			},
+		},
+		{
+			name: "Groups.RemoveMembersAll", method: http.MethodPost, path: "/v2/groups/12345/delMembers", cap: 500,
+			item: username, bad: "", field: "usernames", failCode: jmessage.ErrUserNotInGroup,
+			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
+				return c.Groups.RemoveMembersAll(ctx, 12345, items, opts)
+			},
+		},
 	})
 }
 
@@ -483,6 +497,10 @@ func TestBulkValidation(t *testing.T) {
 		}},
 		{"negative concurrency", "opts.Concurrency", func(ctx context.Context, c *jmessage.Client) error {
 			_, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{Concurrency: -1})
+			return err
+		}},
+		{"group id", "gid", func(ctx context.Context, c *jmessage.Client) error {
+			_, err := c.Groups.AddMembersAll(ctx, 0, []string{"user-0001"}, jmessage.BulkOptions{})
 			return err
 		}},
 		{"nil context", "ctx", func(_ context.Context, c *jmessage.Client) error {
