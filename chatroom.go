@@ -1,4 +1,337 @@
 package jmessage
 
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"math"
+	"net/http"
+	"net/url"
+)
+
 // ChatroomsService manages chatrooms and their members.
 type ChatroomsService service
+
+// DefaultChatroomListCount is the page size of the chatroom and chatroom
+// member lists when ListOptions.Count is zero. The API documents no maximum
+// for these lists, so a larger Count is sent as given.
+const DefaultChatroomListCount = 100
+
+// Chatroom is a chatroom as the API describes it.
+type Chatroom struct {
+	ID            int64  `json:"id"`
+	OwnerUsername string `json:"owner_username"`
+	Name          string `json:"name"`
+	Description   string `json:"description"`
+	// AppKey is the app the chatroom belongs to.
+	AppKey string `json:"appkey"`
+	// MaxMemberCount is how many members the chatroom may hold (read from
+	// max_member_count or MaxMemberCount).
+	MaxMemberCount int64 `json:"max_member_count"`
+	// TotalMemberCount is how many members the chatroom holds now.
+	TotalMemberCount int64 `json:"total_member_count"`
+	CTime            Time  `json:"ctime"`
+}
+
+// UnmarshalJSON reads a chatroom leniently: ids and counts as numbers or
+// numeric strings, names as strings or numbers, and the member limit in
+// either spelling.
+func (r *Chatroom) UnmarshalJSON(b []byte) error {
+	var w struct {
+		ID               ID         `json:"id"`
+		OwnerUsername    flexString `json:"owner_username"`
+		Name             flexString `json:"name"`
+		Description      flexString `json:"description"`
+		AppKey           string     `json:"appkey"`
+		TotalMemberCount ID         `json:"total_member_count"`
+		CTime            Time       `json:"ctime"`
+		memberLimit
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = Chatroom{ID: int64(w.ID), OwnerUsername: string(w.OwnerUsername), Name: string(w.Name),
+		Description: string(w.Description), AppKey: w.AppKey, MaxMemberCount: w.memberLimit.value(),
+		TotalMemberCount: int64(w.TotalMemberCount), CTime: w.CTime}
+	return nil
+}
+
+// memberLimit decodes a member limit spelled max_member_count (chatrooms,
+// the cross user-groups list) or MaxMemberCount (groups). Embed it in a
+// wire struct; value returns whichever was present.
+type memberLimit struct {
+	Snake *ID `json:"max_member_count"`
+	Camel *ID `json:"MaxMemberCount"`
+}
+
+func (m memberLimit) value() int64 {
+	switch {
+	case m.Snake != nil:
+		return int64(*m.Snake)
+	case m.Camel != nil:
+		return int64(*m.Camel)
+	}
+	return 0
+}
+
+// NewChatroom is a chatroom to create.
+type NewChatroom struct {
+	// OwnerUsername is the chatroom's owner (required).
+	OwnerUsername string
+	// Name is the chatroom's name (required, at most 64 bytes, no line breaks).
+	Name string
+	// Description is optional (at most 250 bytes).
+	Description string
+	// Members are usernames to add at once (optional, at most 3000).
+	Members []string
+}
+
+// MarshalJSON writes the wire form: members as an array (never null) and
+// the description only when set.
+func (n NewChatroom) MarshalJSON() ([]byte, error) {
+	members := n.Members
+	if members == nil {
+		members = []string{}
+	}
+	return json.Marshal(struct {
+		OwnerUsername string   `json:"owner_username"`
+		Name          string   `json:"name"`
+		Description   string   `json:"description,omitempty"`
+		Members       []string `json:"members_username"`
+	}{n.OwnerUsername, n.Name, n.Description, members})
+}
+
+func (n NewChatroom) validate() error {
+	return firstError(
+		validateUsername("ownerUsername", n.OwnerUsername),
+		validateRequired("name", n.Name),
+		validateName("name", n.Name),
+		validateText("description", n.Description),
+		validateUsernames("members", n.Members, 0, MaxChatroomMembers),
+	)
+}
+
+// Create creates a chatroom and returns its id.
+//
+// POST /v1/chatroom/
+func (s *ChatroomsService) Create(ctx context.Context, room NewChatroom) (int64, *Response, error) {
+	out, resp, err := call[struct {
+		ID ID `json:"chatroom_id"`
+	}](ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/", body: room})
+	if err != nil {
+		return 0, resp, err
+	}
+	return int64(out.ID), resp, nil
+}
+
+// GetBatch returns the chatrooms with the given ids, in the server's order.
+// Ids the server does not know are left out or fail the call
+// (ErrChatroomNotFound), as the server decides.
+//
+// POST /v1/chatroom/batch
+func (s *ChatroomsService) GetBatch(ctx context.Context, ids []int64) ([]Chatroom, *Response, error) {
+	invalidErr := validateCount("ids", len(ids), 1, math.MaxInt)
+	for i := 0; invalidErr == nil && i < len(ids); i++ {
+		invalidErr = validateID(indexed("ids", i), ids[i])
+	}
+	out, resp, err := call[[]Chatroom](ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/batch",
+		body: ids, invalid: invalidErr})
+	if err != nil {
+		return nil, resp, err
+	}
+	return *out, resp, nil
+}
+
+// Get returns one chatroom. A room missing from the server's answer is an
+// *APIError matching ErrChatroomNotFound.
+//
+// POST /v1/chatroom/batch
+func (s *ChatroomsService) Get(ctx context.Context, id int64) (*Chatroom, *Response, error) {
+	if err := validateID("id", id); err != nil {
+		return nil, nil, err
+	}
+	rooms, resp, err := s.GetBatch(ctx, []int64{id})
+	if err != nil {
+		return nil, resp, err
+	}
+	for i := range rooms {
+		if rooms[i].ID == id {
+			return &rooms[i], resp, nil
+		}
+	}
+	return nil, resp, &APIError{Method: http.MethodPost, Path: "/v1/chatroom/batch", HTTPStatus: resp.StatusCode,
+		Code: ErrChatroomNotFound, Message: fmt.Sprintf("chatroom %d not in the answer", id), Response: resp}
+}
+
+// ListByUser returns the chatrooms a user is a member of (not paged).
+//
+// GET /v1/users/{username}/chatroom
+func (s *ChatroomsService) ListByUser(ctx context.Context, username string) ([]Chatroom, *Response, error) {
+	out, resp, err := call[[]Chatroom](ctx, s.client, request{method: http.MethodGet,
+		path: pathf("/v1/users/%s/chatroom", username), invalid: validateUsername("username", username)})
+	if err != nil {
+		return nil, resp, err
+	}
+	return *out, resp, nil
+}
+
+// chatroomListQuery encodes paging options of a list with no documented
+// maximum: zero Count means DefaultChatroomListCount.
+func chatroomListQuery(opts ListOptions) (url.Values, error) {
+	if opts.Count == 0 {
+		opts.Count = DefaultChatroomListCount
+	}
+	return opts.query(math.MaxInt)
+}
+
+// List returns one page of the app's chatrooms (zero Count means
+// DefaultChatroomListCount).
+//
+// GET /v1/chatroom?start={start}&count={count}
+func (s *ChatroomsService) List(ctx context.Context, opts ListOptions) (*Page[Chatroom], *Response, error) {
+	q, invalidErr := chatroomListQuery(opts)
+	out, resp, err := call[struct {
+		wirePage
+		Rooms []Chatroom `json:"rooms"`
+	}](ctx, s.client, request{method: http.MethodGet, path: "/v1/chatroom", query: q, invalid: invalidErr})
+	if err != nil {
+		return nil, resp, err
+	}
+	return pageOf(out.wirePage, out.Rooms), resp, nil
+}
+
+// All iterates over every chatroom of the app from opts.Start, fetching
+// pages of opts.Count (zero means DefaultChatroomListCount) as it goes. It
+// yields an error once and stops.
+func (s *ChatroomsService) All(ctx context.Context, opts ListOptions) iter.Seq2[Chatroom, error] {
+	return paginate(ctx, opts, DefaultChatroomListCount, func(ctx context.Context, o ListOptions) (*Page[Chatroom], error) {
+		page, _, err := s.List(ctx, o)
+		return page, err
+	})
+}
+
+// ChatroomUpdate is a chatroom's new profile. The API takes all three
+// fields together: set them all, copying the current values of those that
+// do not change.
+type ChatroomUpdate struct {
+	// OwnerUsername is the owner; a new owner must already be a member.
+	OwnerUsername string `json:"owner_username"`
+	// Name is at most 64 bytes, no line breaks (required).
+	Name string `json:"name"`
+	// Description is at most 250 bytes; empty clears it.
+	Description string `json:"description"`
+}
+
+func (u ChatroomUpdate) validate() error {
+	return firstError(
+		validateUsername("ownerUsername", u.OwnerUsername),
+		validateRequired("name", u.Name),
+		validateName("name", u.Name),
+		validateText("description", u.Description),
+	)
+}
+
+// Update changes a chatroom's owner, name and description.
+//
+// PUT /v1/chatroom/{room_id}
+func (s *ChatroomsService) Update(ctx context.Context, id int64, update ChatroomUpdate) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodPut, path: pathf("/v1/chatroom/%s", idSeg(id)),
+		body: update, invalid: validateID("id", id)}, nil)
+}
+
+// Delete deletes a chatroom.
+//
+// DELETE /v1/chatroom/{room_id}
+func (s *ChatroomsService) Delete(ctx context.Context, id int64) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodDelete, path: pathf("/v1/chatroom/%s", idSeg(id)),
+		invalid: validateID("id", id)}, nil)
+}
+
+// SetMemberMuted mutes a chatroom member (muted true) or unmutes them.
+//
+// PUT /v1/chatroom/{room_id}/forbidden/{username}?status=1|0
+func (s *ChatroomsService) SetMemberMuted(ctx context.Context, id int64, username string, muted bool) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodPut,
+		path: pathf("/v1/chatroom/%s/forbidden/%s", idSeg(id), username), query: statusQuery(muted),
+		invalid: firstError(validateID("id", id), validateUsername("username", username))}, nil)
+}
+
+// ChatroomMember is a member of a chatroom.
+type ChatroomMember struct {
+	Username string `json:"username"`
+	// Muted reports whether the member may not speak (wire flag 1).
+	Muted bool `json:"-"`
+	// RoomCTime is when the user joined the chatroom (room_ctime).
+	RoomCTime Time `json:"room_ctime"`
+	// CTime and MTime are when the user was created and last modified.
+	CTime Time `json:"ctime"`
+	MTime Time `json:"mtime"`
+}
+
+// UnmarshalJSON reads a member, with flag 0 or 1 (or false/true) as Muted.
+func (m *ChatroomMember) UnmarshalJSON(b []byte) error {
+	type plain ChatroomMember // without this method
+	var w struct {
+		plain
+		Username flexString      `json:"username"`
+		Flag     json.RawMessage `json:"flag"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*m = ChatroomMember(w.plain)
+	m.Username = string(w.Username)
+	muted, err := decodeFlag(w.Flag)
+	if err != nil {
+		return fmt.Errorf("jmessage: chatroom member flag: %w", err)
+	}
+	m.Muted = muted
+	return nil
+}
+
+// Members returns one page of a chatroom's members (zero Count means
+// DefaultChatroomListCount).
+//
+// GET /v1/chatroom/{room_id}/members?start={start}&count={count}
+func (s *ChatroomsService) Members(ctx context.Context, id int64, opts ListOptions) (*Page[ChatroomMember], *Response, error) {
+	q, invalidErr := chatroomListQuery(opts)
+	out, resp, err := call[struct {
+		wirePage
+		Users []ChatroomMember `json:"users"`
+	}](ctx, s.client, request{method: http.MethodGet, path: pathf("/v1/chatroom/%s/members", idSeg(id)), query: q,
+		invalid: firstError(validateID("id", id), invalidErr)})
+	if err != nil {
+		return nil, resp, err
+	}
+	return pageOf(out.wirePage, out.Users), resp, nil
+}
+
+// AllMembers iterates over every member of a chatroom from opts.Start,
+// fetching pages of opts.Count (zero means DefaultChatroomListCount) as it
+// goes. It yields an error once and stops.
+func (s *ChatroomsService) AllMembers(ctx context.Context, id int64, opts ListOptions) iter.Seq2[ChatroomMember, error] {
+	return paginate(ctx, opts, DefaultChatroomListCount, func(ctx context.Context, o ListOptions) (*Page[ChatroomMember], error) {
+		page, _, err := s.Members(ctx, id, o)
+		return page, err
+	})
+}
+
+// AddMembers adds up to 3000 users to a chatroom.
+//
+// PUT /v1/chatroom/{room_id}/members
+func (s *ChatroomsService) AddMembers(ctx context.Context, id int64, usernames []string) (*Response, error) {
+	return s.members(ctx, http.MethodPut, id, usernames)
+}
+
+// RemoveMembers removes up to 3000 users from a chatroom.
+//
+// DELETE /v1/chatroom/{room_id}/members (with a JSON array body)
+func (s *ChatroomsService) RemoveMembers(ctx context.Context, id int64, usernames []string) (*Response, error) {
+	return s.members(ctx, http.MethodDelete, id, usernames)
+}
+
+func (s *ChatroomsService) members(ctx context.Context, method string, id int64, usernames []string) (*Response, error) {
+	return s.client.do(ctx, request{method: method, path: pathf("/v1/chatroom/%s/members", idSeg(id)), body: usernames,
+		invalid: firstError(validateID("id", id), validateUsernames("usernames", usernames, 1, MaxChatroomMembers))}, nil)
+}

@@ -1,0 +1,414 @@
+package jmessage_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jmessage-go/jmessage"
+)
+
+// room is the chatroom of the golden answers, with the given id.
+func room(id int64, members int64) jmessage.Chatroom {
+	return jmessage.Chatroom{ID: id, OwnerUsername: "xiaoming", Name: "test", Description: "test",
+		AppKey: "4f7aef34fb361292c566a1cd", MaxMemberCount: 10000, TotalMemberCount: members,
+		CTime: shanghaiTime("2017-11-27 18:38:25")}
+}
+
+func TestChatroomsEndpoints(t *testing.T) {
+	t.Parallel()
+	runEndpointTests(t, []endpointTest{
+		{
+			name: "Create", method: "POST", path: "/v1/chatroom/", request: "chatroom_create.request.json",
+			status: 201, response: "chatroom_create.response.json",
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: "liming", Name: "测试聊天室", Description: "测试"})
+			},
+			want: int64(1000000), errStatus: 404, errCode: jmessage.ErrUserNotFound,
+		},
+		{
+			name: "GetBatch", method: "POST", path: "/v1/chatroom/batch", request: "chatroom_get_batch.request.json",
+			status: 200, response: "chatroom_get_batch.response.json",
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Chatrooms.GetBatch(ctx, []int64{10000001, 10000002})
+			},
+			want:      []jmessage.Chatroom{room(10000001, 2), room(10000002, 2)},
+			errStatus: 404, errCode: jmessage.ErrChatroomNotFound,
+		},
+		{
+			name: "ListByUser", method: "GET", path: "/v1/users/xiaoming/chatroom", status: 200,
+			response: "users_chatrooms_list.response.json",
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Chatrooms.ListByUser(ctx, "xiaoming")
+			},
+			want:      []jmessage.Chatroom{room(100000, 2), room(10000001, 2)},
+			errStatus: 404, errCode: jmessage.ErrUserNotFound,
+		},
+		{
+			name: "List", method: "GET", path: "/v1/chatroom", query: url.Values{"start": {"0"}, "count": {"1"}},
+			status: 200, response: "chatroom_list.response.json",
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Chatrooms.List(ctx, jmessage.ListOptions{Count: 1})
+			},
+			want: &jmessage.Page[jmessage.Chatroom]{Total: 1, Start: 0, Count: 1, Items: []jmessage.Chatroom{room(62, 11)}},
+		},
+		{
+			name: "List defaults count", method: "GET", path: "/v1/chatroom",
+			query:  url.Values{"start": {"20"}, "count": {fmt.Sprint(jmessage.DefaultChatroomListCount)}},
+			status: 200, response: `{"total":0,"start":20,"count":0,"rooms":[]}`,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Chatrooms.List(ctx, jmessage.ListOptions{Start: 20})
+			},
+			want: &jmessage.Page[jmessage.Chatroom]{Start: 20, Items: []jmessage.Chatroom{}},
+		},
+		{
+			name: "List sends a large count as given", method: "GET", path: "/v1/chatroom",
+			query: url.Values{"start": {"0"}, "count": {"5000"}}, status: 200, response: `{"total":0,"rooms":[]}`,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Chatrooms.List(ctx, jmessage.ListOptions{Count: 5000})
+			},
+			want: &jmessage.Page[jmessage.Chatroom]{Items: []jmessage.Chatroom{}},
+		},
+		{
+			name: "Update", method: "PUT", path: "/v1/chatroom/111000001", request: "chatroom_update.request.json",
+			status: 204,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return ignoreResult(c.Chatrooms.Update(ctx, 111000001, jmessage.ChatroomUpdate{
+					OwnerUsername: "135380113231", Name: "中国人", Description: "说什么来这"}))
+			},
+			errStatus: 404, errCode: jmessage.ErrChatroomNotFound,
+		},
+		{
+			name: "Delete", method: "DELETE", path: "/v1/chatroom/100000", status: 204,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return ignoreResult(c.Chatrooms.Delete(ctx, 100000))
+			},
+			errStatus: 404, errCode: jmessage.ErrChatroomNotFound,
+		},
+		{
+			name: "SetMemberMuted on", method: "PUT", path: "/v1/chatroom/100000/forbidden/caiyh",
+			query: url.Values{"status": {"1"}}, status: 204,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return ignoreResult(c.Chatrooms.SetMemberMuted(ctx, 100000, "caiyh", true))
+			},
+			errStatus: 403, errCode: jmessage.ErrUserNotInChatroom,
+		},
+		{
+			name: "SetMemberMuted off escapes the username", method: "PUT", path: "/v1/chatroom/100000/forbidden/a.b-c@d_e",
+			query: url.Values{"status": {"0"}}, status: 204,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return ignoreResult(c.Chatrooms.SetMemberMuted(ctx, 100000, "a.b-c@d_e", false))
+			},
+			errStatus: 404, errCode: jmessage.ErrChatroomNotFound,
+		},
+		{
+			name: "Members", method: "GET", path: "/v1/chatroom/100000/members",
+			query: url.Values{"start": {"0"}, "count": {"2"}}, status: 200, response: "chatroom_members_list.response.json",
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Chatrooms.Members(ctx, 100000, jmessage.ListOptions{Count: 2})
+			},
+			want: &jmessage.Page[jmessage.ChatroomMember]{Total: 2, Count: 2, Items: []jmessage.ChatroomMember{
+				{Username: "13538013231", RoomCTime: shanghaiTime("2017-11-17 08:57:54"),
+					MTime: shanghaiTime("2017-10-30 17:24:17"), CTime: shanghaiTime("2017-10-30 17:24:17")},
+				{Username: "xia_12", RoomCTime: shanghaiTime("2017-11-16 19:13:07"),
+					MTime: shanghaiTime("2017-02-08 17:56:04"), CTime: shanghaiTime("2017-02-08 17:56:04")},
+			}},
+			errStatus: 404, errCode: jmessage.ErrChatroomNotFound,
+		},
+		{
+			name: "Members decodes the mute flag", method: "GET", path: "/v1/chatroom/7/members",
+			query:  url.Values{"start": {"0"}, "count": {fmt.Sprint(jmessage.DefaultChatroomListCount)}},
+			status: 200, response: `{"total":2,"start":0,"count":2,"users":[{"username":"muted","flag":1},{"username":"free","flag":0}]}`,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Chatrooms.Members(ctx, 7, jmessage.ListOptions{})
+			},
+			want: &jmessage.Page[jmessage.ChatroomMember]{Total: 2, Count: 2, Items: []jmessage.ChatroomMember{
+				{Username: "muted", Muted: true}, {Username: "free"}}},
+		},
+		{
+			name: "AddMembers", method: "PUT", path: "/v1/chatroom/100000/members", request: "chatroom_members_add.request.json",
+			status: 204,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return ignoreResult(c.Chatrooms.AddMembers(ctx, 100000, []string{"user1", "user2"}))
+			},
+			errStatus: 404, errCode: jmessage.ErrChatroomNotFound,
+		},
+		{
+			name: "RemoveMembers", method: "DELETE", path: "/v1/chatroom/100000/members",
+			request: "chatroom_members_remove.request.json", status: 204,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return ignoreResult(c.Chatrooms.RemoveMembers(ctx, 100000, []string{"user1", "user2"}))
+			},
+			errStatus: 403, errCode: jmessage.ErrUserNotInChatroom,
+		},
+	})
+}
+
+func TestChatroomsGet(t *testing.T) {
+	t.Parallel()
+	t.Run("one room through the batch endpoint", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		seen := capture(mock, 200, `[{"id":10000002,"name":"test","max_member_count":10000}]`)
+		got, resp, err := c.Chatrooms.Get(t.Context(), 10000002)
+		require.NoError(t, err)
+		assert.Equal(t, &jmessage.Chatroom{ID: 10000002, Name: "test", MaxMemberCount: 10000}, got)
+		assert.Equal(t, 200, resp.StatusCode)
+		reqs := seen()
+		require.Len(t, reqs, 1)
+		assert.Equal(t, "POST", reqs[0].method)
+		assert.Equal(t, "/v1/chatroom/batch", reqs[0].path)
+		assert.JSONEq(t, `[10000002]`, string(reqs[0].body))
+	})
+	t.Run("a room missing from the answer is not found", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, 200, `[]`)
+		got, resp, err := c.Chatrooms.Get(t.Context(), 10000002)
+		assert.Nil(t, got)
+		require.ErrorIs(t, err, jmessage.ErrChatroomNotFound)
+		var apiErr *jmessage.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, 200, apiErr.HTTPStatus)
+		assert.Same(t, resp, apiErr.Response)
+	})
+	t.Run("server not-found error", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, 404, `{"error":{"code":899081,"message":"chatroom not exist"}}`)
+		_, resp, err := c.Chatrooms.Get(t.Context(), 10000002)
+		assert.ErrorIs(t, err, jmessage.ErrChatroomNotFound)
+		require.NotNil(t, resp)
+		assert.Equal(t, 404, resp.StatusCode)
+	})
+}
+
+// TestChatroomDecoding: chatrooms decode the member limit in both
+// spellings, and ids and counts from numbers or numeric strings.
+func TestChatroomDecoding(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"snake case":      `[{"id":9007199254740993,"owner_username":"owner","max_member_count":500,"total_member_count":3,"description":"d"}]`,
+		"group spelling":  `[{"id":9007199254740993,"owner_username":"owner","MaxMemberCount":500,"total_member_count":3,"description":"d"}]`,
+		"numeric strings": `[{"id":"9007199254740993","owner_username":"owner","max_member_count":"500","total_member_count":"3","description":"d"}]`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t)
+			capture(mock, 200, body)
+			rooms, _, err := c.Chatrooms.GetBatch(t.Context(), []int64{9007199254740993})
+			require.NoError(t, err)
+			assert.Equal(t, []jmessage.Chatroom{{ID: 9007199254740993, OwnerUsername: "owner",
+				MaxMemberCount: 500, TotalMemberCount: 3, Description: "d"}}, rooms)
+		})
+	}
+	t.Run("numeric owner", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, 200, `[{"id":1,"owner_username":135380113231,"name":"n"}]`)
+		rooms, _, err := c.Chatrooms.ListByUser(t.Context(), "135380113231")
+		require.NoError(t, err)
+		require.Len(t, rooms, 1)
+		assert.Equal(t, "135380113231", rooms[0].OwnerUsername)
+	})
+	t.Run("bad mute flag is malformed", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, 200, `{"total":1,"users":[{"username":"x_user","flag":7}]}`)
+		_, _, err := c.Chatrooms.Members(t.Context(), 1, jmessage.ListOptions{})
+		assert.ErrorIs(t, err, jmessage.ErrMalformedResponse)
+	})
+}
+
+func TestChatroomsMemberLimit(t *testing.T) {
+	t.Parallel()
+	names := numberedUsers(jmessage.MaxChatroomMembers)
+	for name, call := range map[string]func(ctx context.Context, c *jmessage.Client) error{
+		"add": func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.AddMembers(ctx, 1, names))
+		},
+		"remove": func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.RemoveMembers(ctx, 1, names))
+		},
+		"create": func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: "owner", Name: "n", Members: names}))
+		},
+	} {
+		t.Run(name+" takes 3000", func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t)
+			capture(mock, 201, `{"chatroom_id":1}`)
+			require.NoError(t, call(t.Context(), c))
+			assert.Equal(t, 1, mock.GetTotalCallCount())
+		})
+	}
+}
+
+func TestChatroomsValidation(t *testing.T) {
+	t.Parallel()
+	good := jmessage.NewChatroom{OwnerUsername: "liming", Name: "room"}
+	create := func(edit func(*jmessage.NewChatroom)) func(ctx context.Context, c *jmessage.Client) error {
+		return func(ctx context.Context, c *jmessage.Client) error {
+			r := good
+			edit(&r)
+			return onlyErr(c.Chatrooms.Create(ctx, r))
+		}
+	}
+	goodUpdate := jmessage.ChatroomUpdate{OwnerUsername: "liming", Name: "room"}
+	update := func(id int64, edit func(*jmessage.ChatroomUpdate)) func(ctx context.Context, c *jmessage.Client) error {
+		return func(ctx context.Context, c *jmessage.Client) error {
+			u := goodUpdate
+			edit(&u)
+			return respErr(c.Chatrooms.Update(ctx, id, u))
+		}
+	}
+	tooMany := numberedUsers(jmessage.MaxChatroomMembers + 1)
+	runValidationTests(t, []validationTest{
+		{"create bad owner", "ownerUsername", create(func(r *jmessage.NewChatroom) { r.OwnerUsername = "x" })},
+		{"create no name", "name", create(func(r *jmessage.NewChatroom) { r.Name = "" })},
+		{"create name 65 bytes", "name", create(func(r *jmessage.NewChatroom) { r.Name = strings.Repeat("n", 65) })},
+		{"create name newline", "name", create(func(r *jmessage.NewChatroom) { r.Name = "a\nb" })},
+		{"create description 251 bytes", "description", create(func(r *jmessage.NewChatroom) { r.Description = strings.Repeat("d", 251) })},
+		{"create 3001 members", "members", create(func(r *jmessage.NewChatroom) { r.Members = tooMany })},
+		{"create bad member", "members[1]", create(func(r *jmessage.NewChatroom) { r.Members = []string{"good_one", "b/d"} })},
+		{"get batch none", "ids", func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Chatrooms.GetBatch(ctx, nil))
+		}},
+		{"get batch zero id", "ids[1]", func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Chatrooms.GetBatch(ctx, []int64{1, 0}))
+		}},
+		{"get zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Chatrooms.Get(ctx, 0))
+		}},
+		{"list by user bad username", "username", func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Chatrooms.ListByUser(ctx, "ab"))
+		}},
+		{"list negative start", "start", func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Chatrooms.List(ctx, jmessage.ListOptions{Start: -1}))
+		}},
+		{"list negative count", "count", func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Chatrooms.List(ctx, jmessage.ListOptions{Count: -1}))
+		}},
+		{"update zero id", "id", update(0, func(*jmessage.ChatroomUpdate) {})},
+		{"update bad owner", "ownerUsername", update(1, func(u *jmessage.ChatroomUpdate) { u.OwnerUsername = "" })},
+		{"update no name", "name", update(1, func(u *jmessage.ChatroomUpdate) { u.Name = "" })},
+		{"update description 251 bytes", "description", update(1, func(u *jmessage.ChatroomUpdate) { u.Description = strings.Repeat("d", 251) })},
+		{"delete negative id", "id", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.Delete(ctx, -1))
+		}},
+		{"mute zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.SetMemberMuted(ctx, 0, "caiyh", true))
+		}},
+		{"mute bad username", "username", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.SetMemberMuted(ctx, 1, "a/b", true))
+		}},
+		{"members zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Chatrooms.Members(ctx, 0, jmessage.ListOptions{}))
+		}},
+		{"members negative start", "start", func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Chatrooms.Members(ctx, 1, jmessage.ListOptions{Start: -5}))
+		}},
+		{"all members zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+			for _, err := range c.Chatrooms.AllMembers(ctx, 0, jmessage.ListOptions{}) {
+				return err
+			}
+			return nil
+		}},
+		{"add 3001 members", "usernames", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.AddMembers(ctx, 1, tooMany))
+		}},
+		{"add no members", "usernames", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.AddMembers(ctx, 1, nil))
+		}},
+		{"add bad member", "usernames[2]", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.AddMembers(ctx, 1, []string{"user1", "user2", "_bad"}))
+		}},
+		{"add zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.AddMembers(ctx, 0, []string{"user1"}))
+		}},
+		{"remove 3001 members", "usernames", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.RemoveMembers(ctx, 1, tooMany))
+		}},
+	})
+}
+
+func TestChatroomsIterators(t *testing.T) {
+	t.Parallel()
+	t.Run("All walks every page", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		pages := map[string]string{
+			"0": `{"total":3,"start":0,"count":2,"rooms":[{"id":1},{"id":2}]}`,
+			"2": `{"total":3,"start":2,"count":1,"rooms":[{"id":3}]}`,
+		}
+		var starts []string
+		mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+			assert.Equal(t, "/v1/chatroom", req.URL.Path)
+			assert.Equal(t, "2", req.URL.Query().Get("count"))
+			starts = append(starts, req.URL.Query().Get("start"))
+			return newJSONResponse(200, pages[req.URL.Query().Get("start")]), nil
+		})
+		var ids []int64
+		for r, err := range c.Chatrooms.All(t.Context(), jmessage.ListOptions{Count: 2}) {
+			require.NoError(t, err)
+			ids = append(ids, r.ID)
+		}
+		assert.Equal(t, []int64{1, 2, 3}, ids)
+		assert.Equal(t, []string{"0", "2"}, starts)
+	})
+	t.Run("AllMembers walks every page", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		pages := map[string]string{
+			"0": `{"total":5,"start":0,"count":2,"users":[{"username":"u000"},{"username":"u001","flag":1}]}`,
+			"2": `{"total":5,"start":2,"count":2,"users":[{"username":"u002"},{"username":"u003"}]}`,
+			"4": `{"total":5,"start":4,"count":1,"users":[{"username":"u004"}]}`,
+		}
+		var starts []string
+		mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+			assert.Equal(t, "/v1/chatroom/42/members", req.URL.Path)
+			assert.Equal(t, "2", req.URL.Query().Get("count"))
+			starts = append(starts, req.URL.Query().Get("start"))
+			return newJSONResponse(200, pages[req.URL.Query().Get("start")]), nil
+		})
+		var names []string
+		var muted []string
+		for m, err := range c.Chatrooms.AllMembers(t.Context(), 42, jmessage.ListOptions{Count: 2}) {
+			require.NoError(t, err)
+			names = append(names, m.Username)
+			if m.Muted {
+				muted = append(muted, m.Username)
+			}
+		}
+		assert.Equal(t, []string{"u000", "u001", "u002", "u003", "u004"}, names)
+		assert.Equal(t, []string{"u001"}, muted)
+		assert.Equal(t, []string{"0", "2", "4"}, starts)
+	})
+	t.Run("AllMembers yields a not-found error once", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, 404, `{"error":{"code":899081,"message":"chatroom not exist"}}`)
+		var errs int
+		for _, err := range c.Chatrooms.AllMembers(t.Context(), 42, jmessage.ListOptions{}) {
+			assert.ErrorIs(t, err, jmessage.ErrChatroomNotFound)
+			errs++
+		}
+		assert.Equal(t, 1, errs)
+		assert.Equal(t, 1, mock.GetTotalCallCount())
+	})
+}
+
+// numberedUsers returns n distinct valid usernames.
+func numberedUsers(n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("user%04d", i)
+	}
+	return names
+}
