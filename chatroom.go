@@ -20,59 +20,42 @@ const DefaultChatroomListCount = 100
 
 // Chatroom is a chatroom as the API describes it.
 type Chatroom struct {
+	// ID is the chatroom's id, assigned when it was created.
 	ID            int64  `json:"id"`
 	OwnerUsername string `json:"owner_username"`
 	Name          string `json:"name"`
 	Description   string `json:"description"`
 	// AppKey is the app the chatroom belongs to.
 	AppKey string `json:"appkey"`
-	// MaxMemberCount is how many members the chatroom may hold (read from
-	// max_member_count or MaxMemberCount).
-	MaxMemberCount int64 `json:"max_member_count"`
+	// MaxMemberCount is how many members the chatroom may hold. It is
+	// decoded from "max_member_count" and "MaxMemberCount".
+	MaxMemberCount int `json:"max_member_count"`
 	// TotalMemberCount is how many members the chatroom holds now.
-	TotalMemberCount int64 `json:"total_member_count"`
-	CTime            Time  `json:"ctime"`
+	TotalMemberCount int `json:"total_member_count"`
+	// CTime is when the chatroom was created.
+	CTime Time `json:"ctime"`
 }
 
-// UnmarshalJSON reads a chatroom leniently: ids and counts as numbers or
-// numeric strings, names as strings or numbers, and the member limit in
-// either spelling.
+// UnmarshalJSON reads a chatroom leniently: the id and counts as numbers or
+// numeric strings, the owner, name and description as strings or numbers,
+// and the member cap under either spelling.
 func (r *Chatroom) UnmarshalJSON(b []byte) error {
-	var w struct {
+	type plain Chatroom
+	w := struct {
+		*plain
 		ID               ID         `json:"id"`
 		OwnerUsername    flexString `json:"owner_username"`
 		Name             flexString `json:"name"`
 		Description      flexString `json:"description"`
-		AppKey           string     `json:"appkey"`
+		MaxMemberCount   ID         `json:"max_member_count"` // read leniently; set by unmarshalWithMemberCap
 		TotalMemberCount ID         `json:"total_member_count"`
-		CTime            Time       `json:"ctime"`
-		memberLimit
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	}{plain: (*plain)(r)}
+	if err := unmarshalWithMemberCap(b, &w, &r.MaxMemberCount); err != nil {
 		return err
 	}
-	*r = Chatroom{ID: int64(w.ID), OwnerUsername: string(w.OwnerUsername), Name: string(w.Name),
-		Description: string(w.Description), AppKey: w.AppKey, MaxMemberCount: w.memberLimit.value(),
-		TotalMemberCount: int64(w.TotalMemberCount), CTime: w.CTime}
+	r.ID, r.OwnerUsername, r.Name, r.Description = int64(w.ID), string(w.OwnerUsername), string(w.Name), string(w.Description)
+	r.TotalMemberCount = int(w.TotalMemberCount)
 	return nil
-}
-
-// memberLimit decodes a member limit spelled max_member_count (chatrooms,
-// the cross user-groups list) or MaxMemberCount (groups). Embed it in a
-// wire struct; value returns whichever was present.
-type memberLimit struct {
-	Snake *ID `json:"max_member_count"`
-	Camel *ID `json:"MaxMemberCount"`
-}
-
-func (m memberLimit) value() int64 {
-	switch {
-	case m.Snake != nil:
-		return int64(*m.Snake)
-	case m.Camel != nil:
-		return int64(*m.Camel)
-	}
-	return 0
 }
 
 // NewChatroom is a chatroom to create.

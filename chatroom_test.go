@@ -15,7 +15,7 @@ import (
 )
 
 // room is the chatroom of the golden answers, with the given id.
-func room(id int64, members int64) jmessage.Chatroom {
+func room(id int64, members int) jmessage.Chatroom {
 	return jmessage.Chatroom{ID: id, OwnerUsername: "xiaoming", Name: "test", Description: "test",
 		AppKey: "4f7aef34fb361292c566a1cd", MaxMemberCount: 10000, TotalMemberCount: members,
 		CTime: shanghaiTime("2017-11-27 18:38:25")}
