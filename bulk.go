@@ -445,3 +445,40 @@ func (s *GroupsService) membersOp(format string, gid int64,
 	op.invalid = err
 	return op
 }
+
+// AddAll makes any number of users friends of username: it sends them in
+// Add calls of at most MaxFriendsBatch (500, or opts.ChunkSize),
+// opts.Concurrency calls at a time, and returns one result per friend, in
+// input order. An invalid username is reported in its result and the others
+// are still sent. The API answers for a whole call, so each friend of a
+// failed call (for instance ErrAlreadyFriends) carries that call's error.
+// Cancelling ctx stops starting new calls at once: friends never sent match
+// ErrNotAttempted.
+//
+// The error is nil when every call succeeded, else a *BulkError; results
+// are returned in both cases. An invalid ctx, username or opts returns nil
+// results and a *ValidationError.
+//
+// POST /v1/users/{username}/friends (once per chunk)
+func (s *FriendsService) AddAll(ctx context.Context, username string, friends []string, opts BulkOptions) ([]BulkResult, error) {
+	return runBulk(ctx, s.changeOp(http.MethodPost, username, s.Add), friends, opts)
+}
+
+// RemoveAll removes any number of users from username's friends, in Remove
+// calls of at most 500, as AddAll adds them.
+//
+// DELETE /v1/users/{username}/friends (once per chunk)
+func (s *FriendsService) RemoveAll(ctx context.Context, username string, friends []string, opts BulkOptions) ([]BulkResult, error) {
+	return runBulk(ctx, s.changeOp(http.MethodDelete, username, s.Remove), friends, opts)
+}
+
+func (s *FriendsService) changeOp(method, username string,
+	send func(context.Context, string, []string) (*Response, error)) bulkOp[string] {
+	op := wholeCallOp(method+" "+pathf("/v1/users/%s/friends", username), "friends", MaxFriendsBatch, validateUsername,
+		func(ctx context.Context, chunk []string) error {
+			_, err := send(ctx, username, chunk)
+			return err
+		})
+	op.invalid = validateUsername("username", username)
+	return op
+}

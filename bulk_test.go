@@ -463,6 +463,20 @@ func TestWholeCallBulkOperations(t *testing.T) {
 			},
 		},
 		{
+			name: "Friends.AddAll", method: http.MethodPost, path: "/v1/users/dev_fang/friends", cap: jmessage.MaxFriendsBatch,
+			item: username, bad: "no spaces", field: "friends", failCode: jmessage.ErrAlreadyFriends,
+			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
+				return c.Friends.AddAll(ctx, "dev_fang", items, opts)
+			},
+		},
+		{
+			name: "Friends.RemoveAll", method: http.MethodDelete, path: "/v1/users/dev_fang/friends", cap: jmessage.MaxFriendsBatch,
+			item: username, bad: "abc", field: "friends", failCode: jmessage.ErrNotFriend,
+			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
+				return c.Friends.RemoveAll(ctx, "dev_fang", items, opts)
+			},
+		},
+		{
 			name: "Groups.AddMembersAll", method: http.MethodPost, path: "/v2/groups/12345/addMembers", cap: 500,
 			item: username, bad: "-bad-name", field: "usernames", failCode: jmessage.ErrGroupFull,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
@@ -501,6 +515,10 @@ func TestBulkValidation(t *testing.T) {
 		}},
 		{"group id", "gid", func(ctx context.Context, c *jmessage.Client) error {
 			_, err := c.Groups.AddMembersAll(ctx, 0, []string{"user-0001"}, jmessage.BulkOptions{})
+			return err
+		}},
+		{"friends owner", "username", func(ctx context.Context, c *jmessage.Client) error {
+			_, err := c.Friends.RemoveAll(ctx, "x", []string{"user-0001"}, jmessage.BulkOptions{})
 			return err
 		}},
 		{"nil context", "ctx", func(_ context.Context, c *jmessage.Client) error {
