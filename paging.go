@@ -39,8 +39,10 @@ type Page[T any] struct {
 
 // paginate walks every page from opts.Start, calling fetch for each, and
 // yields each item. It copies opts, yields an error once and stops, checks
-// ctx between pages, and stops on a short or empty page, at Total, or when
-// the offset would not advance. It never prefetches.
+// ctx between pages, and stops on an empty page, at Total, or, when the
+// server reports no Total, on a short page. A page shorter than asked for
+// does not end the walk while Total says more items follow: some servers cap
+// pages silently below the count asked for. It never prefetches.
 func paginate[T any](ctx context.Context, opts ListOptions, maxCount int,
 	fetch func(context.Context, ListOptions) (*Page[T], error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
@@ -66,7 +68,12 @@ func paginate[T any](ctx context.Context, opts ListOptions, maxCount int,
 				}
 			}
 			next := o.Start + len(page.Items)
-			if len(page.Items) < o.Count || next <= o.Start || (page.Total > 0 && next >= page.Total) {
+			switch {
+			case next <= o.Start: // empty page: the offset would not advance
+				return
+			case page.Total > 0 && next >= page.Total:
+				return
+			case page.Total <= 0 && len(page.Items) < o.Count:
 				return
 			}
 			o.Start = next

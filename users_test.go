@@ -2,8 +2,10 @@ package jmessage_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -437,4 +439,47 @@ func TestNewUserHidesPassword(t *testing.T) {
 		assert.NotContains(t, sprintf(format, []jmessage.NewUser{u}), "hunter2")
 		assert.NotContains(t, sprintf(format, a), "hunter2")
 	}
+}
+
+func TestUsersAllFollowsTotalPastAShortPage(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	// The server caps pages at 2 users although 3 are asked for; Total
+	// says 5 users exist, so the walk goes on after each short page.
+	var starts []string
+	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		start, err := strconv.Atoi(req.URL.Query().Get("start"))
+		require.NoError(t, err)
+		starts = append(starts, req.URL.Query().Get("start"))
+		var users []string
+		for i := start; i < min(start+2, 5); i++ {
+			users = append(users, fmt.Sprintf(`{"username":"u%03d"}`, i))
+		}
+		return newJSONResponse(200, fmt.Sprintf(`{"total":5,"start":%d,"count":%d,"users":[%s]}`,
+			start, len(users), strings.Join(users, ","))), nil
+	})
+
+	var names []string
+	for u, err := range c.Users.All(t.Context(), jmessage.ListOptions{Count: 3}) {
+		require.NoError(t, err)
+		names = append(names, u.Username)
+	}
+	assert.Equal(t, []string{"u000", "u001", "u002", "u003", "u004"}, names)
+	assert.Equal(t, []string{"0", "2", "4"}, starts)
+}
+
+func TestUsersAllStopsOnAShortPageWithoutTotal(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		assert.Equal(t, "0", req.URL.Query().Get("start"))
+		return newJSONResponse(200, `{"start":0,"count":1,"users":[{"username":"u000"}]}`), nil
+	})
+	var names []string
+	for u, err := range c.Users.All(t.Context(), jmessage.ListOptions{Count: 3}) {
+		require.NoError(t, err)
+		names = append(names, u.Username)
+	}
+	assert.Equal(t, []string{"u000"}, names)
+	assert.Equal(t, 1, mock.GetTotalCallCount())
 }
