@@ -87,23 +87,22 @@ func (n CrossNoDisturb) validate(field string) error {
 	return firstError(n.Single.validate(field+".single"), n.Group.validate(field+".group"))
 }
 
-// CrossFriendNote sets the note on one friend of another app. AppKey and
-// Username are required. NoteName (at most 64 bytes, no line breaks) and
-// Others (at most 250 bytes) are both sent: an empty string clears them.
+// CrossFriendNote sets the note on one friend of another app: AppKey
+// (required) names the friend's app, FriendNote the friend and the note.
 type CrossFriendNote struct {
-	AppKey   string `json:"appkey"`
-	Username string `json:"username"`
-	NoteName string `json:"note_name"`
-	Others   string `json:"others"`
+	AppKey string `json:"appkey"`
+	FriendNote
 }
 
 func (n CrossFriendNote) validate(field string) error {
-	return firstError(
-		validateAppKey(field+".appkey", n.AppKey),
-		validateUsername(field+".username", n.Username),
-		validateName(field+".note_name", n.NoteName),
-		validateText(field+".others", n.Others),
-	)
+	return firstError(validateAppKey(field+".appkey", n.AppKey), n.FriendNote.validate(field))
+}
+
+// CrossGroupMember is a member of a group, with the app it belongs to.
+type CrossGroupMember struct {
+	GroupMember
+	// AppKey is the app the member belongs to.
+	AppKey string `json:"appkey"`
 }
 
 // crossFriendsBody is the wire form of AddFriends and RemoveFriends: one
@@ -119,10 +118,27 @@ type crossFriendsBody struct {
 //
 // POST /v1/cross/groups/{gid}/members
 func (s *CrossService) UpdateGroupMembers(ctx context.Context, gid int64, changes []CrossMemberChanges) (*Response, error) {
-	return s.client.do(ctx, request{method: http.MethodPost, path: pathf("/v1/cross/groups/%s/members", idSeg(gid)),
-		body:    changes,
-		invalid: firstError(validateID("gid", gid), validateMemberChanges(changes, maxCrossApps, math.MaxInt)),
-	}, nil)
+	path, err := groupPath("/v1/cross/groups/%s/members", gid)
+	return s.client.do(ctx, request{method: http.MethodPost, path: path, body: changes,
+		invalid: firstError(err, validateMemberChanges(changes, maxCrossApps, math.MaxInt))}, nil)
+}
+
+// GroupMembers returns every member of group gid, whatever app they belong
+// to, the owner with GroupOwnerRole.
+//
+// GET /v1/cross/groups/{gid}/members/
+func (s *CrossService) GroupMembers(ctx context.Context, gid int64) ([]CrossGroupMember, *Response, error) {
+	path, err := groupPath("/v1/cross/groups/%s/members/", gid)
+	return callSlice[CrossGroupMember](ctx, s.client, request{method: http.MethodGet, path: path, invalid: err})
+}
+
+// UserGroups returns the groups username belongs to, across apps; each
+// group's AppKey names its app.
+//
+// GET /v1/cross/users/{username}/groups
+func (s *CrossService) UserGroups(ctx context.Context, username string) ([]Group, *Response, error) {
+	return callSlice[Group](ctx, s.client, request{method: http.MethodGet,
+		path: pathf("/v1/cross/users/%s/groups", username), invalid: validateUsername("username", username)})
 }
 
 // AddToBlacklist adds users of other apps to username's blacklist, with

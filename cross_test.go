@@ -34,6 +34,36 @@ func TestCrossEndpoints(t *testing.T) {
 			errStatus: 403, errCode: jmessage.ErrGroupFull,
 		},
 		{
+			name: "GroupMembers", method: "GET", path: "/v1/cross/groups/12345/members/", status: 200,
+			response: "cross_groups_members_list.response.json",
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Cross.GroupMembers(ctx, 12345)
+			},
+			want: []jmessage.CrossGroupMember{{GroupMember: jmessage.GroupMember{User: jmessage.User{
+				Username: "javen", Nickname: "hello", Avatar: "/avatar", Birthday: shanghaiTime("1990-01-24 00:00:00"),
+				Signature: "orz", Region: "shenzhen", Address: "shenzhen"}, Role: jmessage.GroupMemberRole}, AppKey: otherAppKey}},
+			errStatus: 404, errCode: jmessage.ErrGroupNotFound,
+		},
+		{
+			name: "GroupMembers owner", method: "GET", path: "/v1/cross/groups/12345/members/", status: 200,
+			response: `[{"username":"owner1","flag":1,"appkey":"` + testAppKeyB + `"}]`,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Cross.GroupMembers(ctx, 12345)
+			},
+			want: []jmessage.CrossGroupMember{{GroupMember: jmessage.GroupMember{User: jmessage.User{Username: "owner1"},
+				Role: jmessage.GroupOwnerRole}, AppKey: testAppKeyB}},
+		},
+		{
+			name: "UserGroups", method: "GET", path: "/v1/cross/users/javen/groups", status: 200,
+			response: "cross_users_groups_list.response.json",
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return c.Cross.UserGroups(ctx, "javen")
+			},
+			want: []jmessage.Group{{GID: 12345, Name: "jpush", Desc: "push", AppKey: "dcf71ef5082057832bd44fbd",
+				MaxMemberCount: 200, MTime: shanghaiTime("2014-07-01 00:00:00"), CTime: shanghaiTime("2014-06-05 00:00:00")}},
+			errStatus: 404, errCode: jmessage.ErrUserNotFound,
+		},
+		{
 			name: "AddToBlacklist", method: "PUT", path: "/v1/cross/users/javen/blacklist",
 			request: "cross_blacklist_add.request.json", status: 204,
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
@@ -90,7 +120,7 @@ func TestCrossEndpoints(t *testing.T) {
 			request: "cross_friends_update_note.request.json", status: 204,
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
 				return ignoreResult(c.Cross.UpdateFriendNotes(ctx, "javen", []jmessage.CrossFriendNote{
-					{AppKey: otherAppKey, Username: "user01", NoteName: "new note name", Others: "好友备注文档"},
+					{AppKey: otherAppKey, FriendNote: jmessage.FriendNote{Username: "user01", NoteName: "new note name", Others: "好友备注文档"}},
 				}))
 			},
 			errStatus: 404, errCode: jmessage.ErrUserNotFound,
@@ -141,7 +171,7 @@ func TestCrossBodyShapes(t *testing.T) {
 			return c.Cross.RemoveFriends(ctx, "javen", jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: []string{"test1"}})
 		}, `{"appkey":"` + otherAppKey + `","users":["test1"]}`},
 		{"friend note cleared", func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
-			return c.Cross.UpdateFriendNotes(ctx, "javen", []jmessage.CrossFriendNote{{AppKey: otherAppKey, Username: "test1"}})
+			return c.Cross.UpdateFriendNotes(ctx, "javen", []jmessage.CrossFriendNote{{AppKey: otherAppKey, FriendNote: jmessage.FriendNote{Username: "test1"}}})
 		}, `[{"appkey":"` + otherAppKey + `","username":"test1","note_name":"","others":""}]`},
 	}
 	for _, tt := range tests {
@@ -220,7 +250,11 @@ func TestCrossValidation(t *testing.T) {
 		}
 	}
 	okChange := jmessage.CrossMemberChanges{AppKey: otherAppKey, Add: []string{"test1"}}
-	okNote := jmessage.CrossFriendNote{AppKey: otherAppKey, Username: "user01"}
+	note := func(appKey, username, noteName, others string) jmessage.CrossFriendNote {
+		return jmessage.CrossFriendNote{AppKey: appKey,
+			FriendNote: jmessage.FriendNote{Username: username, NoteName: noteName, Others: others}}
+	}
+	okNote := note(otherAppKey, "user01", "", "")
 	manyChanges := make([]jmessage.CrossMemberChanges, 501)
 	for i := range manyChanges {
 		manyChanges[i] = okChange
@@ -251,6 +285,12 @@ func TestCrossValidation(t *testing.T) {
 		{"chatroom members missing appkey", "changes[0].appkey", roomMembers(jmessage.CrossMemberChanges{Remove: []string{"test1"}})},
 		{"chatroom members nothing to change", "changes[0]", roomMembers(jmessage.CrossMemberChanges{AppKey: otherAppKey})},
 		{"chatroom members 3001 added", "changes[0].add", roomMembers(jmessage.CrossMemberChanges{AppKey: otherAppKey, Add: names(jmessage.MaxChatroomMembers + 1)})},
+		{"group members list bad gid", "gid", func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Cross.GroupMembers(ctx, 0))
+		}},
+		{"user groups bad username", "username", func(ctx context.Context, c *jmessage.Client) error {
+			return onlyErr(c.Cross.UserGroups(ctx, "a b c"))
+		}},
 		// Blacklists
 		{"blacklist bad owner", "username", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Cross.RemoveFromBlacklist(ctx, "ab", []jmessage.CrossUsernames{{AppKey: otherAppKey, Usernames: []string{"test1"}}}))
@@ -282,11 +322,11 @@ func TestCrossValidation(t *testing.T) {
 		// UpdateFriendNotes
 		{"notes none", "notes", notes()},
 		{"notes 501", "notes", notes(manyNotes...)},
-		{"notes missing appkey", "notes[1].appkey", notes(okNote, jmessage.CrossFriendNote{Username: "user01"})},
-		{"notes bad username", "notes[0].username", notes(jmessage.CrossFriendNote{AppKey: otherAppKey, Username: "u"})},
-		{"note name 65 bytes", "notes[0].note_name", notes(jmessage.CrossFriendNote{AppKey: otherAppKey, Username: "user01", NoteName: strings.Repeat("n", 65)})},
-		{"note name counts bytes", "notes[0].note_name", notes(jmessage.CrossFriendNote{AppKey: otherAppKey, Username: "user01", NoteName: strings.Repeat("备", 22)})},
-		{"note name newline", "notes[0].note_name", notes(jmessage.CrossFriendNote{AppKey: otherAppKey, Username: "user01", NoteName: "a\nb"})},
-		{"note others 251 bytes", "notes[0].others", notes(jmessage.CrossFriendNote{AppKey: otherAppKey, Username: "user01", Others: strings.Repeat("o", 251)})},
+		{"notes missing appkey", "notes[1].appkey", notes(okNote, note("", "user01", "", ""))},
+		{"notes bad username", "notes[0].username", notes(note(otherAppKey, "u", "", ""))},
+		{"note name 65 bytes", "notes[0].note_name", notes(note(otherAppKey, "user01", strings.Repeat("n", 65), ""))},
+		{"note name counts bytes", "notes[0].note_name", notes(note(otherAppKey, "user01", strings.Repeat("备", 22), ""))},
+		{"note name newline", "notes[0].note_name", notes(note(otherAppKey, "user01", "a\nb", ""))},
+		{"note others 251 bytes", "notes[0].others", notes(note(otherAppKey, "user01", "", strings.Repeat("o", 251)))},
 	})
 }
