@@ -344,65 +344,36 @@ func matchRegisterResults(chunk []NewUser, res []RegisterResult, missing error) 
 	return errs
 }
 
-// DeleteAll deletes any number of users: it sends them in batch deletes of
-// at most MaxDeleteBatch (100, or opts.ChunkSize), opts.Concurrency calls at
-// a time, and returns one result per username, in input order. An invalid
-// username is reported in its result and the others are still sent. The API
-// answers for a whole call, so each username of a failed call carries that
-// call's error. Cancelling ctx stops starting new calls at once: usernames
-// never sent match ErrNotAttempted.
-//
-// The error is nil when every call succeeded, else a *BulkError; results
-// are returned in both cases. Only an invalid ctx or opts returns nil
-// results.
+// The bulk methods below repeat a call whose API answers for the call as a
+// whole: each item of a failed call carries that call's error. Each returns
+// one BulkResult per item in input order, and an error that is nil only when
+// every item succeeded (else a *BulkError). Only invalid arguments of the
+// whole operation (ctx, opts, a group or room id, a username) return nil
+// results and a *ValidationError.
+
+// DeleteAll deletes any number of users, in DeleteBatch calls of at most
+// MaxDeleteBatch (100) usernames. Invalid usernames are reported in their
+// results and never sent.
 //
 // DELETE /v1/users/ (once per chunk)
 func (s *UsersService) DeleteAll(ctx context.Context, usernames []string, opts BulkOptions) ([]BulkResult, error) {
-	return runBulk(ctx, usernamesOp("DELETE /v1/users/", MaxDeleteBatch, func(ctx context.Context, chunk []string) error {
-		_, err := s.DeleteBatch(ctx, chunk)
-		return err
-	}), usernames, opts)
-}
-
-// usernamesOp is a bulk operation over usernames whose API answers for the
-// whole call.
-func usernamesOp(op string, maxChunk int, send func(context.Context, []string) error) bulkOp[string] {
-	return wholeCallOp(op, "usernames", maxChunk, validateUsername, send)
-}
-
-// wholeCallOp is a bulk operation over strings whose API answers for the
-// whole call (no per-item results).
-func wholeCallOp(op, field string, maxChunk int, validate func(string, string) error,
-	send func(context.Context, []string) error) bulkOp[string] {
-	return bulkOp[string]{op: op, field: field, maxChunk: maxChunk,
-		key: func(s string) string { return s }, validate: validate,
-		send: func(ctx context.Context, chunk []string) ([]error, error) { return nil, send(ctx, chunk) }}
+	return runBulk(ctx, callOp{method: http.MethodDelete, path: "/v1/users/", field: "usernames",
+		maxChunk: MaxDeleteBatch, validate: validateUsername, send: s.DeleteBatch}.bulk(), usernames, opts)
 }
 
 // sensitiveAddChunk is the most words AddAll sends per call: the API states
 // no cap per call, and 100 is the default quota of words per app.
 const sensitiveAddChunk = 100
 
-// AddAll adds any number of words to the filter: it sends them in calls of
-// at most 100 words (or opts.ChunkSize), opts.Concurrency calls at a time,
-// and returns one result per word, in input order. A word that is not 1–10
-// characters is reported in its result and the others are still sent. The
-// API answers for a whole call, so each word of a failed call (for instance
-// one over the app's quota of words) carries that call's error. Cancelling
-// ctx stops starting new calls at once: words never sent match
-// ErrNotAttempted.
-//
-// The error is nil when every call succeeded, else a *BulkError; results
-// are returned in both cases. Only an invalid ctx or opts returns nil
-// results.
+// AddAll adds any number of words to the filter, in Add calls of at most 100
+// words (the API states no cap per call; 100 is the default quota of words
+// per app). Words that are not 1–10 characters are reported in their
+// results and never sent.
 //
 // POST /v1/sensitiveword (once per chunk)
 func (s *SensitiveWordsService) AddAll(ctx context.Context, words []string, opts BulkOptions) ([]BulkResult, error) {
-	return runBulk(ctx, wholeCallOp("POST /v1/sensitiveword", "words", sensitiveAddChunk, validateSensitiveWord,
-		func(ctx context.Context, chunk []string) error {
-			_, err := s.Add(ctx, chunk)
-			return err
-		}), words, opts)
+	return runBulk(ctx, callOp{method: http.MethodPost, path: "/v1/sensitiveword", field: "words",
+		maxChunk: sensitiveAddChunk, validate: validateSensitiveWord, send: s.Add}.bulk(), words, opts)
 }
 
 // groupMembersChunk is the most usernames a group's bulk member change
@@ -410,54 +381,30 @@ func (s *SensitiveWordsService) AddAll(ctx context.Context, words []string, opts
 // its cap for users in register and friend calls.
 const groupMembersChunk = 500
 
-// AddMembersAll adds any number of users to group gid: it sends them in
-// AddMembers calls of at most 500 (or opts.ChunkSize), opts.Concurrency
-// calls at a time, and returns one result per username, in input order. An
-// invalid username is reported in its result and the others are still sent.
-// The API answers for a whole call, so each username of a failed call (for
-// instance ErrGroupFull) carries that call's error. Cancelling ctx stops
-// starting new calls at once: usernames never sent match ErrNotAttempted.
-//
-// The error is nil when every call succeeded, else a *BulkError; results
-// are returned in both cases. An invalid ctx, gid or opts returns nil
-// results and a *ValidationError.
+// AddMembersAll adds any number of users to group gid, in AddMembers calls
+// of at most 500 usernames (for instance, a call fails with ErrGroupFull as
+// a whole). Invalid usernames are reported in their results and never sent.
 //
 // POST /v2/groups/{gid}/addMembers (once per chunk)
 func (s *GroupsService) AddMembersAll(ctx context.Context, gid int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
-	return runBulk(ctx, s.membersOp("/v2/groups/%s/addMembers", gid, s.AddMembers), usernames, opts)
+	path, err := groupPath("/v2/groups/%s/addMembers", gid)
+	return runBulk(ctx, usernamesOp(http.MethodPost, path, groupMembersChunk, err, bind(s.AddMembers, gid)), usernames, opts)
 }
 
 // RemoveMembersAll removes any number of users from group gid, in
-// RemoveMembers calls of at most 500, as AddMembersAll adds them.
+// RemoveMembers calls of at most 500 usernames. Invalid usernames are
+// reported in their results and never sent.
 //
 // POST /v2/groups/{gid}/delMembers (once per chunk)
 func (s *GroupsService) RemoveMembersAll(ctx context.Context, gid int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
-	return runBulk(ctx, s.membersOp("/v2/groups/%s/delMembers", gid, s.RemoveMembers), usernames, opts)
+	path, err := groupPath("/v2/groups/%s/delMembers", gid)
+	return runBulk(ctx, usernamesOp(http.MethodPost, path, groupMembersChunk, err, bind(s.RemoveMembers, gid)), usernames, opts)
 }
 
-func (s *GroupsService) membersOp(format string, gid int64,
-	send func(context.Context, int64, []string) (*Response, error)) bulkOp[string] {
-	path, err := groupPath(format, gid)
-	op := usernamesOp(http.MethodPost+" "+path, groupMembersChunk, func(ctx context.Context, chunk []string) error {
-		_, err := send(ctx, gid, chunk)
-		return err
-	})
-	op.invalid = err
-	return op
-}
-
-// AddAll makes any number of users friends of username: it sends them in
-// Add calls of at most MaxFriendsBatch (500, or opts.ChunkSize),
-// opts.Concurrency calls at a time, and returns one result per friend, in
-// input order. An invalid username is reported in its result and the others
-// are still sent. The API answers for a whole call, so each friend of a
-// failed call (for instance ErrAlreadyFriends) carries that call's error.
-// Cancelling ctx stops starting new calls at once: friends never sent match
-// ErrNotAttempted.
-//
-// The error is nil when every call succeeded, else a *BulkError; results
-// are returned in both cases. An invalid ctx, username or opts returns nil
-// results and a *ValidationError.
+// AddAll makes any number of users friends of username, in Add calls of at
+// most MaxFriendsBatch (500) users (for instance, a call fails with
+// ErrAlreadyFriends as a whole). Invalid usernames are reported in their
+// results and never sent.
 //
 // POST /v1/users/{username}/friends (once per chunk)
 func (s *FriendsService) AddAll(ctx context.Context, username string, friends []string, opts BulkOptions) ([]BulkResult, error) {
@@ -465,20 +412,72 @@ func (s *FriendsService) AddAll(ctx context.Context, username string, friends []
 }
 
 // RemoveAll removes any number of users from username's friends, in Remove
-// calls of at most 500, as AddAll adds them.
+// calls of at most MaxFriendsBatch (500) users. Invalid usernames are
+// reported in their results and never sent.
 //
 // DELETE /v1/users/{username}/friends (once per chunk)
 func (s *FriendsService) RemoveAll(ctx context.Context, username string, friends []string, opts BulkOptions) ([]BulkResult, error) {
 	return runBulk(ctx, s.changeOp(http.MethodDelete, username, s.Remove), friends, opts)
 }
 
-func (s *FriendsService) changeOp(method, username string,
-	send func(context.Context, string, []string) (*Response, error)) bulkOp[string] {
-	op := wholeCallOp(method+" "+pathf("/v1/users/%s/friends", username), "friends", MaxFriendsBatch, validateUsername,
-		func(ctx context.Context, chunk []string) error {
-			_, err := send(ctx, username, chunk)
-			return err
-		})
-	op.invalid = validateUsername("username", username)
+func (s *FriendsService) changeOp(method, username string, send func(context.Context, string, []string) (*Response, error)) bulkOp[string] {
+	op := usernamesOp(method, pathf("/v1/users/%s/friends", username), MaxFriendsBatch,
+		validateUsername("username", username), bind(send, username))
+	op.field = "friends"
 	return op
+}
+
+// AddMembersAll adds any number of users to chatroom id, in AddMembers calls
+// of at most MaxChatroomMembers (3000) usernames. Invalid usernames are
+// reported in their results and never sent.
+//
+// PUT /v1/chatroom/{room_id}/members (once per chunk)
+func (s *ChatroomsService) AddMembersAll(ctx context.Context, id int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
+	return runBulk(ctx, s.membersOp(http.MethodPut, id, s.AddMembers), usernames, opts)
+}
+
+// RemoveMembersAll removes any number of users from chatroom id, in
+// RemoveMembers calls of at most MaxChatroomMembers (3000) usernames.
+// Invalid usernames are reported in their results and never sent.
+//
+// DELETE /v1/chatroom/{room_id}/members (once per chunk)
+func (s *ChatroomsService) RemoveMembersAll(ctx context.Context, id int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
+	return runBulk(ctx, s.membersOp(http.MethodDelete, id, s.RemoveMembers), usernames, opts)
+}
+
+func (s *ChatroomsService) membersOp(method string, id int64, send func(context.Context, int64, []string) (*Response, error)) bulkOp[string] {
+	return usernamesOp(method, pathf("/v1/chatroom/%s/members", idSeg(id)), MaxChatroomMembers,
+		validateID("id", id), bind(send, id))
+}
+
+// callOp is a bulk operation over strings (usernames, words) whose API
+// answers for the whole call: each chunk is one call of send.
+type callOp struct {
+	method, path string
+	field        string // the items' argument name: "usernames"
+	maxChunk     int
+	invalid      error // the whole operation's argument error, if any
+	validate     func(field, item string) error
+	send         func(ctx context.Context, chunk []string) (*Response, error)
+}
+
+func (o callOp) bulk() bulkOp[string] {
+	return bulkOp[string]{op: o.method + " " + o.path, invalid: o.invalid, field: o.field, maxChunk: o.maxChunk,
+		key: func(s string) string { return s }, validate: o.validate,
+		send: func(ctx context.Context, chunk []string) ([]error, error) {
+			_, err := o.send(ctx, chunk)
+			return nil, err
+		}}
+}
+
+// usernamesOp is a callOp over usernames sent to one path.
+func usernamesOp(method, path string, maxChunk int, invalidErr error,
+	send func(context.Context, []string) (*Response, error)) bulkOp[string] {
+	return callOp{method: method, path: path, field: "usernames", maxChunk: maxChunk, invalid: invalidErr,
+		validate: validateUsername, send: send}.bulk()
+}
+
+// bind fixes the first argument (a group, a room, a user) of a call.
+func bind[K any](send func(context.Context, K, []string) (*Response, error), k K) func(context.Context, []string) (*Response, error) {
+	return func(ctx context.Context, chunk []string) (*Response, error) { return send(ctx, k, chunk) }
 }

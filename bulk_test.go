@@ -477,6 +477,20 @@ func TestWholeCallBulkOperations(t *testing.T) {
 			},
 		},
 		{
+			name: "Chatrooms.AddMembersAll", method: http.MethodPut, path: "/v1/chatroom/777/members", cap: jmessage.MaxChatroomMembers,
+			item: username, bad: "user name", field: "usernames", failCode: jmessage.ErrChatroomNotFound,
+			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
+				return c.Chatrooms.AddMembersAll(ctx, 777, items, opts)
+			},
+		},
+		{
+			name: "Chatrooms.RemoveMembersAll", method: http.MethodDelete, path: "/v1/chatroom/777/members", cap: jmessage.MaxChatroomMembers,
+			item: username, bad: "_user", field: "usernames", failCode: jmessage.ErrUserNotInChatroom,
+			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
+				return c.Chatrooms.RemoveMembersAll(ctx, 777, items, opts)
+			},
+		},
+		{
 			name: "Groups.AddMembersAll", method: http.MethodPost, path: "/v2/groups/12345/addMembers", cap: 500,
 			item: username, bad: "-bad-name", field: "usernames", failCode: jmessage.ErrGroupFull,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
@@ -519,6 +533,10 @@ func TestBulkValidation(t *testing.T) {
 		}},
 		{"friends owner", "username", func(ctx context.Context, c *jmessage.Client) error {
 			_, err := c.Friends.RemoveAll(ctx, "x", []string{"user-0001"}, jmessage.BulkOptions{})
+			return err
+		}},
+		{"room id", "id", func(ctx context.Context, c *jmessage.Client) error {
+			_, err := c.Chatrooms.RemoveMembersAll(ctx, -1, []string{"user-0001"}, jmessage.BulkOptions{})
 			return err
 		}},
 		{"nil context", "ctx", func(_ context.Context, c *jmessage.Client) error {
