@@ -1,0 +1,38 @@
+// Package jmessagetest is an in-memory JMessage server for tests, in the
+// spirit of pstest and slacktest: code that uses the jmessage SDK can be
+// tested offline, deterministically and in parallel, against a server with
+// real state, real error codes and the real wire.
+//
+//	func TestWelcome(t *testing.T) {
+//		t.Parallel()
+//		srv := jmessagetest.NewServer(t) // closed when the test ends
+//		c := srv.Client()                // a *jmessage.Client pointed at srv
+//
+//		_, _, err := c.Users.Register(t.Context(), []jmessage.NewUser{{Username: "alice", Password: "secret"}})
+//		...
+//		u, ok := srv.User("alice") // inspect the server's state
+//	}
+//
+// Every server has its own state, so tests may run in parallel. A server
+// knows one or more apps (WithCredentials, WithApp, AddApp), each with its
+// own users, groups and messages; Server embeds the primary app's *App, and
+// AppByKey returns the others.
+//
+// The server checks Basic authentication (401 with 899007 when missing,
+// 899008 when wrong), validates bodies and queries with the same field
+// rules as the SDK (899003), and is strict about the wire: an unknown JSON
+// key, a GET with a body, or a JSON body without a JSON Content-Type is a
+// 899003. Paths are served with and without a trailing slash.
+//
+// Tests arrange and inspect state through App (User, SetDevices, Messages,
+// Media…), control time with WithClock and Advance (a message may be
+// retracted for 3 minutes), and inject faults: FailNext answers an error,
+// RateLimitNext answers 429 with rate-limit headers, SetLatency delays
+// answers, InjectFault combines them. Reset forgets all state.
+//
+// The HTTP statuses of errors are not documented beyond 401: the server
+// answers 401 for authentication, 403 for permission, 404 for a missing
+// user, group, chatroom or message, 429 for rate limits and 400 for the rest.
+//
+// For other languages, cmd/jmessage-fake serves the same fake over HTTP.
+package jmessagetest

@@ -1,0 +1,299 @@
+package jmessagetest
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmessage-go/jmessage/internal/rules"
+)
+
+// RetractWindow is how long after sending a message may be retracted.
+const RetractWindow = 3 * time.Minute
+
+func routeMessages(s *Server) {
+	s.handle("POST /v1/messages", http.StatusCreated, sendMessage)
+	s.handle("POST /v1/messages/{username}/{msgid}/retract", http.StatusNoContent, retractMessage)
+}
+
+// Message is a message the server accepted, as Messages reports it.
+type Message struct {
+	// ID is the msg_id the server answered; CTime is msg_ctime.
+	ID    int64
+	CTime time.Time
+	// FromType is "admin" or "user"; FromID the sender's username.
+	FromType, FromID, FromName string
+	// TargetType is "single", "group" or "chatroom"; TargetID the username
+	// or id; TargetAppKey is set for a message to another app.
+	TargetType, TargetID, TargetAppKey, TargetName string
+	// MsgType is "text", "image", "voice" or "custom".
+	MsgType string
+	// Body is msg_body as delivered: with the sensitive-word filter on, the
+	// words in a text message's "text" are masked with '*'.
+	Body           json.RawMessage
+	NoOffline      bool
+	NoNotification bool
+	// NotificationTitle and NotificationAlert are the notification override.
+	NotificationTitle, NotificationAlert string
+	// Retracted reports whether the sender retracted the message.
+	Retracted bool
+}
+
+// Messages returns the messages the app's users and admins sent, in order.
+func (a *App) Messages() []Message {
+	var out []Message
+	a.with(func(st *appState) {
+		for _, m := range st.messages {
+			mm := *m
+			mm.Body = slices.Clone(mm.Body)
+			out = append(out, mm)
+		}
+	})
+	return out
+}
+
+// sendWire is the body of a send.
+type sendWire struct {
+	Version        *int            `json:"version"`
+	TargetType     string          `json:"target_type"`
+	TargetID       string          `json:"target_id"`
+	TargetAppKey   string          `json:"target_appkey"`
+	TargetName     string          `json:"target_name"`
+	FromType       string          `json:"from_type"`
+	FromID         string          `json:"from_id"`
+	FromName       string          `json:"from_name"`
+	MsgType        string          `json:"msg_type"`
+	MsgBody        json.RawMessage `json:"msg_body"`
+	NoOffline      bool            `json:"no_offline"`
+	NoNotification bool            `json:"no_notification"`
+	Notification   *struct {
+		Title string `json:"title"`
+		Alert string `json:"alert"`
+	} `json:"notification"`
+}
+
+func (w *sendWire) check() error {
+	var versionErr, typeErr error
+	if w.Version == nil || *w.Version != 1 {
+		versionErr = fail(codeInvalidParameter, "version must be 1")
+	}
+	switch {
+	case !slices.Contains([]string{"single", "group", "chatroom"}, w.TargetType):
+		typeErr = fail(codeInvalidParameter, "target_type must be single, group or chatroom")
+	case !slices.Contains([]string{"admin", "user"}, w.FromType):
+		typeErr = fail(codeInvalidParameter, "from_type must be admin or user")
+	case !slices.Contains([]string{"text", "image", "voice", "custom"}, w.MsgType):
+		typeErr = fail(codeInvalidParameter, "msg_type must be text, image, voice or custom")
+	case w.TargetID == "":
+		typeErr = fail(codeInvalidParameter, "target_id is required")
+	}
+	var appKeyErr error
+	if w.TargetAppKey != "" {
+		appKeyErr = checkField("target_appkey", rules.AppKey(w.TargetAppKey))
+	}
+	var notifErr error
+	if n := w.Notification; n != nil {
+		notifErr = firstErr(checkField("notification.title", rules.Text(n.Title)),
+			checkField("notification.alert", rules.Text(n.Alert)))
+	}
+	return firstErr(versionErr, typeErr, checkField("from_id", rules.Username(w.FromID)), appKeyErr,
+		checkField("from_name", rules.Text(w.FromName)), checkField("target_name", rules.Text(w.TargetName)),
+		notifErr, checkBody(w.MsgType, w.MsgBody))
+}
+
+// Message bodies by msg_type: the fields the document requires, strictly.
+type (
+	textBody struct {
+		Text   *string         `json:"text"`
+		Extras json.RawMessage `json:"extras"`
+	}
+	imageBody struct {
+		MediaID    string       `json:"media_id"`
+		MediaCRC32 *json.Number `json:"media_crc32"`
+		Width      *json.Number `json:"width"`
+		Height     *json.Number `json:"height"`
+		Format     string       `json:"format"`
+		FSize      *json.Number `json:"fsize"`
+		Hash       string       `json:"hash"`
+	}
+	voiceBody struct {
+		MediaID    string       `json:"media_id"`
+		MediaCRC32 *json.Number `json:"media_crc32"`
+		Duration   *json.Number `json:"duration"`
+		FSize      *json.Number `json:"fsize"`
+		Hash       string       `json:"hash"`
+		Format     string       `json:"format"` // what upload answers for voice
+	}
+)
+
+// checkBody checks msg_body: a JSON object of at most 4096 bytes, with the
+// fields its msg_type requires.
+func checkBody(msgType string, raw json.RawMessage) error {
+	if err := checkObject("msg_body", raw, rules.MaxMessageBodyBytes); err != nil {
+		return err
+	}
+	strict := func(v any) error {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			return fail(codeInvalidParameter, "msg_body of a %s message: %v", msgType, err)
+		}
+		return nil
+	}
+	missing := func(names ...string) error {
+		return fail(codeInvalidParameter, "msg_body of a %s message requires %s", msgType, strings.Join(names, ", "))
+	}
+	switch msgType {
+	case "text":
+		var b textBody
+		if err := strict(&b); err != nil {
+			return err
+		}
+		if b.Text == nil {
+			return missing("text")
+		}
+		if len(b.Extras) > 0 && !bytes.Equal(b.Extras, []byte("null")) {
+			return checkObject("msg_body.extras", b.Extras, rules.MaxExtrasBytes)
+		}
+	case "image":
+		var b imageBody
+		if err := strict(&b); err != nil {
+			return err
+		}
+		if b.MediaID == "" || b.MediaCRC32 == nil || b.Width == nil || b.Height == nil || b.Format == "" || b.FSize == nil {
+			return missing("media_id", "media_crc32", "width", "height", "format", "fsize")
+		}
+	case "voice":
+		var b voiceBody
+		if err := strict(&b); err != nil {
+			return err
+		}
+		if b.MediaID == "" || b.MediaCRC32 == nil || b.Duration == nil || b.FSize == nil {
+			return missing("media_id", "media_crc32", "duration", "fsize")
+		}
+	}
+	return nil
+}
+
+// sendMessage records a message. The sender must exist (899002), be an
+// admin when from_type is admin, and not be forbidden (899016); a single
+// target must exist in its app (899002), a group or chatroom target must
+// exist and hold the sender.
+func sendMessage(c *call) (any, error) {
+	var in sendWire
+	if err := firstErr(c.decode(&in), in.check()); err != nil {
+		return nil, err
+	}
+	sender, err := c.app.user(in.FromID)
+	switch {
+	case err != nil:
+		return nil, err
+	case in.FromType == "admin" && !sender.admin:
+		return nil, fail(codeSendForbidden, "%s is not an admin", in.FromID)
+	case sender.forbidden:
+		return nil, fail(codeSendForbidden, "%s is forbidden to send messages", in.FromID)
+	}
+	target := c.app
+	if in.TargetAppKey != "" {
+		if target = c.st.apps[in.TargetAppKey]; target == nil {
+			return nil, fail(codeAppKeyNotFound, "appkey %s not exist", in.TargetAppKey)
+		}
+	}
+	if err := checkTarget(target, in.TargetType, in.TargetID, sender); err != nil {
+		return nil, err
+	}
+	now := c.now()
+	m := &Message{ID: c.st.nextMsgID, CTime: now.Truncate(time.Millisecond),
+		FromType: in.FromType, FromID: in.FromID, FromName: in.FromName,
+		TargetType: in.TargetType, TargetID: in.TargetID, TargetAppKey: in.TargetAppKey, TargetName: in.TargetName,
+		MsgType: in.MsgType, Body: c.app.filter(in.MsgType, compact(in.MsgBody)),
+		NoOffline: in.NoOffline, NoNotification: in.NoNotification}
+	if n := in.Notification; n != nil {
+		m.NotificationTitle, m.NotificationAlert = n.Title, n.Alert
+	}
+	c.st.nextMsgID++
+	c.app.messages = append(c.app.messages, m)
+	c.app.msgByID[m.ID] = m
+	return map[string]int64{"msg_id": m.ID, "msg_ctime": now.UnixMilli()}, nil
+}
+
+// checkTarget checks that a message's target exists in the target app.
+func checkTarget(target *appState, targetType, id string, sender *user) error {
+	switch targetType {
+	case "single":
+		if err := checkField("target_id", rules.Username(id)); err != nil {
+			return err
+		}
+		_, err := target.user(id)
+		return err
+	case "group":
+		gid, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || gid <= 0 {
+			return fail(codeInvalidParameter, "target_id must be a group id")
+		}
+		return target.checkGroupTarget(gid, sender)
+	default:
+		rid, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || rid <= 0 {
+			return fail(codeInvalidParameter, "target_id must be a chatroom id")
+		}
+		return target.checkChatroomTarget(rid, sender)
+	}
+}
+
+// filter masks the sensitive words in a text message's text when the
+// filter is on.
+func (a *appState) filter(msgType string, body json.RawMessage) json.RawMessage {
+	if msgType != "text" || !a.wordsOn || len(a.words) == 0 {
+		return body
+	}
+	var fields map[string]json.RawMessage
+	var text string
+	if json.Unmarshal(body, &fields) != nil || json.Unmarshal(fields["text"], &text) != nil {
+		return body
+	}
+	for _, w := range a.words {
+		text = strings.ReplaceAll(text, w.name, strings.Repeat("*", utf8.RuneCountInString(w.name)))
+	}
+	fields["text"], _ = json.Marshal(text)
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// retractMessage retracts a message of the sender's within RetractWindow:
+// 855003 unknown message, 855002 another sender's, 855004 already
+// retracted, 855001 too late.
+func retractMessage(c *call) (any, error) {
+	name, err := c.username()
+	if err != nil {
+		return nil, err
+	}
+	id, err := c.pathID("msgid")
+	if err != nil {
+		return nil, err
+	}
+	if err := c.noBody(); err != nil {
+		return nil, err
+	}
+	m := c.app.msgByID[id]
+	switch {
+	case m == nil:
+		return nil, fail(codeMessageNotFound, "message %d not exist", id)
+	case m.FromID != name:
+		return nil, fail(codeRetractNotSender, "%s is not the sender of message %d", name, id)
+	case m.Retracted:
+		return nil, fail(codeAlreadyRetracted, "message %d already retracted", id)
+	case c.now().Sub(m.CTime) > RetractWindow:
+		return nil, fail(codeRetractTooLate, "message %d was sent more than 3 minutes ago", id)
+	}
+	m.Retracted = true
+	return nil, nil
+}

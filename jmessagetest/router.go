@@ -1,0 +1,306 @@
+package jmessagetest
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmessage-go/jmessage"
+	"github.com/jmessage-go/jmessage/internal/rules"
+)
+
+// handler answers one operation. It runs with the server's lock held, on
+// the authenticated app's state (c.app). It returns the success body (nil
+// for none), answered with the route's status, or an error: an *apiError
+// from fail, answered as the API's error envelope.
+type handler func(c *call) (any, error)
+
+// call is one request being answered.
+type call struct {
+	s    *Server
+	st   *state
+	app  *appState // the app the request authenticated as
+	r    *http.Request
+	body []byte // the whole request body, read before the lock is taken
+}
+
+// routes registers every area's operations. An area is a file with a
+// routeX function registering its handlers.
+func (s *Server) routes() {
+	for _, area := range []func(*Server){
+		routeUsers, routeMessages, routeMedia, routeSensitive, routeConfig,
+	} {
+		area(s)
+	}
+	s.mux.Handle("/", s.wrap(http.StatusOK, func(c *call) (any, error) {
+		return nil, failStatus(http.StatusNotFound, codeInvalidParameter, "no such operation: %s %s", c.r.Method, c.r.URL.Path)
+	}))
+}
+
+// handle registers h for pattern ("METHOD /path", Go ServeMux syntax with
+// {wildcards}), answering status on success. The path is served with and
+// without a trailing slash, as the real server does.
+func (s *Server) handle(pattern string, status int, h handler) {
+	method, path, _ := strings.Cut(pattern, " ")
+	wrapped := s.wrap(status, h)
+	trimmed := strings.TrimSuffix(path, "/")
+	s.mux.Handle(method+" "+trimmed, wrapped)
+	s.mux.Handle(method+" "+trimmed+"/{$}", wrapped)
+}
+
+// maxBodyBytes bounds a request body: an 8 MB upload plus its multipart framing.
+const maxBodyBytes = rules.MaxUploadBytes + 64<<10
+
+// wrap turns h into an http.Handler: faults, authentication, body reading,
+// then h under the lock, then the answer.
+func (s *Server) wrap(status int, h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.applyFaults(w, r) {
+			return
+		}
+		appKey, err := s.authenticate(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		body, err := readBody(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		s.mu.Lock()
+		c := &call{s: s, st: s.st, app: s.st.apps[appKey], r: r, body: body}
+		out, err := h(c)
+		var buf []byte
+		if err == nil && out != nil {
+			buf, err = json.Marshal(out)
+		}
+		s.mu.Unlock()
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		if out == nil {
+			w.WriteHeader(status)
+			return
+		}
+		writeJSON(w, status, buf)
+	})
+}
+
+// authenticate checks the Basic credentials and returns the app key.
+func (s *Server) authenticate(r *http.Request) (string, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "", fail(codeMissingAuth, "Authorization header missing")
+	}
+	scheme, enc, _ := strings.Cut(h, " ")
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(enc))
+	key, secret, ok := strings.Cut(string(raw), ":")
+	if !strings.EqualFold(scheme, "Basic") || err != nil || !ok {
+		return "", fail(codeAuthFailed, "Basic authentication failed")
+	}
+	s.mu.Lock()
+	want, known := s.secretOf(key)
+	s.mu.Unlock()
+	if !known || subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
+		return "", fail(codeAuthFailed, "Basic authentication failed")
+	}
+	return key, nil
+}
+
+// readBody reads the whole body. A GET must carry none (a vendor client's
+// GETs failed for that); a JSON body must say so in its Content-Type.
+func readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, fail(codeInvalidParameter, "reading the request body: %v", err)
+	}
+	if len(body) > maxBodyBytes {
+		return nil, failStatus(http.StatusRequestEntityTooLarge, codeInvalidParameter, "request body larger than %d bytes", maxBodyBytes)
+	}
+	if r.Method == http.MethodGet && (len(body) > 0 || r.Header.Get("Content-Type") != "") {
+		return nil, fail(codeInvalidParameter, "a GET request must not carry a body or a Content-Type")
+	}
+	return body, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// writeError answers err: an *apiError as its status and envelope (or its
+// own body), anything else as a 500 with code 899000.
+func writeError(w http.ResponseWriter, err error) {
+	var e *apiError
+	if !errors.As(err, &e) {
+		e = &apiError{status: http.StatusInternalServerError, code: codeServerInternal, message: err.Error()}
+	}
+	body := e.body
+	if body == nil {
+		body = envelope{Error: envelopeBody{Code: e.code, Message: e.message}}
+	}
+	buf, mErr := json.Marshal(body)
+	if mErr != nil {
+		buf = []byte(`{"error":{"code":899000,"message":"server internal error"}}`)
+	}
+	for k, v := range e.header {
+		w.Header()[k] = v
+	}
+	writeJSON(w, e.status, buf)
+}
+
+// envelope is the API's error body.
+type envelope struct {
+	Error envelopeBody `json:"error"`
+}
+
+type envelopeBody struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+// apiError is an error answered to the client.
+type apiError struct {
+	status  int
+	code    int
+	message string
+	header  http.Header
+	body    any // answered instead of the envelope when set
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %d %s", e.status, e.code, e.message) }
+
+// fail returns the error answering code, with the status the code has.
+func fail(code int, format string, args ...any) error {
+	return failStatus(statusOf(code), code, format, args...)
+}
+
+// failStatus returns the error answering status and code.
+func failStatus(status, code int, format string, args ...any) error {
+	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+// decode reads the JSON request body into v, strictly: a missing or
+// malformed body, a wrong JSON type, an unknown key or trailing data is a
+// 899003. Strictness keeps the SDK honest about the wire.
+func (c *call) decode(v any) error {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		return fail(codeInvalidParameter, "request body missing")
+	}
+	if ct := c.r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		return fail(codeInvalidParameter, "Content-Type must be application/json, not %q", ct)
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.body))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return fail(codeInvalidParameter, "Request Body json 格式不符合要求: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fail(codeInvalidParameter, "Request Body json 格式不符合要求: data after the JSON value")
+	}
+	return nil
+}
+
+// noBody fails when the request carries a body the operation does not take.
+func (c *call) noBody() error {
+	if len(c.body) > 0 {
+		return fail(codeInvalidParameter, "this operation takes no request body")
+	}
+	return nil
+}
+
+// now is the server's time.
+func (c *call) now() time.Time { return c.s.now() }
+
+// username returns the {username} path value, checked against the username rule.
+func (c *call) username() (string, error) { return c.pathUsername("username") }
+
+func (c *call) pathUsername(name string) (string, error) {
+	v := c.r.PathValue(name)
+	return v, checkField(name, rules.Username(v))
+}
+
+// pathID returns the positive int64 path value name.
+func (c *call) pathID(name string) (int64, error) {
+	id, err := strconv.ParseInt(c.r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fail(codeInvalidParameter, "%s must be a positive integer", name)
+	}
+	return id, nil
+}
+
+// boolQuery reads a query parameter that must be one of two literals
+// ("true"/"false" or "1"/"0") and reports whether it is the first.
+func (c *call) boolQuery(name, yes, no string) (bool, error) {
+	switch v := c.r.URL.Query().Get(name); v {
+	case yes:
+		return true, nil
+	case no:
+		return false, nil
+	default:
+		return false, fail(codeInvalidParameter, "query %s must be %s or %s, not %q", name, yes, no, v)
+	}
+}
+
+// page reads the start and count query parameters of a paged list; count
+// must be 1..maxCount.
+func (c *call) page(maxCount int) (start, count int, err error) {
+	q := c.r.URL.Query()
+	start, err1 := strconv.Atoi(q.Get("start"))
+	count, err2 := strconv.Atoi(q.Get("count"))
+	if err1 != nil || start < 0 {
+		return 0, 0, fail(codeInvalidParameter, "query start must be a non-negative integer")
+	}
+	if err2 != nil || count < 1 || count > maxCount {
+		return 0, 0, fail(codeInvalidParameter, "query count must be 1..%d", maxCount)
+	}
+	return start, count, nil
+}
+
+// window returns the items of one page of all.
+func window[T any](all []T, start, count int) []T {
+	if start >= len(all) {
+		return []T{}
+	}
+	return all[start:min(len(all), start+count)]
+}
+
+// pageOf is the answer of a paged list: total, start, count and the items
+// under key.
+func pageOf[T any](key string, all []T, start, count int) map[string]any {
+	items := window(all, start, count)
+	return map[string]any{"total": len(all), "start": start, "count": len(items), key: items}
+}
+
+// checkField turns a rule's verdict into a 899003 naming the field.
+func checkField(field, reason string) error {
+	if reason == "" {
+		return nil
+	}
+	return fail(codeInvalidParameter, "%s %s", field, reason)
+}
+
+// firstErr returns the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// formatTime writes t as the API does: yyyy-MM-dd HH:mm:ss in China.
+func formatTime(t time.Time) string { return t.In(jmessage.Shanghai()).Format(jmessage.TimeLayout) }

@@ -1,0 +1,190 @@
+package jmessagetest
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/jmessage-go/jmessage"
+)
+
+// state is everything the server remembers; Server.mu guards it. Each area
+// keeps its part in appState (per app) or here (server-wide).
+type state struct {
+	apps      map[string]*appState
+	media     map[string]*mediaFile // by media id; download URLs reach it without an app
+	nextMsgID int64
+	nextSeq   int64 // orders users, media ids…
+}
+
+// firstMsgID is the first message id a server hands out: like the real
+// service's, ids exceed int32.
+const firstMsgID = 43_143_728_109
+
+func (s *Server) newState() *state {
+	st := &state{apps: map[string]*appState{}, media: map[string]*mediaFile{}, nextMsgID: firstMsgID}
+	for _, c := range s.apps {
+		st.apps[c.key] = newAppState(c.key)
+	}
+	return st
+}
+
+func (st *state) seq() int64 { st.nextSeq++; return st.nextSeq }
+
+// appState is one app's data.
+type appState struct {
+	key        string
+	users      map[string]*user // users and admins, by username
+	messages   []*Message       // in sending order
+	msgByID    map[int64]*Message
+	words      []sensitiveWord // sensitive words, in insertion order
+	wordsOn    bool            // the sensitive-word filter switch
+	sdkRegOpen bool            // the SDK-register switch
+}
+
+func newAppState(key string) *appState {
+	return &appState{key: key, users: map[string]*user{}, msgByID: map[int64]*Message{},
+		wordsOn: true, sdkRegOpen: true}
+}
+
+// user is a user or admin of one app.
+type user struct {
+	seq       int64 // registration order
+	username  string
+	password  string
+	admin     bool
+	profile   profile
+	ctime     time.Time
+	mtime     time.Time
+	forbidden bool
+	blacklist []string // in the order added
+	noDisturb noDisturb
+	devices   []Device
+}
+
+// profile holds the optional profile fields; empty ones are not answered.
+type profile struct {
+	nickname, avatar, signature, region, address string
+	birthday                                     string // yyyy-MM-dd, "" when unset
+	gender                                       *int
+	extras                                       json.RawMessage
+}
+
+type noDisturb struct {
+	single []string
+	groups []int64
+	global bool
+}
+
+// App is one app of a server, for inspecting and arranging its state from
+// tests. Its methods are safe for concurrent use with the server.
+type App struct {
+	s   *Server
+	key string
+}
+
+// AppKey returns the app's key.
+func (a *App) AppKey() string { return a.key }
+
+// Client returns a client of the app pointed at the server, with the
+// server's URL as base URL and opts after it (later options win). The
+// client's idle connections are closed when the server closes. It fails the
+// test (or panics, for a server not made by NewServer) when the client
+// cannot be made; NewClient returns the error instead.
+func (a *App) Client(opts ...jmessage.Option) *jmessage.Client {
+	c, err := a.NewClient(opts...)
+	if err != nil {
+		if a.s.tb != nil {
+			a.s.tb.Helper()
+			a.s.tb.Fatalf("jmessagetest: client: %v", err)
+		}
+		panic("jmessagetest: client: " + err.Error())
+	}
+	return c
+}
+
+// NewClient is Client returning the error instead of failing.
+func (a *App) NewClient(opts ...jmessage.Option) (*jmessage.Client, error) {
+	return a.s.newClient(a.key, opts)
+}
+
+// with runs f on the app's state with the server's lock held. The state
+// exists: apps are never removed.
+func (a *App) with(f func(st *appState)) {
+	a.s.mu.Lock()
+	defer a.s.mu.Unlock()
+	f(a.s.st.apps[a.key])
+}
+
+// UserState is a snapshot of one user's or admin's state.
+type UserState struct {
+	Username  string
+	Password  string
+	Admin     bool
+	Nickname  string
+	Avatar    string
+	Birthday  string // yyyy-MM-dd, "" when unset
+	Gender    int
+	Signature string
+	Region    string
+	Address   string
+	Extras    json.RawMessage
+	CTime     time.Time
+	MTime     time.Time
+	// Forbidden reports whether the user is banned from sending messages.
+	Forbidden bool
+	// Blacklist holds the usernames the user blacklisted, in the order added.
+	Blacklist []string
+	// NoDisturbUsers, NoDisturbGroups and NoDisturbGlobal are the user's
+	// no-disturb settings.
+	NoDisturbUsers  []string
+	NoDisturbGroups []int64
+	NoDisturbGlobal bool
+	// Devices are the user's devices as the stat operations report them.
+	Devices []Device
+}
+
+// Device is one of a user's devices, as the online-status operations report it.
+type Device struct {
+	// Platform is "a" (Android), "i" (iOS), "j" (JS) or "w" (Windows).
+	Platform string
+	Login    bool
+	Online   bool
+}
+
+// User returns a snapshot of the user's (or admin's) state, and whether
+// the user exists.
+func (a *App) User(username string) (UserState, bool) {
+	var out UserState
+	var ok bool
+	a.with(func(st *appState) {
+		u := st.users[username]
+		if u == nil {
+			return
+		}
+		ok = true
+		p := u.profile
+		out = UserState{Username: u.username, Password: u.password, Admin: u.admin,
+			Nickname: p.nickname, Avatar: p.avatar, Birthday: p.birthday, Signature: p.signature,
+			Region: p.region, Address: p.address, Extras: slices.Clone(p.extras),
+			CTime: u.ctime, MTime: u.mtime, Forbidden: u.forbidden, Blacklist: slices.Clone(u.blacklist),
+			NoDisturbUsers: slices.Clone(u.noDisturb.single), NoDisturbGroups: slices.Clone(u.noDisturb.groups),
+			NoDisturbGlobal: u.noDisturb.global, Devices: slices.Clone(u.devices)}
+		if p.gender != nil {
+			out.Gender = *p.gender
+		}
+	})
+	return out, ok
+}
+
+// SetDevices sets the devices the online-status operations report for a
+// user (none: the user never logged in). It reports whether the user exists.
+func (a *App) SetDevices(username string, devices ...Device) bool {
+	var ok bool
+	a.with(func(st *appState) {
+		if u := st.users[username]; u != nil {
+			u.devices, ok = slices.Clone(devices), true
+		}
+	})
+	return ok
+}

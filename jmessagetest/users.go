@@ -1,0 +1,551 @@
+package jmessagetest
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/jmessage-go/jmessage/internal/rules"
+)
+
+// Batch and page limits of the users area.
+const (
+	maxRegisterBatch = 500
+	maxDeleteBatch   = 100
+	maxUserPage      = 500
+)
+
+func routeUsers(s *Server) {
+	s.handle("POST /v1/users/", http.StatusCreated, register)
+	s.handle("GET /v1/users/", http.StatusOK, listUsers(false))
+	s.handle("DELETE /v1/users/", http.StatusOK, deleteUsers)
+	s.handle("GET /v1/users/{username}", http.StatusOK, getUser)
+	s.handle("PUT /v1/users/{username}", http.StatusNoContent, updateUser)
+	s.handle("DELETE /v1/users/{username}", http.StatusNoContent, deleteUser)
+	s.handle("GET /v1/users/{username}/userstat", http.StatusOK, userStat)
+	s.handle("POST /v1/users/userstat", http.StatusOK, userStatBatch(false))
+	s.handle("POST /v2/users/statuser", http.StatusOK, userStatBatch(true))
+	s.handle("PUT /v1/users/{username}/password", http.StatusNoContent, setPassword)
+	s.handle("PUT /v1/users/{username}/blacklist", http.StatusNoContent, blacklistAdd)
+	s.handle("DELETE /v1/users/{username}/blacklist", http.StatusNoContent, blacklistRemove)
+	s.handle("GET /v1/users/{username}/blacklist", http.StatusOK, blacklistList)
+	s.handle("POST /v1/users/{username}/nodisturb", http.StatusNoContent, setNoDisturb)
+	s.handle("PUT /v1/users/{username}/forbidden", http.StatusNoContent, setForbidden)
+	s.handle("POST /v1/admins/", http.StatusCreated, registerAdmin)
+	s.handle("GET /v1/admins/", http.StatusOK, listUsers(true))
+}
+
+// user returns the app's user (or admin) name, or a 899002.
+func (a *appState) user(name string) (*user, error) {
+	if u := a.users[name]; u != nil {
+		return u, nil
+	}
+	return nil, fail(codeUserNotFound, "user %s not exist", name)
+}
+
+// pathUser returns the existing user named by the {username} path value.
+func (c *call) pathUser() (*user, error) {
+	name, err := c.username()
+	if err != nil {
+		return nil, err
+	}
+	return c.app.user(name)
+}
+
+// addUser creates a user or admin; the name must be free.
+func (c *call) addUser(name, password string, admin bool, p profile) *user {
+	now := c.now()
+	u := &user{seq: c.st.seq(), username: name, password: password, admin: admin, profile: p, ctime: now, mtime: now}
+	c.app.users[name] = u
+	return u
+}
+
+// userWire is a user as the API answers it: keys other than username,
+// mtime and ctime only when set.
+type userWire struct {
+	Username  string          `json:"username"`
+	Nickname  string          `json:"nickname,omitempty"`
+	Avatar    string          `json:"avatar,omitempty"`
+	Birthday  string          `json:"birthday,omitempty"`
+	Gender    *int            `json:"gender,omitempty"`
+	Signature string          `json:"signature,omitempty"`
+	Region    string          `json:"region,omitempty"`
+	Address   string          `json:"address,omitempty"`
+	Extras    json.RawMessage `json:"extras,omitempty"`
+	MTime     string          `json:"mtime"`
+	CTime     string          `json:"ctime"`
+}
+
+func (u *user) wire() userWire {
+	p := u.profile
+	w := userWire{Username: u.username, Nickname: p.nickname, Avatar: p.avatar, Gender: p.gender,
+		Signature: p.signature, Region: p.region, Address: p.address, Extras: p.extras,
+		MTime: formatTime(u.mtime), CTime: formatTime(u.ctime)}
+	if p.birthday != "" {
+		w.Birthday = p.birthday + " 00:00:00"
+	}
+	return w
+}
+
+// profileWire is the profile part of a register or update body; nil
+// fields are absent.
+type profileWire struct {
+	Nickname  *string         `json:"nickname"`
+	Avatar    *string         `json:"avatar"`
+	Birthday  *string         `json:"birthday"`
+	Signature *string         `json:"signature"`
+	Gender    *int            `json:"gender"`
+	Region    *string         `json:"region"`
+	Address   *string         `json:"address"`
+	Extras    json.RawMessage `json:"extras"`
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// check applies the field rules; field names are prefixed with prefix.
+func (w *profileWire) check(prefix string) error {
+	var genderErr, birthdayErr, extrasErr error
+	if w.Gender != nil && (*w.Gender < 0 || *w.Gender > 2) {
+		genderErr = fail(codeInvalidParameter, "%sgender must be 0, 1 or 2", prefix)
+	}
+	if b := deref(w.Birthday); b != "" {
+		if _, err := time.Parse("2006-01-02", b); err != nil {
+			birthdayErr = fail(codeInvalidParameter, "%sbirthday must be yyyy-MM-dd", prefix)
+		}
+	}
+	if len(w.Extras) > 0 && !bytes.Equal(w.Extras, []byte("null")) {
+		extrasErr = checkObject(prefix+"extras", w.Extras, rules.MaxExtrasBytes)
+	}
+	return firstErr(
+		checkField(prefix+"nickname", rules.Name(deref(w.Nickname))),
+		checkField(prefix+"avatar", rules.Text(deref(w.Avatar))),
+		checkField(prefix+"signature", rules.Text(deref(w.Signature))),
+		checkField(prefix+"region", rules.Text(deref(w.Region))),
+		checkField(prefix+"address", rules.Text(deref(w.Address))),
+		genderErr, birthdayErr, extrasErr,
+	)
+}
+
+// apply sets the fields w carries on p.
+func (w *profileWire) apply(p *profile) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&p.nickname, w.Nickname)
+	set(&p.avatar, w.Avatar)
+	set(&p.birthday, w.Birthday)
+	set(&p.signature, w.Signature)
+	set(&p.region, w.Region)
+	set(&p.address, w.Address)
+	if w.Gender != nil {
+		g := *w.Gender
+		p.gender = &g
+	}
+	if len(w.Extras) > 0 {
+		if bytes.Equal(w.Extras, []byte("null")) {
+			p.extras = nil
+		} else {
+			p.extras = compact(w.Extras)
+		}
+	}
+}
+
+// checkObject checks that raw is a JSON object of at most maxBytes (compacted).
+func checkObject(field string, raw json.RawMessage, maxBytes int) error {
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
+		return fail(codeInvalidParameter, "%s must be a JSON object", field)
+	}
+	return checkField(field, rules.Size(len(compact(raw)), maxBytes))
+}
+
+// compact returns raw without insignificant space (raw is valid JSON).
+func compact(raw json.RawMessage) json.RawMessage {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return slices.Clone(raw)
+	}
+	return b.Bytes()
+}
+
+type newUserWire struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	profileWire
+}
+
+type registerItem struct {
+	Username string        `json:"username"`
+	Error    *envelopeBody `json:"error,omitempty"`
+}
+
+// register answers one item per user, with an error for a user it could
+// not register (899003 bad field, 899001 exists). When every user failed,
+// the fake answers the items under 400, as the real server may.
+func register(c *call) (any, error) {
+	var in []newUserWire
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(in) == 0:
+		return nil, fail(codeInvalidParameter, "no user to register")
+	case len(in) > maxRegisterBatch:
+		return nil, fail(codeTooManyUsers, "more than %d users in one call", maxRegisterBatch)
+	}
+	out := make([]registerItem, len(in))
+	failed := 0
+	for i, nu := range in {
+		out[i].Username = nu.Username
+		err := firstErr(checkField("username", rules.Username(nu.Username)),
+			checkField("password", rules.Password(nu.Password)), nu.check(""))
+		if err == nil && c.app.users[nu.Username] != nil {
+			err = fail(codeUserExists, "user exist")
+		}
+		if err != nil {
+			e := err.(*apiError)
+			out[i].Error = &envelopeBody{Code: e.code, Message: e.message}
+			failed++
+			continue
+		}
+		var p profile
+		nu.apply(&p)
+		c.addUser(nu.Username, nu.Password, false, p)
+	}
+	if failed == len(in) {
+		return nil, &apiError{status: http.StatusBadRequest, body: out}
+	}
+	return out, nil
+}
+
+type newAdminWire struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func registerAdmin(c *call) (any, error) {
+	var in newAdminWire
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if err := firstErr(checkField("username", rules.Username(in.Username)),
+		checkField("password", rules.Password(in.Password))); err != nil {
+		return nil, err
+	}
+	if c.app.users[in.Username] != nil {
+		return nil, fail(codeUserExists, "user exist")
+	}
+	c.addUser(in.Username, in.Password, true, profile{})
+	return nil, nil
+}
+
+// listUsers lists users (admins false) or admins, in registration order.
+func listUsers(admins bool) handler {
+	return func(c *call) (any, error) {
+		start, count, err := c.page(maxUserPage)
+		if err != nil {
+			return nil, err
+		}
+		var all []*user
+		for _, u := range c.app.users {
+			if u.admin == admins {
+				all = append(all, u)
+			}
+		}
+		sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
+		wires := make([]userWire, len(all))
+		for i, u := range all {
+			wires[i] = u.wire()
+		}
+		return pageOf("users", wires, start, count), nil
+	}
+}
+
+func getUser(c *call) (any, error) {
+	u, err := c.pathUser()
+	if err != nil {
+		return nil, err
+	}
+	return u.wire(), nil
+}
+
+func updateUser(c *call) (any, error) {
+	u, err := c.pathUser()
+	if err != nil {
+		return nil, err
+	}
+	var in profileWire
+	if err := firstErr(c.decode(&in), in.check("")); err != nil {
+		return nil, err
+	}
+	in.apply(&u.profile)
+	u.mtime = c.now()
+	return nil, nil
+}
+
+func deleteUser(c *call) (any, error) {
+	u, err := c.pathUser()
+	if err != nil {
+		return nil, err
+	}
+	delete(c.app.users, u.username)
+	return nil, nil
+}
+
+// usernames decodes a body that is a JSON array of min..max valid usernames.
+func (c *call) usernames(minN, maxN int) ([]string, error) {
+	var names []string
+	if err := c.decode(&names); err != nil {
+		return nil, err
+	}
+	if err := checkField("usernames", rules.Count(len(names), minN, maxN)); err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if err := checkField("username "+n, rules.Username(n)); err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
+}
+
+// deleteUsers deletes up to 100 users; names that are not users are skipped.
+func deleteUsers(c *call) (any, error) {
+	names, err := c.usernames(1, maxDeleteBatch)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		delete(c.app.users, n)
+	}
+	return nil, nil
+}
+
+type deviceWire struct {
+	Login    bool   `json:"login"`
+	Online   bool   `json:"online"`
+	Platform string `json:"platform"`
+}
+
+func userStat(c *call) (any, error) {
+	u, err := c.pathUser()
+	if err != nil {
+		return nil, err
+	}
+	var login, online bool
+	for _, d := range u.devices {
+		login, online = login || d.Login, online || d.Online
+	}
+	return map[string]bool{"login": login, "online": online}, nil
+}
+
+type userDevicesWire struct {
+	Devices    []deviceWire `json:"devices"`
+	Username   string       `json:"username"`
+	StatusCode *int         `json:"statuscode,omitempty"`
+	StatusMsg  string       `json:"statusmsg,omitempty"`
+}
+
+// userStatBatch answers each user's devices; v1 fails the call for an
+// unknown user, v2 marks it with statuscode 1.
+func userStatBatch(v2 bool) handler {
+	return func(c *call) (any, error) {
+		names, err := c.usernames(1, 1<<20)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]userDevicesWire, len(names))
+		for i, n := range names {
+			out[i] = userDevicesWire{Username: n, Devices: []deviceWire{}}
+			u := c.app.users[n]
+			switch {
+			case u == nil && !v2:
+				return nil, fail(codeUserNotFound, "user %s not exist", n)
+			case u == nil:
+				out[i].StatusCode, out[i].StatusMsg = new(int), "no_exist"
+				*out[i].StatusCode = 1
+				continue
+			case v2:
+				out[i].StatusCode = new(int)
+			}
+			for _, d := range u.devices {
+				out[i].Devices = append(out[i].Devices, deviceWire{Login: d.Login, Online: d.Online, Platform: d.Platform})
+			}
+		}
+		return out, nil
+	}
+}
+
+func setPassword(c *call) (any, error) {
+	u, err := c.pathUser()
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		NewPassword string `json:"new_password"`
+	}
+	if err := firstErr(c.decode(&in), checkField("new_password", rules.Password(in.NewPassword))); err != nil {
+		return nil, err
+	}
+	u.password, u.mtime = in.NewPassword, c.now()
+	return nil, nil
+}
+
+func setForbidden(c *call) (any, error) {
+	u, err := c.pathUser()
+	if err != nil {
+		return nil, err
+	}
+	disable, err := c.boolQuery("disable", "true", "false")
+	if err := firstErr(err, c.noBody()); err != nil {
+		return nil, err
+	}
+	u.forbidden = disable
+	return nil, nil
+}
+
+// blacklistAdd adds existing, non-admin users that are not on the list yet
+// (899002, 899018, 899017); all or none.
+func blacklistAdd(c *call) (any, error) {
+	u, err := c.pathUser()
+	if err != nil {
+		return nil, err
+	}
+	names, err := c.usernames(1, maxRegisterBatch)
+	if err != nil {
+		return nil, err
+	}
+	next := slices.Clone(u.blacklist)
+	for _, n := range names {
+		other, err := c.app.user(n)
+		switch {
+		case err != nil:
+			return nil, err
+		case other.admin:
+			return nil, fail(codeAdminNotBlacklisted, "admin %s cannot be blacklisted", n)
+		case n == u.username:
+			return nil, fail(codeInvalidParameter, "a user cannot blacklist itself")
+		case slices.Contains(next, n):
+			return nil, fail(codeAlreadyBlacklisted, "user %s already in blacklist", n)
+		}
+		next = append(next, n)
+	}
+	u.blacklist = next
+	return nil, nil
+}
+
+// blacklistRemove removes users that are on the list (else 899019); all or none.
+func blacklistRemove(c *call) (any, error) {
+	u, err := c.pathUser()
+	if err != nil {
+		return nil, err
+	}
+	names, err := c.usernames(1, maxRegisterBatch)
+	if err != nil {
+		return nil, err
+	}
+	next := slices.Clone(u.blacklist)
+	for _, n := range names {
+		i := slices.Index(next, n)
+		if i < 0 {
+			return nil, fail(codeNotBlacklisted, "user %s not in blacklist", n)
+		}
+		next = slices.Delete(next, i, i+1)
+	}
+	u.blacklist = next
+	return nil, nil
+}
+
+// blacklistList answers the blacklisted users that still exist.
+func blacklistList(c *call) (any, error) {
+	u, err := c.pathUser()
+	if err != nil {
+		return nil, err
+	}
+	out := []userWire{}
+	for _, n := range u.blacklist {
+		if other := c.app.users[n]; other != nil {
+			out = append(out, other.wire())
+		}
+	}
+	return out, nil
+}
+
+type noDisturbWire struct {
+	Single *struct {
+		Add    []string `json:"add"`
+		Remove []string `json:"remove"`
+	} `json:"single"`
+	Group *struct {
+		Add    []int64 `json:"add"`
+		Remove []int64 `json:"remove"`
+	} `json:"group"`
+	Global *int `json:"global"`
+}
+
+// setNoDisturb changes single, group and global no-disturb; all or none.
+func setNoDisturb(c *call) (any, error) {
+	u, err := c.pathUser()
+	if err != nil {
+		return nil, err
+	}
+	var in noDisturbWire
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	next := noDisturb{single: slices.Clone(u.noDisturb.single), groups: slices.Clone(u.noDisturb.groups),
+		global: u.noDisturb.global}
+	if in.Single != nil {
+		for _, n := range in.Single.Add {
+			if _, err := c.app.user(n); err != nil {
+				return nil, err
+			}
+			if slices.Contains(next.single, n) {
+				return nil, fail(codeNoDisturbUserOn, "single no-disturb already on for %s", n)
+			}
+			next.single = append(next.single, n)
+		}
+		for _, n := range in.Single.Remove {
+			i := slices.Index(next.single, n)
+			if i < 0 {
+				return nil, fail(codeNoDisturbUserOff, "single no-disturb not on for %s", n)
+			}
+			next.single = slices.Delete(next.single, i, i+1)
+		}
+	}
+	if in.Group != nil {
+		for _, gid := range in.Group.Add {
+			if !c.app.hasGroup(gid) {
+				return nil, fail(codeNoDisturbNoGroup, "group %d not exist", gid)
+			}
+			if slices.Contains(next.groups, gid) {
+				return nil, fail(codeNoDisturbGroupOn, "group no-disturb already on for %d", gid)
+			}
+			next.groups = append(next.groups, gid)
+		}
+		for _, gid := range in.Group.Remove {
+			i := slices.Index(next.groups, gid)
+			if i < 0 {
+				return nil, fail(codeNoDisturbGroupOff, "group no-disturb not on for %d", gid)
+			}
+			next.groups = slices.Delete(next.groups, i, i+1)
+		}
+	}
+	if in.Global != nil {
+		if *in.Global != 0 && *in.Global != 1 {
+			return nil, fail(codeInvalidParameter, "global must be 0 or 1")
+		}
+		next.global = *in.Global == 1
+	}
+	u.noDisturb = next
+	return nil, nil
+}

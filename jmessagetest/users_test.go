@@ -1,0 +1,412 @@
+package jmessagetest_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jmessage-go/jmessage"
+	"github.com/jmessage-go/jmessage/jmessagetest"
+)
+
+var fullUser = jmessage.NewUser{Username: "dev_javen", Password: "password", Nickname: "Javen",
+	Avatar: "qiniu/image/F39AA12204DAB6A2", Birthday: jmessage.NewDate(1990, time.January, 24), Signature: "orz",
+	Gender: jmessage.GenderMale, Region: "shenzhen", Address: "shenzhen", Extras: map[string]any{"key": "value"}}
+
+func TestRegister(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := t.Context()
+
+	res, resp, err := c.Users.Register(ctx, []jmessage.NewUser{{Username: "dev_fang", Password: "password"}, fullUser})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusCreated, resp.StatusCode)
+	require.Len(t, res, 2)
+	assert.NoError(t, res[0].Err)
+	assert.NoError(t, res[1].Err)
+
+	u, ok := srv.User("dev_javen")
+	require.True(t, ok)
+	assert.Equal(t, "password", u.Password)
+	assert.Equal(t, "Javen", u.Nickname)
+	assert.Equal(t, "1990-01-24", u.Birthday)
+	assert.Equal(t, 1, u.Gender)
+	assert.JSONEq(t, `{"key":"value"}`, string(u.Extras))
+	assert.False(t, u.Admin)
+
+	// Again, with one new user: per-item results, the existing one 899001.
+	res, resp, err = c.Users.Register(ctx, []jmessage.NewUser{{Username: "dev_fang2", Password: "password"}, fullUser})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusCreated, resp.StatusCode)
+	assertGoldenShape(t, "users_register.response.json", resp)
+	require.Len(t, res, 2)
+	assert.Equal(t, "dev_fang2", res[0].Username)
+	assert.NoError(t, res[0].Err)
+	assert.Equal(t, "dev_javen", res[1].Username)
+	requireCode(t, res[1].Err, http.StatusCreated, jmessage.ErrUserExists)
+
+	// Every user failing: the items come back under 400.
+	res, resp, err = c.Users.Register(ctx, []jmessage.NewUser{fullUser})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	require.Len(t, res, 1)
+	requireCode(t, res[0].Err, http.StatusBadRequest, jmessage.ErrUserExists)
+}
+
+func TestRegisterServerSideRules(t *testing.T) {
+	t.Parallel()
+	srv, _ := newFake(t)
+	auth := basic(srv)
+	const ct = "application/json; charset=utf-8"
+
+	// A bad item fails alone with 899003; the good one is registered.
+	status, _, body := raw(t, srv, "POST", "/v1/users/", auth, ct,
+		`[{"username":"ok_user","password":"password"},{"username":"_bad","password":"password"}]`)
+	assert.Equal(t, http.StatusCreated, status)
+	assert.JSONEq(t, `[{"username":"ok_user"},{"username":"_bad","error":{"code":899003,"message":"username must start with a letter or digit and hold only letters, digits, _ . - @"}}]`, string(body))
+	_, ok := srv.User("ok_user")
+	assert.True(t, ok)
+
+	many := make([]map[string]string, 501)
+	for i := range many {
+		many[i] = map[string]string{"username": fmt.Sprintf("user%03d", i), "password": "password"}
+	}
+	b, err := json.Marshal(many)
+	require.NoError(t, err)
+	status, _, body = raw(t, srv, "POST", "/v1/users/", auth, ct, string(b))
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.JSONEq(t, `{"error":{"code":899013,"message":"more than 500 users in one call"}}`, string(body))
+
+	for name, tc := range map[string]struct{ ct, body string }{
+		"unknown key":     {ct, `[{"username":"abcd","password":"password","nick":"x"}]`},
+		"not JSON":        {ct, `[{`},
+		"empty array":     {ct, `[]`},
+		"no content type": {"", `[{"username":"abcd","password":"password"}]`},
+		"trailing data":   {ct, `[] []`},
+		"wrong type":      {ct, `[{"username":"abcd","password":"password","gender":"1"}]`},
+	} {
+		status, _, body := raw(t, srv, "POST", "/v1/users/", auth, tc.ct, tc.body)
+		assert.Equal(t, http.StatusBadRequest, status, name)
+		assert.Contains(t, string(body), `"code":899003`, name)
+	}
+}
+
+func TestAuth(t *testing.T) {
+	t.Parallel()
+	srv, _ := newFake(t)
+
+	status, _, body := raw(t, srv, "GET", "/v1/users/?start=0&count=1", "", "", "")
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Contains(t, string(body), `"code":899007`)
+
+	for _, auth := range []string{"Basic !!!", "Bearer x", "Basic " + "Zm9vOmJhcg=="} {
+		status, _, body = raw(t, srv, "GET", "/v1/users/?start=0&count=1", auth, "", "")
+		assert.Equal(t, http.StatusUnauthorized, status, auth)
+		assert.JSONEq(t, `{"error":{"code":899008,"message":"Basic authentication failed"}}`, string(body))
+	}
+
+	c, err := jmessage.New(srv.AppKey(), "wrong-secret", jmessage.WithBaseURL(srv.URL()), jmessage.WithoutRetries())
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, _, err = c.Users.Get(t.Context(), "alice")
+	requireCode(t, err, http.StatusUnauthorized, jmessage.ErrAuthFailed)
+	assert.NotContains(t, err.Error(), srv.MasterSecret())
+}
+
+func TestWireStrictness(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	register(t, c, "alice")
+	auth := basic(srv)
+
+	// Both path forms are served.
+	for _, p := range []string{"/v1/users/alice", "/v1/users/alice/", "/v1/users?start=0&count=5", "/v1/users/?start=0&count=5"} {
+		status, _, _ := raw(t, srv, "GET", p, auth, "", "")
+		assert.Equal(t, http.StatusOK, status, p)
+	}
+	status, _, body := raw(t, srv, "GET", "/v1/users/alice", auth, "application/json", `{}`)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Contains(t, string(body), "must not carry a body")
+
+	status, _, body = raw(t, srv, "GET", "/v1/nothing/here", auth, "", "")
+	assert.Equal(t, http.StatusNotFound, status)
+	assert.Contains(t, string(body), "no such operation")
+
+	status, _, _ = raw(t, srv, "GET", "/v1/users/?start=-1&count=5", auth, "", "")
+	assert.Equal(t, http.StatusBadRequest, status)
+	status, _, _ = raw(t, srv, "GET", "/v1/users/?start=0&count=501", auth, "", "")
+	assert.Equal(t, http.StatusBadRequest, status)
+	status, _, _ = raw(t, srv, "PUT", "/v1/users/alice/forbidden?disable=1", auth, "", "")
+	assert.Equal(t, http.StatusBadRequest, status, "disable takes literal true/false")
+}
+
+func TestUserProfile(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := t.Context()
+	_, _, err := c.Users.Register(ctx, []jmessage.NewUser{fullUser})
+	require.NoError(t, err)
+
+	got, resp, err := c.Users.Get(ctx, "dev_javen")
+	require.NoError(t, err)
+	assertGoldenShape(t, "users_get.response.json", resp)
+	assert.Equal(t, "Javen", got.Nickname)
+	assert.Equal(t, jmessage.GenderMale, got.Gender)
+	assert.Equal(t, map[string]any{"key": "value"}, got.Extras)
+	assert.Equal(t, "1990-01-24", got.Birthday.Format("2006-01-02"))
+	assert.Equal(t, srv.Now().Unix(), got.CTime.Unix())
+
+	srv.Advance(time.Hour)
+	_, err = c.Users.Update(ctx, "dev_javen", jmessage.UserUpdate{Nickname: jmessage.Ptr(""),
+		Signature: jmessage.Ptr("new sig"), Gender: jmessage.Ptr(jmessage.GenderFemale)})
+	require.NoError(t, err)
+	got, _, err = c.Users.Get(ctx, "dev_javen")
+	require.NoError(t, err)
+	assert.Empty(t, got.Nickname, "cleared")
+	assert.Equal(t, "new sig", got.Signature)
+	assert.Equal(t, jmessage.GenderFemale, got.Gender)
+	assert.Equal(t, "shenzhen", got.Region, "untouched")
+	assert.Equal(t, time.Hour, got.MTime.Sub(got.CTime.Time))
+
+	// Only username, mtime and ctime for a bare user.
+	register(t, c, "bare")
+	_, resp, err = c.Users.Get(ctx, "bare")
+	require.NoError(t, err)
+	assert.Equal(t, "{ctime:string,mtime:string,username:string}", shape(t, resp.RawBody))
+
+	_, _, err = c.Users.Get(ctx, "nobody")
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+	_, err = c.Users.Update(ctx, "nobody", jmessage.UserUpdate{Nickname: jmessage.Ptr("x")})
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+
+	// The server applies the rules itself too.
+	status, _, body := raw(t, srv, "PUT", "/v1/users/bare", basic(srv), "application/json", `{"nickname":"a\nb"}`)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Contains(t, string(body), "nickname")
+	status, _, _ = raw(t, srv, "PUT", "/v1/users/bare", basic(srv), "application/json", `{"extras":[1]}`)
+	assert.Equal(t, http.StatusBadRequest, status)
+	status, _, _ = raw(t, srv, "PUT", "/v1/users/bare", basic(srv), "application/json", `{"birthday":"1990-02-30"}`)
+	assert.Equal(t, http.StatusBadRequest, status)
+}
+
+func TestDeleteUsers(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := t.Context()
+	register(t, c, "alice", "bobby", "carol", "dave1")
+
+	_, err := c.Users.Delete(ctx, "alice")
+	require.NoError(t, err)
+	_, ok := srv.User("alice")
+	assert.False(t, ok)
+	_, err = c.Users.Delete(ctx, "alice")
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+
+	resp, err := c.Users.DeleteBatch(ctx, []string{"bobby", "carol", "ghost"})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	page, _, err := c.Users.List(ctx, jmessage.ListOptions{})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	assert.Equal(t, "dave1", page.Items[0].Username)
+}
+
+func TestListUsersAndAdmins(t *testing.T) {
+	t.Parallel()
+	_, c := newFake(t)
+	ctx := t.Context()
+	for i := 1; i <= 5; i++ {
+		_, _, err := c.Users.Register(ctx, []jmessage.NewUser{{Username: fmt.Sprintf("user%d", i), Password: "password", Nickname: "hello"}})
+		require.NoError(t, err)
+	}
+	_, err := c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "password"})
+	require.NoError(t, err)
+
+	page, resp, err := c.Users.List(ctx, jmessage.ListOptions{Start: 1, Count: 3})
+	require.NoError(t, err)
+	assertGoldenShape(t, "users_list.response.json", resp)
+	assert.Equal(t, 5, page.Total, "admins are not listed with users")
+	assert.Equal(t, 1, page.Start)
+	assert.Equal(t, 3, page.Count)
+	var names []string
+	for _, u := range page.Items {
+		names = append(names, u.Username)
+	}
+	assert.Equal(t, []string{"user2", "user3", "user4"}, names)
+
+	names = nil
+	for u, err := range c.Users.All(ctx, jmessage.ListOptions{Count: 2}) {
+		require.NoError(t, err)
+		names = append(names, u.Username)
+	}
+	assert.Equal(t, []string{"user1", "user2", "user3", "user4", "user5"}, names)
+
+	page, _, err = c.Users.List(ctx, jmessage.ListOptions{Start: 10, Count: 3})
+	require.NoError(t, err)
+	assert.Empty(t, page.Items)
+	assert.Equal(t, 5, page.Total)
+
+	admins, resp, err := c.Users.ListAdmins(ctx, jmessage.ListOptions{})
+	require.NoError(t, err)
+	assertGoldenShape(t, "admins_list.response.json", resp)
+	require.Len(t, admins.Items, 1)
+	assert.Equal(t, "admin_1", admins.Items[0].Username)
+
+	_, err = c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "password"})
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrUserExists)
+	_, err = c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "user1", Password: "password"})
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrUserExists)
+}
+
+func TestPasswordAndForbidden(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := t.Context()
+	register(t, c, "alice")
+
+	_, err := c.Users.SetPassword(ctx, "alice", "n3w-password")
+	require.NoError(t, err)
+	u, _ := srv.User("alice")
+	assert.Equal(t, "n3w-password", u.Password)
+	_, err = c.Users.SetPassword(ctx, "nobody", "n3w-password")
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+
+	_, err = c.Users.SetForbidden(ctx, "alice", true)
+	require.NoError(t, err)
+	u, _ = srv.User("alice")
+	assert.True(t, u.Forbidden)
+	_, err = c.Users.SetForbidden(ctx, "alice", false)
+	require.NoError(t, err)
+	u, _ = srv.User("alice")
+	assert.False(t, u.Forbidden)
+	_, err = c.Users.SetForbidden(ctx, "nobody", true)
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+}
+
+func TestBlacklist(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := t.Context()
+	noExtras := fullUser // the golden blacklist has no extras
+	noExtras.Extras = nil
+	_, _, err := c.Users.Register(ctx, []jmessage.NewUser{{Username: "alice", Password: "password"}, noExtras,
+		{Username: "bobby", Password: "password"}})
+	require.NoError(t, err)
+	_, err = c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "password"})
+	require.NoError(t, err)
+
+	_, err = c.Users.AddToBlacklist(ctx, "alice", []string{"dev_javen", "bobby"})
+	require.NoError(t, err)
+	list, resp, err := c.Users.Blacklist(ctx, "alice")
+	require.NoError(t, err)
+	assertGoldenShape(t, "users_blacklist_list.response.json", resp)
+	require.Len(t, list, 2)
+	assert.Equal(t, "dev_javen", list[0].Username)
+	assert.Equal(t, "Javen", list[0].Nickname)
+
+	_, err = c.Users.AddToBlacklist(ctx, "alice", []string{"bobby"})
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrAlreadyBlacklisted)
+	_, err = c.Users.AddToBlacklist(ctx, "alice", []string{"admin_1"})
+	requireCode(t, err, http.StatusForbidden, jmessage.ErrAdminNotBlacklistable)
+	_, err = c.Users.AddToBlacklist(ctx, "alice", []string{"ghost"})
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+	_, err = c.Users.AddToBlacklist(ctx, "ghost", []string{"bobby"})
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+
+	_, err = c.Users.RemoveFromBlacklist(ctx, "alice", []string{"bobby"})
+	require.NoError(t, err)
+	u, _ := srv.User("alice")
+	assert.Equal(t, []string{"dev_javen"}, u.Blacklist)
+	_, err = c.Users.RemoveFromBlacklist(ctx, "alice", []string{"bobby"})
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrNotBlacklisted)
+
+	list, _, err = c.Users.Blacklist(ctx, "bobby")
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	assert.NotNil(t, list, "an empty list is [] on the wire")
+}
+
+func TestNoDisturb(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := t.Context()
+	register(t, c, "alice", "bobby", "carol")
+
+	_, err := c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{
+		Single: &jmessage.UsernameChanges{Add: []string{"bobby", "carol"}}, Global: jmessage.Ptr(true)})
+	require.NoError(t, err)
+	u, _ := srv.User("alice")
+	assert.Equal(t, []string{"bobby", "carol"}, u.NoDisturbUsers)
+	assert.True(t, u.NoDisturbGlobal)
+
+	_, err = c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{
+		Single: &jmessage.UsernameChanges{Remove: []string{"bobby"}}, Global: jmessage.Ptr(false)})
+	require.NoError(t, err)
+	u, _ = srv.User("alice")
+	assert.Equal(t, []string{"carol"}, u.NoDisturbUsers)
+	assert.False(t, u.NoDisturbGlobal, "global 0 turns it off")
+
+	_, err = c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Add: []string{"carol"}}})
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrNoDisturbConflict)
+	_, err = c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Remove: []string{"bobby"}}})
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrorCode(899044))
+	assert.ErrorIs(t, err, jmessage.ErrNoDisturbConflict)
+	_, err = c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Add: []string{"ghost"}}})
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+	_, err = c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Group: &jmessage.GroupIDChanges{Add: []int64{12345}}})
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrNoDisturbGroupNotFound)
+	_, err = c.Users.SetNoDisturb(ctx, "ghost", jmessage.NoDisturb{Global: jmessage.Ptr(true)})
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+
+	// A failed change changes nothing.
+	_, err = c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{
+		Single: &jmessage.UsernameChanges{Add: []string{"bobby"}}, Group: &jmessage.GroupIDChanges{Add: []int64{1}}})
+	require.Error(t, err)
+	u, _ = srv.User("alice")
+	assert.Equal(t, []string{"carol"}, u.NoDisturbUsers)
+}
+
+func TestUserStat(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := t.Context()
+	register(t, c, "caiyh01", "Rauly")
+	require.True(t, srv.SetDevices("Rauly", jmessagetest.Device{Platform: "a"}))
+	assert.False(t, srv.SetDevices("ghost", jmessagetest.Device{Platform: "a"}))
+
+	stat, resp, err := c.Users.Stat(ctx, "Rauly")
+	require.NoError(t, err)
+	assertGoldenShape(t, "users_stat.response.json", resp)
+	assert.Equal(t, jmessage.UserStat{}, *stat)
+	srv.SetDevices("Rauly", jmessagetest.Device{Platform: "a"}, jmessagetest.Device{Platform: "i", Login: true, Online: true})
+	stat, _, err = c.Users.Stat(ctx, "Rauly")
+	require.NoError(t, err)
+	assert.Equal(t, jmessage.UserStat{Login: true, Online: true}, *stat)
+	_, _, err = c.Users.Stat(ctx, "ghost")
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+
+	srv.SetDevices("Rauly", jmessagetest.Device{Platform: "a"})
+	batch, resp, err := c.Users.StatBatch(ctx, []string{"caiyh01", "Rauly"})
+	require.NoError(t, err)
+	assertGoldenShape(t, "users_stat_batch.response.json", resp)
+	require.Len(t, batch, 2)
+	assert.Empty(t, batch[0].Devices)
+	assert.Equal(t, []jmessage.DeviceStat{{Platform: "a"}}, batch[1].Devices)
+	_, _, err = c.Users.StatBatch(ctx, []string{"caiyh01", "ghost"})
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+
+	// v2 reports an unknown user per item; the golden's first item is unknown.
+	batch, resp, err = c.Users.StatBatchV2(ctx, []string{"ghost", "Rauly"})
+	require.NoError(t, err)
+	assertGoldenShape(t, "users_stat_batch_v2.response.json", resp)
+	require.Len(t, batch, 2)
+	assert.Equal(t, 1, batch[0].StatusCode)
+	assert.Equal(t, "no_exist", batch[0].StatusMessage)
+	assert.Equal(t, 0, batch[1].StatusCode)
+	assert.Len(t, batch[1].Devices, 1)
+}
