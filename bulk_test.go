@@ -342,11 +342,19 @@ func TestRegisterAllSuccess(t *testing.T) {
 	assert.Equal(t, 4, srv.calls)
 	assert.Equal(t, 400, srv.maxBatch)
 
+	t.Run("a panicking Progress leaves no worker behind", func(t *testing.T) {
+		// goleak (TestMain) fails the run if a worker goroutine is left.
+		assert.PanicsWithValue(t, "boom", func() {
+			_, _ = c.Users.RegisterAll(t.Context(), users, jmessage.BulkOptions{ChunkSize: 100, Concurrency: 3,
+				Progress: func(int, int) { panic("boom") }})
+		})
+	})
 	t.Run("nothing to do", func(t *testing.T) {
+		calls := srv.calls
 		results, err := c.Users.RegisterAll(t.Context(), nil, jmessage.BulkOptions{})
 		assert.NoError(t, err)
 		assert.Empty(t, results)
-		assert.Equal(t, 4, srv.calls)
+		assert.Equal(t, calls, srv.calls)
 	})
 }
 
