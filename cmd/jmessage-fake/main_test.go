@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/jmessage-go/jmessage"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestRun(t *testing.T) {
+	const key, other = "4f7aef34fb361292c566a1cd", "0ther0app0key00000000002"
+	ctx, cancel := context.WithCancel(t.Context())
+	var out strings.Builder
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-appkey", key, "-secret", "s3cret", "-app", other + ":x"}, &out, ready)
+	}()
+	url := <-ready
+	assert.Contains(t, out.String(), "JMESSAGE_BASE_URL="+url+"\n")
+	assert.Contains(t, out.String(), "JMESSAGE_APP_KEY="+key+"\n")
+	assert.Contains(t, out.String(), "JMESSAGE_MASTER_SECRET=s3cret\n")
+
+	c, err := jmessage.New(key, "s3cret", jmessage.WithBaseURL(url), jmessage.WithoutRetries())
+	require.NoError(t, err)
+	_, _, err = c.Users.Register(ctx, []jmessage.NewUser{{Username: "alice", Password: "password"}})
+	require.NoError(t, err)
+	u, _, err := c.Users.Get(ctx, "alice")
+	require.NoError(t, err)
+	assert.Equal(t, "alice", u.Username)
+	oc, err := jmessage.New(other, "x", jmessage.WithBaseURL(url), jmessage.WithoutRetries())
+	require.NoError(t, err)
+	_, _, err = oc.Users.Get(ctx, "alice")
+	assert.ErrorIs(t, err, jmessage.ErrUserNotFound, "the other app is served, with its own users")
+	c.CloseIdleConnections()
+	oc.CloseIdleConnections()
+
+	cancel()
+	require.NoError(t, <-done)
+}
+
+func TestRunBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-appkey", "short"}, {"-secret", ""}, {"-app", "nocolon"}, {"-addr", "not an address"}, {"-nope"},
+	} {
+		assert.Error(t, run(t.Context(), args, &strings.Builder{}, nil), "%v", args)
+	}
+}
