@@ -91,3 +91,38 @@ func TestBulkAgainstFake(t *testing.T) {
 		}
 	}
 }
+
+// TestSensitiveWordsAddAllAgainstFake fills the fake's quota of 100 words:
+// the calls that fit succeed, the one past the quota fails as a whole, and
+// the words the server holds are exactly those of the successful calls.
+func TestSensitiveWordsAddAllAgainstFake(t *testing.T) {
+	t.Parallel()
+	srv := jmessagetest.NewServer(t)
+	c := srv.Client()
+	words := make([]string, 150)
+	for i := range words {
+		words[i] = sprintf("word%d", i)
+	}
+	var progress []int
+	results, err := c.SensitiveWords.AddAll(t.Context(), words, jmessage.BulkOptions{ChunkSize: 50, Concurrency: 1,
+		Progress: func(done, _ int) { progress = append(progress, done) }})
+	require.Len(t, results, len(words))
+	assert.Equal(t, []int{50, 100, 150}, progress)
+	for i, r := range results {
+		if i < 100 {
+			assert.NoError(t, r.Err, "word %d", i)
+		} else {
+			assert.ErrorIs(t, r.Err, jmessage.ErrInvalidParameter, "word %d is over the quota", i)
+		}
+	}
+	var bulkErr *jmessage.BulkError
+	require.ErrorAs(t, err, &bulkErr)
+	assert.Equal(t, 50, bulkErr.Failed)
+
+	var held []string
+	for w, err := range c.SensitiveWords.All(t.Context(), jmessage.ListOptions{}) {
+		require.NoError(t, err)
+		held = append(held, w.Word)
+	}
+	assert.ElementsMatch(t, words[:100], held)
+}
