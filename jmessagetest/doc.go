@@ -34,5 +34,7 @@
 // answers 401 for authentication, 403 for permission, 404 for a missing
 // user, group, chatroom or message, 429 for rate limits and 400 for the rest.
 //
-// For other languages, cmd/jmessage-fake serves the same fake over HTTP.
+// For other languages, cmd/jmessage-fake serves the same fake over HTTP,
+// with ControlHandler (reset, clock, inspection, faults as HTTP calls)
+// under /_fake.
 package jmessagetest

@@ -21,27 +21,34 @@ func routeMessages(s *Server) {
 	s.handle("POST /v1/messages/{username}/{msgid}/retract", http.StatusNoContent, retractMessage)
 }
 
-// Message is a message the server accepted, as Messages reports it.
+// Message is a message the server accepted, as Messages reports it (and
+// the control API answers it, with the JSON names below).
 type Message struct {
 	// ID is the msg_id the server answered; CTime is msg_ctime.
-	ID    int64
-	CTime time.Time
+	ID    int64     `json:"msg_id"`
+	CTime time.Time `json:"msg_ctime"`
 	// FromType is "admin" or "user"; FromID the sender's username.
-	FromType, FromID, FromName string
+	FromType string `json:"from_type"`
+	FromID   string `json:"from_id"`
+	FromName string `json:"from_name,omitempty"`
 	// TargetType is "single", "group" or "chatroom"; TargetID the username
 	// or id; TargetAppKey is set for a message to another app.
-	TargetType, TargetID, TargetAppKey, TargetName string
+	TargetType   string `json:"target_type"`
+	TargetID     string `json:"target_id"`
+	TargetAppKey string `json:"target_appkey,omitempty"`
+	TargetName   string `json:"target_name,omitempty"`
 	// MsgType is "text", "image", "voice" or "custom".
-	MsgType string
+	MsgType string `json:"msg_type"`
 	// Body is msg_body as delivered: with the sensitive-word filter on, the
 	// words in a text message's "text" are masked with '*'.
-	Body           json.RawMessage
-	NoOffline      bool
-	NoNotification bool
+	Body           json.RawMessage `json:"msg_body"`
+	NoOffline      bool            `json:"no_offline"`
+	NoNotification bool            `json:"no_notification"`
 	// NotificationTitle and NotificationAlert are the notification override.
-	NotificationTitle, NotificationAlert string
+	NotificationTitle string `json:"notification_title,omitempty"`
+	NotificationAlert string `json:"notification_alert,omitempty"`
 	// Retracted reports whether the sender retracted the message.
-	Retracted bool
+	Retracted bool `json:"retracted"`
 }
 
 // Messages returns the messages the app's users and admins sent, in order.

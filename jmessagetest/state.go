@@ -116,40 +116,41 @@ func (a *App) with(f func(st *appState)) {
 	f(a.s.st.apps[a.key])
 }
 
-// UserState is a snapshot of one user's or admin's state.
+// UserState is a snapshot of one user's or admin's state (the control API
+// answers it with the JSON names below).
 type UserState struct {
-	Username  string
-	Password  string
-	Admin     bool
-	Nickname  string
-	Avatar    string
-	Birthday  string // yyyy-MM-dd, "" when unset
-	Gender    int
-	Signature string
-	Region    string
-	Address   string
-	Extras    json.RawMessage
-	CTime     time.Time
-	MTime     time.Time
+	Username  string          `json:"username"`
+	Password  string          `json:"password"`
+	Admin     bool            `json:"admin"`
+	Nickname  string          `json:"nickname,omitempty"`
+	Avatar    string          `json:"avatar,omitempty"`
+	Birthday  string          `json:"birthday,omitempty"` // yyyy-MM-dd, "" when unset
+	Gender    int             `json:"gender"`
+	Signature string          `json:"signature,omitempty"`
+	Region    string          `json:"region,omitempty"`
+	Address   string          `json:"address,omitempty"`
+	Extras    json.RawMessage `json:"extras,omitempty"`
+	CTime     time.Time       `json:"ctime"`
+	MTime     time.Time       `json:"mtime"`
 	// Forbidden reports whether the user is banned from sending messages.
-	Forbidden bool
+	Forbidden bool `json:"forbidden"`
 	// Blacklist holds the usernames the user blacklisted, in the order added.
-	Blacklist []string
+	Blacklist []string `json:"blacklist"`
 	// NoDisturbUsers, NoDisturbGroups and NoDisturbGlobal are the user's
 	// no-disturb settings.
-	NoDisturbUsers  []string
-	NoDisturbGroups []int64
-	NoDisturbGlobal bool
+	NoDisturbUsers  []string `json:"nodisturb_users"`
+	NoDisturbGroups []int64  `json:"nodisturb_groups"`
+	NoDisturbGlobal bool     `json:"nodisturb_global"`
 	// Devices are the user's devices as the stat operations report them.
-	Devices []Device
+	Devices []Device `json:"devices"`
 }
 
 // Device is one of a user's devices, as the online-status operations report it.
 type Device struct {
 	// Platform is "a" (Android), "i" (iOS), "j" (JS) or "w" (Windows).
-	Platform string
-	Login    bool
-	Online   bool
+	Platform string `json:"platform"`
+	Login    bool   `json:"login"`
+	Online   bool   `json:"online"`
 }
 
 // User returns a snapshot of the user's (or admin's) state, and whether

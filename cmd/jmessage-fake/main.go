@@ -17,6 +17,13 @@
 //	-secret secret      the primary app's master secret
 //	-app key:secret     another app the server knows, for cross-app operations (repeatable)
 //
+// Under /_fake it also serves the control API of
+// jmessagetest.Server.ControlHandler, to arrange and inspect the state from
+// any language: POST /_fake/reset, POST /_fake/advance?by=3m,
+// GET /_fake/apps/{appkey}/messages, GET /_fake/apps/{appkey}/users/{username},
+// POST /_fake/faults, POST /_fake/ratelimit, DELETE /_fake/faults…
+// It checks no credentials: keep the default loopback address.
+//
 // The state lives in memory and is lost when the command stops.
 package main
 
@@ -84,7 +91,10 @@ func run(ctx context.Context, args []string, stdout io.Writer, ready chan<- stri
 	// The credentials are the fake's own, printed so that clients can use them.
 	fmt.Fprintf(stdout, "JMESSAGE_BASE_URL=%s\nJMESSAGE_APP_KEY=%s\nJMESSAGE_MASTER_SECRET=%s\n", url, srv.AppKey(), srv.MasterSecret())
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	mux := http.NewServeMux()
+	mux.Handle("/_fake/", http.StripPrefix("/_fake", srv.ControlHandler()))
+	mux.Handle("/", srv)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	if ready != nil {

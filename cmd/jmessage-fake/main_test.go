@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -41,6 +43,19 @@ func TestRun(t *testing.T) {
 	assert.ErrorIs(t, err, jmessage.ErrUserNotFound, "the other app is served, with its own users")
 	c.CloseIdleConnections()
 	oc.CloseIdleConnections()
+
+	// The control API is mounted under /_fake.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/_fake/apps/"+key+"/users/alice", nil)
+	require.NoError(t, err)
+	tr := &http.Transport{}
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	tr.CloseIdleConnections()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), `"username":"alice"`)
 
 	cancel()
 	require.NoError(t, <-done)

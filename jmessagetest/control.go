@@ -1,0 +1,134 @@
+package jmessagetest
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+// ControlHandler returns an http.Handler through which programs in any
+// language arrange and inspect the server, as Go tests do with its
+// methods. The jmessage-fake command mounts it under /_fake. It checks no
+// credentials: serve it on loopback only. Paths are relative to where it is
+// mounted; answers are JSON.
+//
+//	POST   /reset                                   Reset
+//	GET    /now                                     {"now": RFC 3339 time}
+//	POST   /advance?by=3m10s                        Advance by a Go duration
+//	GET    /apps/{appkey}/messages                  the app's Messages
+//	GET    /apps/{appkey}/users/{username}          a UserState (404 if none)
+//	PUT    /apps/{appkey}/users/{username}/devices  SetDevices, body [Device…]
+//	POST   /faults                                  InjectFault, body {"method","path","times",
+//	                                                "latency_ms","status","code","message","headers"}
+//	POST   /ratelimit?method=&path=&n=&retry_after=2s  RateLimitNext
+//	DELETE /faults                                  ClearFaults
+func (s *Server) ControlHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /reset", func(w http.ResponseWriter, r *http.Request) {
+		s.Reset()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /now", func(w http.ResponseWriter, r *http.Request) {
+		controlJSON(w, map[string]time.Time{"now": s.Now()})
+	})
+	mux.HandleFunc("POST /advance", func(w http.ResponseWriter, r *http.Request) {
+		d, err := time.ParseDuration(r.URL.Query().Get("by"))
+		if err != nil || d < 0 {
+			http.Error(w, "by must be a non-negative Go duration such as 3m10s", http.StatusBadRequest)
+			return
+		}
+		s.Advance(d)
+		controlJSON(w, map[string]time.Time{"now": s.Now()})
+	})
+	app := func(w http.ResponseWriter, r *http.Request) *App {
+		a := s.AppByKey(r.PathValue("appkey"))
+		if a == nil {
+			http.Error(w, "no such app", http.StatusNotFound)
+		}
+		return a
+	}
+	mux.HandleFunc("GET /apps/{appkey}/messages", func(w http.ResponseWriter, r *http.Request) {
+		if a := app(w, r); a != nil {
+			msgs := a.Messages()
+			if msgs == nil {
+				msgs = []Message{}
+			}
+			controlJSON(w, msgs)
+		}
+	})
+	mux.HandleFunc("GET /apps/{appkey}/users/{username}", func(w http.ResponseWriter, r *http.Request) {
+		if a := app(w, r); a != nil {
+			if u, ok := a.User(r.PathValue("username")); ok {
+				controlJSON(w, u)
+				return
+			}
+			http.Error(w, "no such user", http.StatusNotFound)
+		}
+	})
+	mux.HandleFunc("PUT /apps/{appkey}/users/{username}/devices", func(w http.ResponseWriter, r *http.Request) {
+		a := app(w, r)
+		if a == nil {
+			return
+		}
+		var devices []Device
+		if err := json.NewDecoder(r.Body).Decode(&devices); err != nil {
+			http.Error(w, "body must be a JSON array of devices", http.StatusBadRequest)
+			return
+		}
+		if !a.SetDevices(r.PathValue("username"), devices...) {
+			http.Error(w, "no such user", http.StatusNotFound)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
+		var f struct {
+			Method    string              `json:"method"`
+			Path      string              `json:"path"`
+			Times     int                 `json:"times"`
+			LatencyMS int64               `json:"latency_ms"`
+			Status    int                 `json:"status"`
+			Code      int                 `json:"code"`
+			Message   string              `json:"message"`
+			Headers   map[string][]string `json:"headers"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&f); err != nil {
+			http.Error(w, "body must be a JSON fault", http.StatusBadRequest)
+			return
+		}
+		s.InjectFault(Fault{Method: f.Method, Path: f.Path, Times: f.Times, Latency: time.Duration(f.LatencyMS) * time.Millisecond,
+			Status: f.Status, Code: f.Code, Message: f.Message, Header: http.Header(f.Headers)})
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /ratelimit", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		d, err := time.ParseDuration(q.Get("retry_after"))
+		n := 1
+		if v := q.Get("n"); v != "" {
+			if err := json.Unmarshal([]byte(v), &n); err != nil {
+				http.Error(w, "n must be a number", http.StatusBadRequest)
+				return
+			}
+		}
+		if err != nil {
+			http.Error(w, "retry_after must be a Go duration such as 2s", http.StatusBadRequest)
+			return
+		}
+		s.RateLimitNext(q.Get("method"), q.Get("path"), n, d)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("DELETE /faults", func(w http.ResponseWriter, r *http.Request) {
+		s.ClearFaults()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return mux
+}
+
+func controlJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, http.StatusOK, b)
+}
