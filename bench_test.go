@@ -118,7 +118,43 @@ type benchOp struct {
 	hand   func(ctx context.Context, h *handClient) error
 }
 
+// benchSendBody is what the server answers to Messages.Send.
+var benchSendBody = []byte(`{"msg_id":43143728109,"msg_ctime":1493794522950}`)
+
+// benchMessage is the text message both clients send.
+var benchMessage = jmessage.Message{From: jmessage.FromAdmin("fang"), To: jmessage.ToUser("javen"),
+	Body: jmessage.Text{Text: "Hello, JMessage!"}}
+
+// handMessage is the same message as a hand-written client would declare it.
+type handMessage struct {
+	Version    int    `json:"version"`
+	TargetType string `json:"target_type"`
+	TargetID   string `json:"target_id"`
+	FromType   string `json:"from_type"`
+	FromID     string `json:"from_id"`
+	MsgType    string `json:"msg_type"`
+	MsgBody    struct {
+		Text string `json:"text"`
+	} `json:"msg_body"`
+	NoOffline      bool `json:"no_offline"`
+	NoNotification bool `json:"no_notification"`
+}
+
 var benchOps = []benchOp{
+	{
+		name: "MessagesSend", status: http.StatusCreated, body: benchSendBody,
+		sdk: func(ctx context.Context, c *jmessage.Client) error {
+			_, _, err := c.Messages.Send(ctx, benchMessage)
+			return err
+		},
+		hand: func(ctx context.Context, h *handClient) error {
+			msg := handMessage{Version: 1, TargetType: "single", TargetID: "javen", FromType: "admin", FromID: "fang",
+				MsgType: "text"}
+			msg.MsgBody.Text = "Hello, JMessage!"
+			var out jmessage.SendResult
+			return h.do(ctx, http.MethodPost, "/v1/messages", msg, &out)
+		},
+	},
 	{
 		name: "UsersGet", status: http.StatusOK, body: benchUserBody,
 		sdk: func(ctx context.Context, c *jmessage.Client) error {

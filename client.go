@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -422,13 +423,27 @@ func (c *Client) encode(r request) (encoded, error) {
 		}
 		e.body, e.contentType = body, []string{contentType}
 	case r.body != nil:
-		body, err := json.Marshal(r.body)
+		body, err := marshalBody(r.body)
 		if err != nil {
 			return e, fmt.Errorf("jmessage: %s %s: encoding the body: %w", r.method, r.path, err)
 		}
 		e.body, e.contentType = body, headerContentJSON
 	}
 	return e, nil
+}
+
+// marshalBody encodes a request body as JSON. A body that marshals itself
+// (such as Message) is trusted to return valid, compact JSON, as the SDK's
+// own MarshalJSON methods do (they build it with json.Marshal): calling it
+// directly spares json.Marshal's second pass that re-validates and compacts
+// the whole output.
+func marshalBody(body any) ([]byte, error) {
+	if m, ok := body.(json.Marshaler); ok {
+		if v := reflect.ValueOf(body); v.Kind() != reflect.Pointer || !v.IsNil() {
+			return m.MarshalJSON()
+		}
+	}
+	return json.Marshal(body)
 }
 
 // encode writes the upload as a multipart form, in memory, so that nothing

@@ -153,11 +153,12 @@ func serverWait(status int, h http.Header) time.Duration {
 // parseRateLimit reads the X-Rate-Limit-* headers.
 func parseRateLimit(h http.Header) RateLimit {
 	var rl RateLimit
-	read := func(name string) int {
-		v := h.Get(name)
-		if v == "" {
+	read := func(name string) int { // name is canonical: no h.Get needed
+		vs := h[name]
+		if len(vs) == 0 || vs[0] == "" {
 			return 0
 		}
+		v := vs[0]
 		n, err := strconv.Atoi(v)
 		if err != nil {
 			return 0
