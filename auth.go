@@ -78,8 +78,19 @@ type credentials struct {
 	headerValue []string
 }
 
-func newCredentials(appKey, masterSecret string) credentials {
+func newCredentials(appKey, masterSecret string) *credentials {
 	token := base64.StdEncoding.EncodeToString([]byte(appKey + ":" + masterSecret))
 	header := secret("Basic " + token)
-	return credentials{appKey: appKey, header: header, headerValue: []string{header.reveal()}}
+	return &credentials{appKey: appKey, header: header, headerValue: []string{header.reveal()}}
 }
+
+// String names the app key only.
+func (c *credentials) String() string {
+	return "credentials{appKey: " + c.appKey + ", masterSecret: " + redacted + "}"
+}
+
+// GoString is String, so that %#v never prints the secret.
+func (c *credentials) GoString() string { return c.String() }
+
+// Format prints the credentials with every verb as String does.
+func (c *credentials) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }

@@ -66,7 +66,7 @@ type service struct{ client *Client }
 // config collects what the options set.
 type config struct {
 	baseURL       *url.URL
-	creds         credentials
+	creds         *credentials // a pointer, so that printing a config shows no credentials
 	httpClient    *http.Client
 	transport     http.RoundTripper
 	timeout       time.Duration

@@ -1,0 +1,306 @@
+package jmessage_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jmessage-go/jmessage"
+)
+
+// hookHandler is a slog handler that hands every record to fn, at every level.
+type hookHandler struct{ fn func(slog.Record) }
+
+func (hookHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h hookHandler) Handle(_ context.Context, r slog.Record) error {
+	h.fn(r)
+	return nil
+}
+func (h hookHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h hookHandler) WithGroup(string) slog.Handler      { return h }
+
+// retryWaits collects the wait of every "jmessage retry" log record.
+type retryWaits struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (w *retryWaits) logger() *slog.Logger {
+	return slog.New(hookHandler{fn: func(r slog.Record) {
+		if r.Message != "jmessage retry" {
+			return
+		}
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "wait" {
+				w.mu.Lock()
+				w.waits = append(w.waits, a.Value.Duration())
+				w.mu.Unlock()
+			}
+			return true
+		})
+	}})
+}
+
+func (w *retryWaits) get() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.waits...)
+}
+
+// onRetry returns a logger that calls fn when the client is about to wait
+// before a retry.
+func onRetry(fn func()) *slog.Logger {
+	return slog.New(hookHandler{fn: func(r slog.Record) {
+		if r.Message == "jmessage retry" {
+			fn()
+		}
+	}})
+}
+
+// failFirstDial is a transport whose first dial fails as a refused
+// connection would, before any byte could reach the server.
+func failFirstDial(t *testing.T) *http.Transport {
+	t.Helper()
+	var dials atomic.Int32
+	var d net.Dialer
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if dials.Add(1) == 1 {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+		}
+		return d.DialContext(ctx, network, addr)
+	}}
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
+}
+
+func TestPostIsRetriedWhenTheConnectionNeverOpened(t *testing.T) {
+	t.Parallel()
+	url, seen := httpFault(t, jsonHandler(201, `{"msg_id":1,"msg_ctime":1493794522950}`))
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries),
+		jmessage.WithTransport(failFirstDial(t)))
+	require.NoError(t, err)
+
+	got, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
+		To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hello"}})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), got.MsgID)
+	assert.Equal(t, 2, resp.Attempts)
+	assert.Equal(t, int32(1), seen.Load(), "the message reached the server once")
+}
+
+func TestPostIsNotRetriedOnceSent(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{500, 502, 503, 504} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			t.Parallel()
+			url, seen := httpFault(t, jsonHandler(status, ""))
+			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+			_, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
+				To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hello"}})
+			var apiErr *jmessage.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, status, apiErr.HTTPStatus)
+			assert.Equal(t, 1, resp.Attempts)
+			assert.Equal(t, int32(1), seen.Load())
+		})
+	}
+}
+
+func TestServerRequestedWaitIsHonoured(t *testing.T) {
+	t.Parallel()
+	// The waits are read from the client's retry log, not timed.
+	tests := []struct {
+		name    string
+		status  int
+		headers []string
+		want    time.Duration
+	}{
+		// 3s is above MaxBackoff: a server-requested wait is not cut to it.
+		{name: "Retry-After on 429", status: 429, headers: []string{"Retry-After", "3"}, want: 3 * time.Second},
+		{name: "Retry-After on 503", status: 503, headers: []string{"Retry-After", "1"}, want: time.Second},
+		{name: "X-Rate-Limit-Reset on 429", status: 429, headers: []string{"X-Rate-Limit-Reset", "2"}, want: 2 * time.Second},
+		{name: "Retry-After before X-Rate-Limit-Reset", status: 429,
+			headers: []string{"Retry-After", "1", "X-Rate-Limit-Reset", "2"}, want: time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var n atomic.Int32
+			url, seen := httpFault(t, func(w http.ResponseWriter, r *http.Request) {
+				if n.Add(1) == 1 {
+					jsonHandler(tt.status, "", tt.headers...)(w, r)
+					return
+				}
+				jsonHandler(200, `{"username":"javen"}`)(w, r)
+			})
+			var waits retryWaits
+			// The wait is cut short by cancelling: only its length matters here.
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			record := waits.logger().Handler()
+			logger := slog.New(hookHandler{fn: func(r slog.Record) {
+				_ = record.Handle(ctx, r)
+				if r.Message == "jmessage retry" {
+					cancel()
+				}
+			}})
+			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries),
+				jmessage.WithLogger(logger))
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+
+			_, _, err = c.Users.Get(ctx, "javen")
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Equal(t, []time.Duration{tt.want}, waits.get())
+			assert.Equal(t, int32(1), seen.Load())
+		})
+	}
+
+	t.Run("backoff without a request", func(t *testing.T) {
+		t.Parallel()
+		url, _ := httpFault(t, jsonHandler(503, "", "X-Rate-Limit-Reset", "30"))
+		var waits retryWaits
+		policy := jmessage.RetryPolicy{MaxAttempts: 4, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond,
+			MaxRetryAfter: time.Second}
+		c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(policy),
+			jmessage.WithLogger(waits.logger()))
+		require.NoError(t, err)
+		t.Cleanup(c.CloseIdleConnections)
+
+		_, resp, err := c.Users.Get(t.Context(), "javen")
+		require.Error(t, err)
+		assert.Equal(t, 4, resp.Attempts)
+		got := waits.get()
+		require.Len(t, got, 3)
+		for i, w := range got {
+			ceiling := min(policy.MinBackoff<<i, policy.MaxBackoff)
+			assert.GreaterOrEqual(t, w, max(ceiling/2, policy.MinBackoff), "wait %d", i)
+			assert.LessOrEqual(t, w, ceiling, "wait %d", i)
+		}
+	})
+}
+
+func TestWaitLongerThanTheCapIsARateLimitError(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{429, 503} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			t.Parallel()
+			url, seen := httpFault(t, jsonHandler(status, "", "Retry-After", "120"))
+			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+
+			_, resp, err := c.Users.Get(t.Context(), "javen")
+			require.ErrorIs(t, err, jmessage.ErrRateLimited)
+			var apiErr *jmessage.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, 2*time.Minute, apiErr.RetryAfter)
+			assert.Equal(t, status, apiErr.HTTPStatus)
+			assert.Contains(t, apiErr.Error(), "retry after 2m0s")
+			assert.Equal(t, 1, resp.Attempts)
+			assert.Equal(t, int32(1), seen.Load(), "no second request")
+		})
+	}
+}
+
+func TestContextEndsTheWaitAtOnce(t *testing.T) {
+	t.Parallel()
+	// Waits of an hour: the test can only end if cancelling ends the wait.
+	long := jmessage.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Hour, MaxBackoff: time.Hour, MaxRetryAfter: 2 * time.Hour}
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+	}{
+		{name: "server-requested wait", handler: jsonHandler(503, `{"error":{"code":899030,"message":"busy"}}`, "Retry-After", "3600")},
+		{name: "backoff", handler: jsonHandler(503, `{"error":{"code":899030,"message":"busy"}}`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			url, seen := httpFault(t, tt.handler)
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(long),
+				jmessage.WithLogger(onRetry(cancel)))
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+
+			_, resp, err := c.Users.Get(ctx, "javen")
+			require.ErrorIs(t, err, context.Canceled)
+			var terr *jmessage.TransportError
+			require.ErrorAs(t, err, &terr)
+			assert.ErrorIs(t, err, jmessage.ErrServerBusy, "the last answer stays visible")
+			require.NotNil(t, resp)
+			assert.Equal(t, 1, resp.Attempts)
+			assert.Equal(t, int32(1), seen.Load())
+		})
+	}
+}
+
+func TestContextDeadlineBoundsTheWholeCall(t *testing.T) {
+	t.Parallel()
+	// Each attempt may take an hour; the context allows a fraction of a second.
+	url, seen := httpFault(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithTimeout(time.Hour),
+		jmessage.WithRetryPolicy(fastRetries))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	_, resp, err := c.Users.Get(ctx, "javen")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	var terr *jmessage.TransportError
+	require.ErrorAs(t, err, &terr)
+	assert.Equal(t, 1, resp.Attempts, "no retry once the context is over")
+	assert.Equal(t, int32(1), seen.Load())
+}
+
+func TestTimeoutBoundsEachAttempt(t *testing.T) {
+	t.Parallel()
+	// Each attempt times out after 500ms; the context has no deadline; the
+	// third attempt is answered.
+	var n atomic.Int32
+	url, seen := httpFault(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) < 3 {
+			<-r.Context().Done()
+			return
+		}
+		jsonHandler(200, `{"username":"javen"}`)(w, r)
+	})
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithTimeout(500*time.Millisecond),
+		jmessage.WithRetryPolicy(fastRetries))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+
+	user, resp, err := c.Users.Get(t.Context(), "javen")
+	require.NoError(t, err)
+	assert.Equal(t, "javen", user.Username)
+	assert.Equal(t, 3, resp.Attempts)
+	assert.Equal(t, int32(3), seen.Load())
+}
+
+func TestWithoutRetriesSendsOnce(t *testing.T) {
+	t.Parallel()
+	url, seen := httpFault(t, jsonHandler(503, ""))
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithoutRetries())
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	_, resp, err := c.Users.Get(t.Context(), "javen")
+	require.Error(t, err)
+	assert.Equal(t, 1, resp.Attempts)
+	assert.Equal(t, int32(1), seen.Load())
+	assert.False(t, errors.Is(err, jmessage.ErrRateLimited))
+}
