@@ -4,32 +4,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 )
 
 // redacted replaces a secret wherever one would be printed.
 const redacted = "[REDACTED]"
-
-// secret is a string that never prints itself: fmt (every verb), slog and
-// encoding/json all see "[REDACTED]". Only reveal returns the value.
-type secret string
-
-func (s secret) reveal() string { return string(s) }
-
-// String hides the secret.
-func (secret) String() string { return redacted }
-
-// GoString hides the secret from %#v.
-func (secret) GoString() string { return redacted }
-
-// Format hides the secret from every fmt verb.
-func (secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
-
-// LogValue hides the secret from slog.
-func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalJSON hides the secret from JSON dumps.
-func (secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
 // isSecretKey reports whether a JSON key's value must never reach a log.
 func isSecretKey(key string) bool { return key == "password" || key == "new_password" }
@@ -67,21 +45,21 @@ func redactTree(v any) {
 	}
 }
 
-// credentials are the app key and the precomputed Basic auth header. The
-// master secret itself is not kept: only the header that carries it.
+// credentials are the app key and the precomputed Authorization header.
+// The master secret itself is not kept: only the header that carries it,
+// behind a func, so that no fmt verb nor any reflection-based dump of a
+// config (even %s of a struct, which bypasses String methods of unexported
+// fields) can print it: fmt prints a func as its address.
 type credentials struct {
 	appKey string
-	header secret
-	// headerValue is header as the value of a request's Authorization
-	// header, built once (len == cap: a RoundTripper that appends to it
-	// gets a copy).
-	headerValue []string
+	// authorization returns the Authorization header's value (len == cap: a
+	// RoundTripper that appends to it gets a copy).
+	authorization func() []string
 }
 
 func newCredentials(appKey, masterSecret string) *credentials {
-	token := base64.StdEncoding.EncodeToString([]byte(appKey + ":" + masterSecret))
-	header := secret("Basic " + token)
-	return &credentials{appKey: appKey, header: header, headerValue: []string{header.reveal()}}
+	value := []string{"Basic " + base64.StdEncoding.EncodeToString([]byte(appKey+":"+masterSecret))}
+	return &credentials{appKey: appKey, authorization: func() []string { return value }}
 }
 
 // String names the app key only.

@@ -544,7 +544,7 @@ func (c *Client) attempt(ctx context.Context, method string, e *encoded) (*Respo
 		return nil, err
 	}
 	h := make(http.Header, 4)
-	h["Authorization"] = c.cfg.creds.headerValue
+	h["Authorization"] = c.cfg.creds.authorization()
 	h["User-Agent"] = c.cfg.headerUserAgent
 	h["Accept"] = headerAccept
 	if e.contentType != nil {

@@ -240,15 +240,18 @@ func malformed(method, path string, resp *Response, cause error) *APIError {
 // excerpt returns at most excerptBytes of body, cut on a rune boundary.
 func excerpt(body []byte) string { return excerptN(body, excerptBytes) }
 
-// excerptN returns at most n bytes of body, cut on a rune boundary.
+// excerptN returns at most n bytes of the start of body as valid UTF-8:
+// invalid bytes become U+FFFD, and the cut falls on a rune boundary.
 func excerptN(body []byte, n int) string {
-	if len(body) > n {
-		body = body[:n]
-		for len(body) > 0 && !utf8.Valid(body) {
-			body = body[:len(body)-1]
-		}
+	s := strings.ToValidUTF8(string(body[:min(len(body), n+utf8.UTFMax)]), "\uFFFD")
+	if len(s) <= n {
+		return s
 	}
-	return strings.ToValidUTF8(string(body), "\uFFFD")
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // decodeResponse checks the status and decodes the body into out, or the error.

@@ -1,10 +1,13 @@
 package jmessage
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jmessage-go/jmessage/internal/rules"
@@ -142,5 +145,121 @@ func FuzzFieldRules(f *testing.F) {
 		if validateUsername("f", s) == nil && (len(s) < 4 || len(s) > 128) {
 			t.Fatalf("username %q of %d bytes accepted", s, len(s))
 		}
+	})
+}
+
+// FuzzServerWait: the rate-limit and retry headers never give a negative
+// wait, X-Rate-Limit-Reset asks for a wait only on a 429, and a
+// Retry-After in seconds is read exactly.
+func FuzzServerWait(f *testing.F) {
+	for _, seed := range [][2]string{{"3", ""}, {"", "60"}, {"Wed, 21 Oct 2015 07:28:00 GMT", "1"}, {"-1", "-5"},
+		{"99999999999999999999", "x"}, {"1.5", ""}} {
+		f.Add(429, seed[0], seed[1])
+		f.Add(503, seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, status int, retryAfter, reset string) {
+		h := http.Header{}
+		if retryAfter != "" {
+			h.Set("Retry-After", retryAfter)
+		}
+		if reset != "" {
+			h.Set("X-Rate-Limit-Reset", reset)
+			h.Set("X-Rate-Limit-Remaining", reset)
+			h.Set("X-Rate-Limit-Quota", reset)
+		}
+		wait := serverWait(status, h)
+		if wait < 0 {
+			t.Fatalf("negative wait %v", wait)
+		}
+		if retryAfter == "" && status != http.StatusTooManyRequests && wait != 0 {
+			t.Fatalf("status %d: X-Rate-Limit-Reset %q read as a wait", status, reset)
+		}
+		if secs, err := strconv.ParseInt(retryAfter, 10, 32); err == nil && secs >= 0 && wait != time.Duration(secs)*time.Second {
+			t.Fatalf("Retry-After %q read as %v", retryAfter, wait)
+		}
+		_ = parseRateLimit(h)
+	})
+}
+
+// FuzzRedactBody: whatever the body, a debug log of it never panics and
+// every value under a password key is redacted, at any depth.
+func FuzzRedactBody(f *testing.F) {
+	for _, seed := range []string{`[{"username":"a","password":"p4ssw0rd"}]`, `{"new_password":"x","extras":{"password":[1,2]}}`,
+		`{"a":[{"b":{"password":{"c":"d"}}}]}`, `"password"`, `null`, `{"password":null}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		out := redactBody(json.RawMessage(b))
+		var tree any
+		if err := json.Unmarshal([]byte(out), &tree); err != nil {
+			t.Fatalf("redacted body is not JSON: %q", out)
+		}
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				for k, child := range v {
+					if isSecretKey(k) && child != redacted {
+						t.Fatalf("%s not redacted in %s", k, out)
+					}
+					walk(child)
+				}
+			case []any:
+				for _, child := range v {
+					walk(child)
+				}
+			}
+		}
+		walk(tree)
+	})
+}
+
+// FuzzReadBody: a body is read whole up to the cap, whatever length the
+// server declared, and never beyond it.
+func FuzzReadBody(f *testing.F) {
+	f.Add([]byte(`{"username":"javen"}`), int64(-1))
+	f.Add([]byte(`{}`), int64(2))
+	f.Add([]byte(`{"a":1}`), int64(3))
+	f.Add([]byte(``), int64(0))
+	f.Fuzz(func(t *testing.T, body []byte, length int64) {
+		got, err := readBody(bytes.NewReader(body), length)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("read %q (declared %d): %q, %v", body, length, got, err)
+		}
+	})
+}
+
+// jsonIdempotent checks that what decodes into a new T re-encodes to JSON
+// that decodes to the same value (compared by its encoding).
+func jsonIdempotent[T any](t *testing.T, b []byte) {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return // such as a message whose body is invalid: refused, not sent
+	}
+	var again T
+	if err := json.Unmarshal(out, &again); err != nil {
+		t.Fatalf("%T: %s re-encoded as %s, which does not decode: %v", v, b, out, err)
+	}
+	if out2, err := json.Marshal(again); err != nil || !bytes.Equal(out, out2) {
+		t.Fatalf("%T: %s re-encoded as %s, then %s", v, b, out, out2)
+	}
+}
+
+// FuzzDateAndMillis: dates and epoch milliseconds decode or error, and round-trip.
+func FuzzDateAndMillis(f *testing.F) {
+	for _, seed := range []string{`"1990-01-24"`, `"1990-01-24 10:00:00"`, `"1990-02-30"`, `1493794522950`, `"1493794522950"`, `-1`, `null`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		jsonIdempotent[Date](t, b)
+		jsonIdempotent[Millis](t, b)
 	})
 }
