@@ -23,8 +23,10 @@ type Fault struct {
 	Latency time.Duration
 	// Status, when not 0, is answered instead of handling the request, with
 	// the error envelope of Code and Message.
-	Status  int
-	Code    int
+	Status int
+	// Code is the JMessage error code of the answer (such as 899030).
+	Code int
+	// Message is the error message of the answer.
 	Message string
 	// Header is added to the fault's answer (such as rate-limit headers).
 	Header http.Header

@@ -76,24 +76,29 @@ func (s *Server) wrap(status int, h handler) http.Handler {
 			writeError(w, err)
 			return
 		}
-		s.mu.Lock()
-		c := &call{s: s, st: s.st, app: s.st.apps[appKey], r: r, body: body}
-		out, err := h(c)
-		var buf []byte
-		if err == nil && out != nil {
-			buf, err = json.Marshal(out)
-		}
-		s.mu.Unlock()
+		buf, err := s.run(h, appKey, r, body)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
-		if out == nil {
+		if buf == nil {
 			w.WriteHeader(status)
 			return
 		}
 		writeJSON(w, status, buf)
 	})
+}
+
+// run runs h under the lock (released even if h panics) and encodes its
+// answer; nil means no body.
+func (s *Server) run(h handler, appKey string, r *http.Request, body []byte) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out, err := h(&call{s: s, st: s.st, app: s.st.apps[appKey], r: r, body: body})
+	if err != nil || out == nil {
+		return nil, err
+	}
+	return json.Marshal(out)
 }
 
 // authenticate checks the Basic credentials and returns the app key.

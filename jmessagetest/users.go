@@ -3,6 +3,7 @@ package jmessagetest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"sort"
@@ -211,8 +212,8 @@ func register(c *call) (any, error) {
 		if err == nil && c.app.users[nu.Username] != nil {
 			err = fail(codeUserExists, "user exist")
 		}
-		if err != nil {
-			e := err.(*apiError)
+		var e *apiError
+		if errors.As(err, &e) {
 			out[i].Error = &envelopeBody{Code: e.code, Message: e.message}
 			failed++
 			continue
