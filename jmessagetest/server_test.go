@@ -176,4 +176,13 @@ func TestLatency(t *testing.T) {
 
 	_, _, err = c.Users.Get(t.Context(), "nobody")
 	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
+
+	// SetLatency delays every request until the faults are cleared.
+	srv.ClearFaults()
+	srv.SetLatency(time.Hour)
+	_, _, err = impatient.Users.Get(t.Context(), "nobody")
+	require.ErrorAs(t, err, &terr)
+	srv.ClearFaults()
+	_, _, err = c.Users.Get(t.Context(), "alice")
+	require.NoError(t, err)
 }
