@@ -1,10 +1,381 @@
 package jmessagetest
 
-// The chatrooms area is not in the fake yet: an app has no chatrooms. The
-// chatrooms area replaces this.
+import (
+	"math"
+	"net/http"
+	"slices"
+	"sort"
+	"time"
 
-// checkChatroomTarget checks that a message may be sent to chatroom id by
-// sender: the room exists (899081) and holds the sender (899082).
+	"github.com/jmessage-go/jmessage/internal/rules"
+)
+
+// Limits of the chatrooms area.
+const (
+	// ChatroomCapacity is how many members a chatroom holds (the
+	// max_member_count the server answers).
+	ChatroomCapacity = 10000
+	maxChatroomBatch = 3000
+	maxChatroomPage  = math.MaxInt32 // the API documents no maximum
+	firstChatroomID  = 10_000_001
+)
+
+func routeChatrooms(s *Server) {
+	s.handle("POST /v1/chatroom/", http.StatusCreated, createChatroom)
+	s.handle("POST /v1/chatroom/batch", http.StatusOK, getChatrooms)
+	s.handle("GET /v1/users/{username}/chatroom", http.StatusOK, userChatrooms)
+	s.handle("GET /v1/chatroom/", http.StatusOK, listChatrooms)
+	s.handle("PUT /v1/chatroom/{room_id}", http.StatusNoContent, updateChatroom)
+	s.handle("DELETE /v1/chatroom/{room_id}", http.StatusNoContent, deleteChatroom)
+	s.handle("PUT /v1/chatroom/{room_id}/forbidden/{username}", http.StatusNoContent, muteChatroomMember)
+	s.handle("GET /v1/chatroom/{room_id}/members", http.StatusOK, chatroomMembers)
+	s.handle("PUT /v1/chatroom/{room_id}/members", http.StatusNoContent, chatroomMembersChange(true))
+	s.handle("DELETE /v1/chatroom/{room_id}/members", http.StatusNoContent, chatroomMembersChange(false))
+}
+
+// chatroom is a chatroom of one app; its members may belong to other apps
+// (cross-app member changes).
+type chatroom struct {
+	id         int64
+	app        *appState
+	owner      userRef
+	name, desc string
+	ctime      time.Time
+	members    []roomMember // in the order they joined
+	maxMembers int
+}
+
+type roomMember struct {
+	userRef
+	muted  bool
+	joined time.Time
+}
+
+func (r *chatroom) live() []roomMember {
+	return slices.DeleteFunc(slices.Clone(r.members), func(m roomMember) bool { return !m.live() })
+}
+
+// member returns the index of u among r's members, or -1.
+func (r *chatroom) member(u userRef) int {
+	return slices.IndexFunc(r.members, func(m roomMember) bool { return m.userRef == u })
+}
+
+// chatroom returns the app's chatroom id, or a 899081.
+func (a *appState) chatroom(id int64) (*chatroom, error) {
+	if r := a.chatrooms[id]; r != nil {
+		return r, nil
+	}
+	return nil, fail(codeChatroomNotFound, "chatroom %d not exist", id)
+}
+
+// checkChatroomTarget checks that sender may send a message to chatroom
+// id: the room exists (899081); a user (not an admin) must be a member
+// (899082) and not muted (899016).
 func (a *appState) checkChatroomTarget(id int64, sender *user) error {
-	return fail(codeChatroomNotFound, "chatroom %d not exist", id)
+	r, err := a.chatroom(id)
+	if err != nil || sender.admin {
+		return err
+	}
+	i := slices.IndexFunc(r.members, func(m roomMember) bool { return m.u == sender })
+	switch {
+	case i < 0:
+		return fail(codeUserNotInChatroom, "%s is not in chatroom %d", sender.username, id)
+	case r.members[i].muted:
+		return fail(codeSendForbidden, "%s is muted in chatroom %d", sender.username, id)
+	}
+	return nil
+}
+
+// pathChatroom returns the caller's chatroom named by the {room_id} path value.
+func (c *call) pathChatroom() (*chatroom, error) {
+	id, err := c.pathID("room_id")
+	if err != nil {
+		return nil, err
+	}
+	return c.app.chatroom(id)
+}
+
+// change removes then adds members, all or none: a removed user must be a
+// member (899082); adding a member again is a no-op. The owner stays the
+// owner even when removed.
+func (r *chatroom) change(add, remove []userRef, now time.Time) error {
+	members := r.live()
+	for _, u := range remove {
+		i := slices.IndexFunc(members, func(m roomMember) bool { return m.userRef == u })
+		if i < 0 {
+			return fail(codeUserNotInChatroom, "user %s not in chatroom %d", u.u.username, r.id)
+		}
+		members = slices.Delete(members, i, i+1)
+	}
+	for _, u := range add {
+		if !slices.ContainsFunc(members, func(m roomMember) bool { return m.userRef == u }) {
+			members = append(members, roomMember{userRef: u, joined: now})
+		}
+	}
+	if len(members) > r.maxMembers {
+		// The API documents no code of its own for a full room.
+		return fail(codeInvalidParameter, "a chatroom holds at most %d members", r.maxMembers)
+	}
+	r.members = members
+	return nil
+}
+
+// chatroomWire is a chatroom as the API answers it.
+type chatroomWire struct {
+	ID               int64  `json:"id"`
+	OwnerUsername    string `json:"owner_username"`
+	MaxMemberCount   int    `json:"max_member_count"`
+	AppKey           string `json:"appkey"`
+	Name             string `json:"name"`
+	Description      string `json:"description"`
+	TotalMemberCount int    `json:"total_member_count"`
+	CTime            string `json:"ctime"`
+}
+
+func (r *chatroom) wire() chatroomWire {
+	return chatroomWire{ID: r.id, OwnerUsername: r.owner.u.username, MaxMemberCount: r.maxMembers, AppKey: r.app.key,
+		Name: r.name, Description: r.desc, TotalMemberCount: len(r.live()), CTime: formatTime(r.ctime)}
+}
+
+// chatroomProfile is the body of create and update.
+type chatroomProfile struct {
+	OwnerUsername *string  `json:"owner_username"`
+	Name          *string  `json:"name"`
+	Description   *string  `json:"description"`
+	Members       []string `json:"members_username"` // create only
+}
+
+// check applies the field rules: owner and name are required.
+func (p *chatroomProfile) check() error {
+	var required error
+	if p.OwnerUsername == nil || p.Name == nil || *p.Name == "" {
+		required = fail(codeInvalidParameter, "owner_username and name are required")
+	}
+	return firstErr(required, checkField("owner_username", rules.Username(deref(p.OwnerUsername))),
+		checkField("name", rules.Name(deref(p.Name))), checkField("description", rules.Text(deref(p.Description))))
+}
+
+// createChatroom creates a chatroom of the owner and the members (at most
+// 3000, all existing users); the owner is a member.
+func createChatroom(c *call) (any, error) {
+	var in chatroomProfile
+	if err := firstErr(c.decode(&in), in.check(),
+		checkField("members_username", rules.Count(len(in.Members), 0, maxChatroomBatch))); err != nil {
+		return nil, err
+	}
+	owner, err := c.app.ref(*in.OwnerUsername)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := c.app.refs("members_username", in.Members)
+	if err != nil {
+		return nil, err
+	}
+	now := c.now()
+	c.st.lastRoom = max(c.st.lastRoom+1, firstChatroomID)
+	r := &chatroom{id: c.st.lastRoom, app: c.app, owner: owner, name: *in.Name, desc: deref(in.Description),
+		ctime: now, maxMembers: ChatroomCapacity}
+	if err := r.change(append([]userRef{owner}, refs...), nil, now); err != nil {
+		return nil, err
+	}
+	c.app.chatrooms[r.id] = r
+	return map[string]int64{"chatroom_id": r.id}, nil
+}
+
+// getChatrooms answers the rooms of a JSON array of ids, in the order
+// asked, leaving out ids that are not the app's rooms.
+func getChatrooms(c *call) (any, error) {
+	var ids []int64
+	if err := firstErr(c.decode(&ids), checkField("ids", rules.Count(len(ids), 1, maxChatroomBatch))); err != nil {
+		return nil, err
+	}
+	out := []chatroomWire{}
+	for _, id := range ids {
+		if r := c.app.chatrooms[id]; r != nil {
+			out = append(out, r.wire())
+		}
+	}
+	return out, nil
+}
+
+// rooms returns the app's chatrooms by id, those holding u only when u is set.
+func (a *appState) rooms(u *userRef) []chatroomWire {
+	ids := make([]int64, 0, len(a.chatrooms))
+	for id, r := range a.chatrooms {
+		if u == nil || r.member(*u) >= 0 {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	out := make([]chatroomWire, len(ids))
+	for i, id := range ids {
+		out[i] = a.chatrooms[id].wire()
+	}
+	return out
+}
+
+func userChatrooms(c *call) (any, error) {
+	me, err := c.self()
+	if err != nil {
+		return nil, err
+	}
+	return c.app.rooms(&me), nil
+}
+
+func listChatrooms(c *call) (any, error) {
+	start, count, err := c.page(maxChatroomPage)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf("rooms", c.app.rooms(nil), start, count), nil
+}
+
+// updateChatroom sets the owner (a member, 899082), name and description.
+func updateChatroom(c *call) (any, error) {
+	r, err := c.pathChatroom()
+	if err != nil {
+		return nil, err
+	}
+	var in chatroomProfile
+	if err := firstErr(c.decode(&in), in.check()); err != nil {
+		return nil, err
+	}
+	if in.Members != nil {
+		return nil, fail(codeInvalidParameter, "members_username cannot be updated: use the member operations")
+	}
+	owner, err := c.app.ref(*in.OwnerUsername)
+	if err != nil {
+		return nil, err
+	}
+	if owner != r.owner && r.member(owner) < 0 {
+		return nil, fail(codeUserNotInChatroom, "new owner %s is not in chatroom %d", owner.u.username, r.id)
+	}
+	r.owner, r.name = owner, *in.Name
+	setIf(&r.desc, in.Description)
+	return nil, nil
+}
+
+func deleteChatroom(c *call) (any, error) {
+	r, err := c.pathChatroom()
+	if err := firstErr(err, c.noBody()); err != nil {
+		return nil, err
+	}
+	delete(c.app.chatrooms, r.id)
+	return nil, nil
+}
+
+// muteChatroomMember mutes (status=1) or unmutes a member (899082 for a
+// user not in the room).
+func muteChatroomMember(c *call) (any, error) {
+	r, err := c.pathChatroom()
+	if err != nil {
+		return nil, err
+	}
+	muted, err := c.boolQuery("status", "1", "0")
+	if err := firstErr(err, c.noBody()); err != nil {
+		return nil, err
+	}
+	me, err := c.self()
+	if err != nil {
+		return nil, err
+	}
+	i := r.member(me)
+	if i < 0 {
+		return nil, fail(codeUserNotInChatroom, "user %s not in chatroom %d", me.u.username, r.id)
+	}
+	r.members[i].muted = muted
+	return nil, nil
+}
+
+type roomMemberWire struct {
+	Username  string `json:"username"`
+	Flag      int    `json:"flag"`
+	RoomCTime string `json:"room_ctime"`
+	MTime     string `json:"mtime"`
+	CTime     string `json:"ctime"`
+}
+
+// chatroomMembers answers one page of a room's members, in joining order.
+func chatroomMembers(c *call) (any, error) {
+	r, err := c.pathChatroom()
+	if err != nil {
+		return nil, err
+	}
+	start, count, err := c.page(maxChatroomPage)
+	if err != nil {
+		return nil, err
+	}
+	live := r.live()
+	all := make([]roomMemberWire, len(live))
+	for i, m := range live {
+		all[i] = roomMemberWire{Username: m.u.username, RoomCTime: formatTime(m.joined),
+			MTime: formatTime(m.u.mtime), CTime: formatTime(m.u.ctime)}
+		if m.muted {
+			all[i].Flag = 1
+		}
+	}
+	return pageOf("users", all, start, count), nil
+}
+
+// chatroomMembersChange adds (or removes) the users of a plain JSON array
+// of at most 3000 usernames.
+func chatroomMembersChange(add bool) handler {
+	return func(c *call) (any, error) {
+		r, err := c.pathChatroom()
+		if err != nil {
+			return nil, err
+		}
+		names, err := c.usernames(1, maxChatroomBatch)
+		if err != nil {
+			return nil, err
+		}
+		refs, err := c.app.refs("usernames", names)
+		if err != nil {
+			return nil, err
+		}
+		if add {
+			return nil, r.change(refs, nil, c.now())
+		}
+		return nil, r.change(nil, refs, c.now())
+	}
+}
+
+// ChatroomState is a snapshot of a chatroom (the control API answers it
+// with the JSON names below).
+type ChatroomState struct {
+	ID             int64   `json:"id"`
+	AppKey         string  `json:"appkey"` // the app the chatroom belongs to
+	Owner          AppUser `json:"owner"`
+	Name           string  `json:"name"`
+	Description    string  `json:"description,omitempty"`
+	MaxMemberCount int     `json:"max_member_count"`
+	// Members are the members in the order they joined.
+	Members []ChatroomMemberState `json:"members"`
+	CTime   time.Time             `json:"ctime"`
+}
+
+// ChatroomMemberState is a member of a chatroom.
+type ChatroomMemberState struct {
+	AppUser
+	Muted  bool      `json:"muted"`
+	Joined time.Time `json:"joined"`
+}
+
+// Chatroom returns a snapshot of the app's chatroom id, and whether it exists.
+func (a *App) Chatroom(id int64) (ChatroomState, bool) {
+	var out ChatroomState
+	var ok bool
+	a.with(func(st *appState) {
+		r := st.chatrooms[id]
+		if r == nil {
+			return
+		}
+		ok = true
+		out = ChatroomState{ID: r.id, AppKey: st.key, Owner: r.owner.appUser(), Name: r.name, Description: r.desc,
+			MaxMemberCount: r.maxMembers, CTime: r.ctime}
+		for _, m := range r.live() {
+			out.Members = append(out.Members, ChatroomMemberState{AppUser: m.appUser(), Muted: m.muted, Joined: m.joined})
+		}
+	})
+	return out, ok
 }

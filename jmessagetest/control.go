@@ -3,6 +3,7 @@ package jmessagetest
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -18,6 +19,8 @@ import (
 //	GET    /apps/{appkey}/messages                  the app's Messages
 //	GET    /apps/{appkey}/users/{username}          a UserState (404 if none)
 //	PUT    /apps/{appkey}/users/{username}/devices  SetDevices, body [Device…]
+//	GET    /apps/{appkey}/groups/{gid}              a GroupState (404 if none)
+//	GET    /apps/{appkey}/chatrooms/{id}            a ChatroomState (404 if none)
 //	POST   /faults                                  InjectFault, body {"method","path","times",
 //	                                                "latency_ms","status","code","message","headers"}
 //	POST   /ratelimit?method=&path=&n=&retry_after=2s  RateLimitNext
@@ -81,6 +84,12 @@ func (s *Server) ControlHandler() http.Handler {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
+	mux.HandleFunc("GET /apps/{appkey}/groups/{gid}", func(w http.ResponseWriter, r *http.Request) {
+		controlSnapshot(w, app(w, r), r.PathValue("gid"), (*App).Group)
+	})
+	mux.HandleFunc("GET /apps/{appkey}/chatrooms/{id}", func(w http.ResponseWriter, r *http.Request) {
+		controlSnapshot(w, app(w, r), r.PathValue("id"), (*App).Chatroom)
+	})
 	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
 		var f struct {
 			Method    string              `json:"method"`
@@ -122,6 +131,25 @@ func (s *Server) ControlHandler() http.Handler {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	return mux
+}
+
+// controlSnapshot answers get(a, id) for a's group or chatroom id, 404
+// when there is none.
+func controlSnapshot[T any](w http.ResponseWriter, a *App, id string, get func(*App, int64) (T, bool)) {
+	if a == nil {
+		return
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		http.Error(w, "the id must be a number", http.StatusBadRequest)
+		return
+	}
+	v, ok := get(a, n)
+	if !ok {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	controlJSON(w, v)
 }
 
 func controlJSON(w http.ResponseWriter, v any) {

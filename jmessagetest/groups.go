@@ -1,13 +1,581 @@
 package jmessagetest
 
-// The groups area is not in the fake yet: an app has no groups. The groups
-// area replaces these.
+import (
+	"math"
+	"net/http"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/jmessage-go/jmessage/internal/rules"
+)
+
+// Limits of the groups area.
+const (
+	// GroupCapacity is how many members (the owner included) a group
+	// holds: adding more fails with 899012.
+	GroupCapacity = 500
+	maxGroupPage  = 500
+	// firstGID is the first group id a server hands out; ids are unique
+	// across the server's apps.
+	firstGID = 10_000_001
+)
+
+func routeGroups(s *Server) {
+	s.handle("POST /v1/groups/", http.StatusCreated, createGroup)
+	s.handle("GET /v1/groups/", http.StatusOK, listGroups)
+	s.handle("GET /v1/groups/{gid}", http.StatusOK, getGroup)
+	s.handle("PUT /v1/groups/{gid}", http.StatusNoContent, updateGroup)
+	s.handle("DELETE /v1/groups/{gid}", http.StatusNoContent, deleteGroup)
+	s.handle("POST /v1/groups/{gid}/members", http.StatusNoContent, updateGroupMembers)
+	s.handle("POST /v2/groups/{gid}/addMembers", http.StatusNoContent, groupMembersV2(true))
+	s.handle("POST /v2/groups/{gid}/delMembers", http.StatusNoContent, groupMembersV2(false))
+	s.handle("GET /v1/groups/{gid}/members/", http.StatusOK, groupMembers(false))
+	s.handle("GET /v1/users/{username}/groups/", http.StatusOK, userGroups(false))
+	s.handle("POST /v1/users/{username}/groupsShield", http.StatusNoContent, setGroupShield)
+	s.handle("PUT /v1/groups/messages/{gid}/silence", http.StatusNoContent, setGroupSilence)
+	s.handle("PUT /v1/groups/owner/{gid}", http.StatusNoContent, transferGroupOwner)
+}
+
+// group is a group of one app. Its members may belong to other apps
+// (cross-app member changes).
+type group struct {
+	gid            int64
+	app            *appState // the app that created it
+	owner          userRef
+	name, desc     string
+	avatar         string
+	flag           int // 1 private, 2 public
+	ctime, mtime   time.Time
+	members        []groupMember // in the order they joined, the owner first
+	maxMemberCount int
+}
+
+type groupMember struct {
+	userRef
+	silenced bool
+}
+
+// live returns the members that still exist.
+func (g *group) live() []groupMember {
+	return slices.DeleteFunc(slices.Clone(g.members), func(m groupMember) bool { return !m.live() })
+}
+
+// member returns the index of r among g's members, or -1.
+func (g *group) member(r userRef) int {
+	return slices.IndexFunc(g.members, func(m groupMember) bool { return m.userRef == r })
+}
 
 // hasGroup reports whether gid is one of the app's groups.
-func (a *appState) hasGroup(gid int64) bool { return false }
+func (a *appState) hasGroup(gid int64) bool { return a.groups[gid] != nil }
 
-// checkGroupTarget checks that a message may be sent to group gid by
-// sender: the group exists (899006) and holds the sender (899014).
+// group returns the app's group gid, or a 899006.
+func (a *appState) group(gid int64) (*group, error) {
+	if g := a.groups[gid]; g != nil {
+		return g, nil
+	}
+	return nil, fail(codeGroupNotFound, "group %d not exist", gid)
+}
+
+// checkGroupTarget checks that sender may send a message to group gid:
+// the group exists (899006); a user (not an admin) must be a member
+// (899014) and not silenced (899016).
 func (a *appState) checkGroupTarget(gid int64, sender *user) error {
-	return fail(codeGroupNotFound, "group %d not exist", gid)
+	g, err := a.group(gid)
+	if err != nil || sender.admin {
+		return err
+	}
+	i := slices.IndexFunc(g.members, func(m groupMember) bool { return m.u == sender })
+	switch {
+	case i < 0:
+		return fail(codeUserNotInGroup, "%s is not a member of group %d", sender.username, gid)
+	case g.members[i].silenced:
+		return fail(codeSendForbidden, "%s is silenced in group %d", sender.username, gid)
+	}
+	return nil
+}
+
+// pathGroup returns the caller's group named by the {gid} path value.
+func (c *call) pathGroup() (*group, error) {
+	gid, err := c.pathID("gid")
+	if err != nil {
+		return nil, err
+	}
+	return c.app.group(gid)
+}
+
+// findGroup returns group gid of any app (gids are unique on a server).
+func (st *state) findGroup(gid int64) *group {
+	for _, a := range st.apps {
+		if g := a.groups[gid]; g != nil {
+			return g
+		}
+	}
+	return nil
+}
+
+// change removes then adds members, all or none: a removed user must be a
+// member (899014), an added one must not (899011), and the group must have
+// room (899012). The owner leaving hands the group to the longest-standing
+// member; a group left without members is deleted.
+func (g *group) change(add, remove []userRef, now time.Time) error {
+	members := g.live()
+	for _, r := range remove {
+		i := slices.IndexFunc(members, func(m groupMember) bool { return m.userRef == r })
+		if i < 0 {
+			return fail(codeUserNotInGroup, "user %s not in group %d", r.u.username, g.gid)
+		}
+		members = slices.Delete(members, i, i+1)
+	}
+	for _, r := range add {
+		if slices.ContainsFunc(members, func(m groupMember) bool { return m.userRef == r }) {
+			return fail(codeUserInGroup, "user %s already in group %d", r.u.username, g.gid)
+		}
+		members = append(members, groupMember{userRef: r})
+	}
+	if len(members) > g.maxMemberCount {
+		return fail(codeGroupFull, "group %d has room for %d members", g.gid, g.maxMemberCount)
+	}
+	g.members = members
+	if len(members) == 0 {
+		delete(g.app.groups, g.gid)
+		return nil
+	}
+	if g.member(g.owner) < 0 {
+		g.owner = members[0].userRef
+	}
+	g.mtime = now
+	return nil
+}
+
+// groupWire is a group as get, the lists and the cross-app user-groups
+// list answer it; the cross-app list spells the member cap snake_case.
+type groupWire struct {
+	GID      int64  `json:"gid"`
+	Name     string `json:"name"`
+	Desc     string `json:"desc"`
+	Avatar   string `json:"avatar,omitempty"`
+	AppKey   string `json:"appkey"`
+	Max      int    `json:"MaxMemberCount,omitempty"`
+	MaxSnake int    `json:"max_member_count,omitempty"`
+	MTime    string `json:"mtime"`
+	CTime    string `json:"ctime"`
+}
+
+func (g *group) wire(snake bool) groupWire {
+	w := groupWire{GID: g.gid, Name: g.name, Desc: g.desc, Avatar: g.avatar, AppKey: g.app.key,
+		MTime: formatTime(g.mtime), CTime: formatTime(g.ctime)}
+	if snake {
+		w.MaxSnake = g.maxMemberCount
+	} else {
+		w.Max = g.maxMemberCount
+	}
+	return w
+}
+
+type newGroupWire struct {
+	OwnerUsername string   `json:"owner_username"`
+	Name          string   `json:"name"`
+	Members       []string `json:"members_username"`
+	Avatar        string   `json:"avatar"`
+	Desc          string   `json:"desc"`
+	Flag          *int     `json:"flag"`
+}
+
+func (w *newGroupWire) check() error {
+	var flagErr, nameErr error
+	if w.Flag != nil && *w.Flag != 1 && *w.Flag != 2 {
+		flagErr = fail(codeInvalidParameter, "flag must be 1 (private) or 2 (public)")
+	}
+	if w.Name == "" {
+		nameErr = fail(codeInvalidParameter, "name is required")
+	}
+	return firstErr(checkField("owner_username", rules.Username(w.OwnerUsername)), nameErr,
+		checkField("name", rules.Name(w.Name)), checkField("desc", rules.Text(w.Desc)),
+		checkField("avatar", rules.Text(w.Avatar)), flagErr)
+}
+
+// createGroup creates a group of the owner and the members (all existing
+// users, 899002); the owner named among the members counts once.
+func createGroup(c *call) (any, error) {
+	var in newGroupWire
+	if err := firstErr(c.decode(&in), in.check()); err != nil {
+		return nil, err
+	}
+	owner, err := c.app.ref(in.OwnerUsername)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := c.app.refs("members_username", in.Members)
+	if err != nil {
+		return nil, err
+	}
+	now := c.now()
+	c.st.lastGID = max(c.st.lastGID+1, firstGID)
+	g := &group{gid: c.st.lastGID, app: c.app, owner: owner, name: in.Name, desc: in.Desc, avatar: in.Avatar,
+		flag: 1, ctime: now, mtime: now, members: []groupMember{{userRef: owner}}, maxMemberCount: GroupCapacity}
+	if in.Flag != nil {
+		g.flag = *in.Flag
+	}
+	names := []string{}
+	for _, r := range refs {
+		if g.member(r) < 0 {
+			g.members = append(g.members, groupMember{userRef: r})
+			names = append(names, r.u.username)
+		}
+	}
+	if len(g.members) > g.maxMemberCount {
+		return nil, fail(codeGroupFull, "a group holds at most %d members", g.maxMemberCount)
+	}
+	c.app.groups[g.gid] = g
+	return map[string]any{"gid": g.gid, "owner_username": owner.u.username, "name": g.name,
+		"members_username": names, "desc": g.desc, "MaxMemberCount": g.maxMemberCount}, nil
+}
+
+func getGroup(c *call) (any, error) {
+	g, err := c.pathGroup()
+	if err != nil {
+		return nil, err
+	}
+	return g.wire(false), nil
+}
+
+// updateGroup changes the name, desc and avatar the body carries (at
+// least one).
+func updateGroup(c *call) (any, error) {
+	g, err := c.pathGroup()
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Name   *string `json:"name"`
+		Desc   *string `json:"desc"`
+		Avatar *string `json:"avatar"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if in.Name == nil && in.Desc == nil && in.Avatar == nil {
+		return nil, fail(codeInvalidParameter, "nothing to update: name, desc or avatar")
+	}
+	if err := firstErr(checkField("name", rules.Name(deref(in.Name))), checkField("desc", rules.Text(deref(in.Desc))),
+		checkField("avatar", rules.Text(deref(in.Avatar)))); err != nil {
+		return nil, err
+	}
+	setIf(&g.name, in.Name)
+	setIf(&g.desc, in.Desc)
+	setIf(&g.avatar, in.Avatar)
+	g.mtime = c.now()
+	return nil, nil
+}
+
+// setIf sets *dst to *src when src is set.
+func setIf(dst, src *string) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func deleteGroup(c *call) (any, error) {
+	g, err := c.pathGroup()
+	if err != nil {
+		return nil, err
+	}
+	delete(c.app.groups, g.gid)
+	return nil, nil
+}
+
+// updateGroupMembers is v1's {"add":[],"remove":[]}, at least one user.
+func updateGroupMembers(c *call) (any, error) {
+	g, err := c.pathGroup()
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Add    []string `json:"add"`
+		Remove []string `json:"remove"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if len(in.Add) == 0 && len(in.Remove) == 0 {
+		return nil, fail(codeInvalidParameter, "add or remove at least one user")
+	}
+	return nil, c.changeMembers(g, c.app, in.Add, in.Remove)
+}
+
+// changeMembers resolves the names of app's users and changes g's members.
+func (c *call) changeMembers(g *group, app *appState, add, remove []string) error {
+	addRefs, err := app.refs("add", add)
+	if err != nil {
+		return err
+	}
+	removeRefs, err := app.refs("remove", remove)
+	if err != nil {
+		return err
+	}
+	return g.change(addRefs, removeRefs, c.now())
+}
+
+// groupMembersV2 adds (or removes) the users of a plain JSON array.
+func groupMembersV2(add bool) handler {
+	return func(c *call) (any, error) {
+		g, err := c.pathGroup()
+		if err != nil {
+			return nil, err
+		}
+		names, err := c.usernames(1, math.MaxInt)
+		if err != nil {
+			return nil, err
+		}
+		if add {
+			return nil, c.changeMembers(g, c.app, names, nil)
+		}
+		return nil, c.changeMembers(g, c.app, nil, names)
+	}
+}
+
+// groupMemberWire is a member as the members lists answer it: the user's
+// profile keys that are set (the document shows no mtime or ctime), the
+// role flag, and for the cross-app list the member's app key.
+type groupMemberWire struct {
+	userWire
+	// MTime and CTime shadow userWire's and stay empty: not answered.
+	MTime  string `json:"mtime,omitempty"`
+	CTime  string `json:"ctime,omitempty"`
+	Flag   int    `json:"flag"`
+	AppKey string `json:"appkey,omitempty"`
+}
+
+// groupMembers lists a group's members, the owner with flag 1.
+func groupMembers(cross bool) handler {
+	return func(c *call) (any, error) {
+		g, err := c.pathGroup()
+		if err != nil {
+			return nil, err
+		}
+		out := []groupMemberWire{}
+		for _, m := range g.live() {
+			w := groupMemberWire{userWire: m.u.wire()}
+			if m.userRef == g.owner {
+				w.Flag = 1
+			}
+			if cross {
+				w.AppKey = m.app.key
+			}
+			out = append(out, w)
+		}
+		return out, nil
+	}
+}
+
+// userGroups lists the groups the {username} user is a member of: of the
+// caller's app, or (cross) of every app, by gid.
+func userGroups(cross bool) handler {
+	return func(c *call) (any, error) {
+		me, err := c.self()
+		if err != nil {
+			return nil, err
+		}
+		apps := []*appState{c.app}
+		if cross {
+			apps = apps[:0]
+			for _, a := range c.st.apps {
+				apps = append(apps, a)
+			}
+		}
+		var groups []*group
+		for _, a := range apps {
+			for _, g := range a.groups {
+				if g.member(me) >= 0 {
+					groups = append(groups, g)
+				}
+			}
+		}
+		sort.Slice(groups, func(i, j int) bool { return groups[i].gid < groups[j].gid })
+		out := make([]groupWire, len(groups))
+		for i, g := range groups {
+			out[i] = g.wire(cross)
+		}
+		return out, nil
+	}
+}
+
+// listGroups answers one page of the app's groups, by gid.
+func listGroups(c *call) (any, error) {
+	start, count, err := c.page(maxGroupPage)
+	if err != nil {
+		return nil, err
+	}
+	gids := make([]int64, 0, len(c.app.groups))
+	for gid := range c.app.groups {
+		gids = append(gids, gid)
+	}
+	slices.Sort(gids)
+	all := make([]groupWire, len(gids))
+	for i, gid := range gids {
+		all[i] = c.app.groups[gid].wire(false)
+	}
+	return pageOf("groups", all, start, count), nil
+}
+
+// setGroupShield shields groups the user is a member of (899052 when
+// already on) and unshields others (899053 when already off); all or none.
+// An unknown group is a 899006, a group without the user a 899014.
+func setGroupShield(c *call) (any, error) {
+	me, err := c.self()
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Add    []int64 `json:"add"`
+		Remove []int64 `json:"remove"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if len(in.Add) == 0 && len(in.Remove) == 0 {
+		return nil, fail(codeInvalidParameter, "add or remove at least one group")
+	}
+	next := slices.Clone(me.u.social.shields)
+	for _, gid := range in.Add {
+		g := c.st.findGroup(gid)
+		switch {
+		case g == nil:
+			return nil, fail(codeGroupNotFound, "group %d not exist", gid)
+		case g.member(me) < 0:
+			return nil, fail(codeUserNotInGroup, "user %s not in group %d", me.u.username, gid)
+		case slices.Contains(next, gid):
+			return nil, fail(codeGroupShieldOn, "group %d is already shielded", gid)
+		}
+		next = append(next, gid)
+	}
+	for _, gid := range in.Remove {
+		i := slices.Index(next, gid)
+		if i < 0 {
+			return nil, fail(codeGroupShieldOff, "group %d is not shielded", gid)
+		}
+		next = slices.Delete(next, i, i+1)
+	}
+	me.u.social.shields = next
+	return nil, nil
+}
+
+// setGroupSilence silences (status=true) or unsilences members of a group:
+// a body of usernames, each a member (899014).
+func setGroupSilence(c *call) (any, error) {
+	g, err := c.pathGroup()
+	if err != nil {
+		return nil, err
+	}
+	silenced, err := c.boolQuery("status", "true", "false")
+	if err != nil {
+		return nil, err
+	}
+	names, err := c.usernames(1, math.MaxInt)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := c.app.refs("usernames", names)
+	if err != nil {
+		return nil, err
+	}
+	idx := make([]int, len(refs))
+	for i, r := range refs {
+		if idx[i] = g.member(r); idx[i] < 0 {
+			return nil, fail(codeUserNotInGroup, "user %s not in group %d", r.u.username, g.gid)
+		}
+	}
+	for _, i := range idx {
+		g.members[i].silenced = silenced
+	}
+	return nil, nil
+}
+
+// transferGroupOwner makes a member the owner; appkey names a user of
+// another app (899009 unknown app).
+func transferGroupOwner(c *call) (any, error) {
+	g, err := c.pathGroup()
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Username string `json:"username"`
+		AppKey   string `json:"appkey"`
+	}
+	if err := firstErr(c.decode(&in), checkField("username", rules.Username(in.Username))); err != nil {
+		return nil, err
+	}
+	app := c.app
+	if in.AppKey != "" {
+		if app, err = c.otherApp("appkey", in.AppKey); err != nil {
+			return nil, err
+		}
+	}
+	r, err := app.ref(in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if g.member(r) < 0 {
+		return nil, fail(codeUserNotInGroup, "user %s not in group %d", in.Username, g.gid)
+	}
+	g.owner, g.mtime = r, c.now()
+	return nil, nil
+}
+
+// GroupState is a snapshot of a group (the control API answers it with
+// the JSON names below).
+type GroupState struct {
+	GID    int64   `json:"gid"`
+	AppKey string  `json:"appkey"` // the app the group belongs to
+	Owner  AppUser `json:"owner"`
+	Name   string  `json:"name"`
+	Desc   string  `json:"desc,omitempty"`
+	Avatar string  `json:"avatar,omitempty"`
+	// Public reports whether the group was created public (flag 2).
+	Public         bool `json:"public"`
+	MaxMemberCount int  `json:"max_member_count"`
+	// Members are the members in the order they joined, the owner among them.
+	Members []GroupMemberState `json:"members"`
+	CTime   time.Time          `json:"ctime"`
+	MTime   time.Time          `json:"mtime"`
+}
+
+// GroupMemberState is a member of a group.
+type GroupMemberState struct {
+	AppUser
+	Owner    bool `json:"owner"`
+	Silenced bool `json:"silenced"`
+}
+
+// Group returns a snapshot of the app's group gid, and whether it exists.
+func (a *App) Group(gid int64) (GroupState, bool) {
+	var out GroupState
+	var ok bool
+	a.with(func(st *appState) {
+		g := st.groups[gid]
+		if g == nil {
+			return
+		}
+		ok = true
+		out = GroupState{GID: g.gid, AppKey: st.key, Owner: g.owner.appUser(), Name: g.name, Desc: g.desc,
+			Avatar: g.avatar, Public: g.flag == 2, MaxMemberCount: g.maxMemberCount, CTime: g.ctime, MTime: g.mtime}
+		for _, m := range g.live() {
+			out.Members = append(out.Members, GroupMemberState{AppUser: m.appUser(), Owner: m.userRef == g.owner,
+				Silenced: m.silenced})
+		}
+	})
+	return out, ok
+}
+
+// GroupIDs returns the gids of the app's groups, in increasing order.
+func (a *App) GroupIDs() []int64 {
+	var out []int64
+	a.with(func(st *appState) {
+		for gid := range st.groups {
+			out = append(out, gid)
+		}
+	})
+	slices.Sort(out)
+	return out
 }

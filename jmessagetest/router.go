@@ -37,6 +37,7 @@ type call struct {
 func (s *Server) routes() {
 	for _, area := range []func(*Server){
 		routeUsers, routeMessages, routeMedia, routeSensitive, routeConfig,
+		routeGroups, routeFriends, routeChatrooms, routeCross,
 	} {
 		area(s)
 	}

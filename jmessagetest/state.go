@@ -15,6 +15,8 @@ type state struct {
 	media     map[string]*mediaFile // by media id; download URLs reach it without an app
 	nextMsgID int64
 	nextSeq   int64 // orders users, media ids…
+	lastGID   int64 // the last group id handed out (ids are unique across apps)
+	lastRoom  int64 // the last chatroom id handed out (ids are unique across apps)
 }
 
 // firstMsgID is the first message id a server hands out: like the real
@@ -37,14 +39,16 @@ type appState struct {
 	users      map[string]*user // users and admins, by username
 	messages   []*Message       // in sending order
 	msgByID    map[int64]*Message
-	words      []sensitiveWord // sensitive words, in insertion order
-	wordsOn    bool            // the sensitive-word filter switch
-	sdkRegOpen bool            // the SDK-register switch
+	words      []sensitiveWord     // sensitive words, in insertion order
+	wordsOn    bool                // the sensitive-word filter switch
+	sdkRegOpen bool                // the SDK-register switch
+	groups     map[int64]*group    // by gid
+	chatrooms  map[int64]*chatroom // by id
 }
 
 func newAppState(key string) *appState {
 	return &appState{key: key, users: map[string]*user{}, msgByID: map[int64]*Message{},
-		wordsOn: true, sdkRegOpen: true}
+		wordsOn: true, sdkRegOpen: true, groups: map[int64]*group{}, chatrooms: map[int64]*chatroom{}}
 }
 
 // user is a user or admin of one app.
@@ -60,6 +64,7 @@ type user struct {
 	blacklist []string // in the order added
 	noDisturb noDisturb
 	devices   []Device
+	social    social // friends, group shields, cross-app lists
 }
 
 // profile holds the optional profile fields; empty ones are not answered.
@@ -143,6 +148,15 @@ type UserState struct {
 	NoDisturbGlobal bool     `json:"nodisturb_global"`
 	// Devices are the user's devices as the stat operations report them.
 	Devices []Device `json:"devices"`
+	// Friends are the user's friends, in the order added, with the notes
+	// on them.
+	Friends []Friend `json:"friends"`
+	// GroupShields are the gids of the groups the user shielded.
+	GroupShields []int64 `json:"group_shields"`
+	// CrossBlacklist and NoDisturbCrossUsers are the users of other apps on
+	// the user's blacklist and with single no-disturb on.
+	CrossBlacklist      []AppUser `json:"cross_blacklist"`
+	NoDisturbCrossUsers []AppUser `json:"nodisturb_cross_users"`
 }
 
 // Device is one of a user's devices, as the online-status operations report it.
@@ -174,6 +188,7 @@ func (a *App) User(username string) (UserState, bool) {
 		if p.gender != nil {
 			out.Gender = *p.gender
 		}
+		u.social.snapshot(&out)
 	})
 	return out, ok
 }

@@ -1,0 +1,342 @@
+package jmessagetest
+
+import (
+	"math"
+	"net/http"
+	"slices"
+
+	"github.com/jmessage-go/jmessage/internal/rules"
+)
+
+// maxCrossItems caps the per-app items of a cross-app group member or
+// blacklist call.
+const maxCrossItems = 500
+
+// Cross-app operations name users (and groups) of any app the server knows
+// by app key: 899009 for a key it does not know. Every app may use them.
+func routeCross(s *Server) {
+	s.handle("POST /v1/cross/groups/{gid}/members", http.StatusNoContent, crossGroupMembers)
+	s.handle("GET /v1/cross/groups/{gid}/members/", http.StatusOK, groupMembers(true))
+	s.handle("GET /v1/cross/users/{username}/groups", http.StatusOK, userGroups(true))
+	s.handle("PUT /v1/cross/users/{username}/blacklist", http.StatusNoContent, crossBlacklist(true))
+	s.handle("DELETE /v1/cross/users/{username}/blacklist", http.StatusNoContent, crossBlacklist(false))
+	s.handle("GET /v1/cross/users/{username}/blacklist", http.StatusOK, crossBlacklistList)
+	s.handle("POST /v1/cross/users/{username}/nodisturb", http.StatusNoContent, crossNoDisturb)
+	s.handle("POST /v1/cross/users/{username}/friends", http.StatusCreated, crossFriends(true))
+	s.handle("DELETE /v1/cross/users/{username}/friends", http.StatusNoContent, crossFriends(false))
+	s.handle("PUT /v1/cross/users/{username}/friends", http.StatusNoContent, crossFriendNotes)
+	s.handle("POST /v1/cross/chatroom/{room_id}/members", http.StatusNoContent, crossChatroomMembers)
+}
+
+// crossChangesWire is one app's item of a cross-app member change.
+type crossChangesWire struct {
+	AppKey string   `json:"appkey"`
+	Add    []string `json:"add"`
+	Remove []string `json:"remove"`
+}
+
+// crossChanges decodes 1..maxItems per-app member changes, each with an
+// appkey and at least one user, and resolves them to users (at most
+// maxUsers per list).
+func (c *call) crossChanges(maxItems, maxUsers int) (add, remove []userRef, err error) {
+	var in []crossChangesWire
+	if err := firstErr(c.decode(&in), checkField("changes", rules.Count(len(in), 1, maxItems))); err != nil {
+		return nil, nil, err
+	}
+	for _, item := range in {
+		app, err := c.otherApp("appkey", item.AppKey)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(item.Add) == 0 && len(item.Remove) == 0 {
+			return nil, nil, fail(codeInvalidParameter, "add or remove at least one user of %s", item.AppKey)
+		}
+		if err := firstErr(checkField("add", rules.Count(len(item.Add), 0, maxUsers)),
+			checkField("remove", rules.Count(len(item.Remove), 0, maxUsers))); err != nil {
+			return nil, nil, err
+		}
+		a, err := app.refs("add", item.Add)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, err := app.refs("remove", item.Remove)
+		if err != nil {
+			return nil, nil, err
+		}
+		add, remove = append(add, a...), append(remove, r...)
+	}
+	return add, remove, nil
+}
+
+// crossGroupMembers changes the members of one of the caller's groups
+// with users of any app, all or none.
+func crossGroupMembers(c *call) (any, error) {
+	g, err := c.pathGroup()
+	if err != nil {
+		return nil, err
+	}
+	add, remove, err := c.crossChanges(maxCrossItems, math.MaxInt)
+	if err != nil {
+		return nil, err
+	}
+	return nil, g.change(add, remove, c.now())
+}
+
+// crossChatroomMembers changes the members of one of the caller's
+// chatrooms with users of any app, all or none.
+func crossChatroomMembers(c *call) (any, error) {
+	r, err := c.pathChatroom()
+	if err != nil {
+		return nil, err
+	}
+	add, remove, err := c.crossChanges(math.MaxInt, maxChatroomBatch)
+	if err != nil {
+		return nil, err
+	}
+	return nil, r.change(add, remove, c.now())
+}
+
+// crossUsersWire names users of one app.
+type crossUsersWire struct {
+	AppKey    string   `json:"appkey"`
+	Usernames []string `json:"usernames"`
+}
+
+// crossBlacklist adds (or removes) users of any app to the user's
+// blacklist, all or none, with the codes of the single-app operation
+// (899017, 899018, 899019). Users of the user's own app go to the same
+// list the single-app operations use.
+func crossBlacklist(add bool) handler {
+	return func(c *call) (any, error) {
+		me, err := c.self()
+		if err != nil {
+			return nil, err
+		}
+		var in []crossUsersWire
+		if err := firstErr(c.decode(&in), checkField("users", rules.Count(len(in), 1, maxCrossItems))); err != nil {
+			return nil, err
+		}
+		own, cross := slices.Clone(me.u.blacklist), liveRefs(me.u.social.crossBlacklist)
+		for _, item := range in {
+			app, err := c.otherApp("appkey", item.AppKey)
+			if err != nil {
+				return nil, err
+			}
+			if err := checkField("usernames", rules.Count(len(item.Usernames), 1, math.MaxInt)); err != nil {
+				return nil, err
+			}
+			refs, err := app.refs("usernames", item.Usernames)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range refs {
+				on := slices.Contains(cross, r)
+				if r.app == c.app {
+					on = slices.Contains(own, r.u.username)
+				}
+				switch {
+				case add && r == me:
+					return nil, fail(codeInvalidParameter, "a user cannot blacklist itself")
+				case add && r.u.admin:
+					return nil, fail(codeAdminNotBlacklisted, "admin %s cannot be blacklisted", r.u.username)
+				case add && on:
+					return nil, fail(codeAlreadyBlacklisted, "user %s already in blacklist", r.u.username)
+				case !add && !on:
+					return nil, fail(codeNotBlacklisted, "user %s not in blacklist", r.u.username)
+				case r.app == c.app && add:
+					own = append(own, r.u.username)
+				case r.app == c.app:
+					own = slices.DeleteFunc(own, func(n string) bool { return n == r.u.username })
+				case add:
+					cross = append(cross, r)
+				default:
+					cross = slices.DeleteFunc(cross, func(x userRef) bool { return x == r })
+				}
+			}
+		}
+		me.u.blacklist, me.u.social.crossBlacklist = own, cross
+		return nil, nil
+	}
+}
+
+// crossUserWire is a user with the app it belongs to.
+type crossUserWire struct {
+	userWire
+	AppKey string `json:"appkey"`
+}
+
+// crossBlacklistList answers the user's blacklist of every app: the own
+// app's users first, each with its app key.
+func crossBlacklistList(c *call) (any, error) {
+	me, err := c.self()
+	if err != nil {
+		return nil, err
+	}
+	out := []crossUserWire{}
+	for _, n := range me.u.blacklist {
+		if u := c.app.users[n]; u != nil {
+			out = append(out, crossUserWire{u.wire(), c.app.key})
+		}
+	}
+	for _, r := range liveRefs(me.u.social.crossBlacklist) {
+		out = append(out, crossUserWire{r.u.wire(), r.app.key})
+	}
+	return out, nil
+}
+
+type crossNoDisturbWire struct {
+	AppKey string `json:"appkey"`
+	Single *struct {
+		Add    []string `json:"add"`
+		Remove []string `json:"remove"`
+	} `json:"single"`
+	Group *struct {
+		Add    []int64 `json:"add"`
+		Remove []int64 `json:"remove"`
+	} `json:"group"`
+}
+
+// crossNoDisturb changes the user's single and group no-disturb settings
+// for users and groups of any app (no global part), all or none, with the
+// codes of the single-app operation. The own app's users and every app's
+// groups share the single-app operation's lists (gids are unique on a
+// server).
+func crossNoDisturb(c *call) (any, error) {
+	me, err := c.self()
+	if err != nil {
+		return nil, err
+	}
+	var in []crossNoDisturbWire
+	if err := firstErr(c.decode(&in), checkField("settings", rules.Count(len(in), 1, math.MaxInt))); err != nil {
+		return nil, err
+	}
+	own, groups := slices.Clone(me.u.noDisturb.single), slices.Clone(me.u.noDisturb.groups)
+	cross := liveRefs(me.u.social.crossNoDisturb)
+	for _, item := range in {
+		app, err := c.otherApp("appkey", item.AppKey)
+		if err != nil {
+			return nil, err
+		}
+		if item.Single == nil && item.Group == nil {
+			return nil, fail(codeInvalidParameter, "change single or group no-disturb for %s", item.AppKey)
+		}
+		if s := item.Single; s != nil {
+			if own, cross, err = c.changeSingleNoDisturb(app, own, cross, s.Add, s.Remove); err != nil {
+				return nil, err
+			}
+		}
+		if g := item.Group; g != nil {
+			if groups, err = changeGroupNoDisturb(app, groups, g.Add, g.Remove); err != nil {
+				return nil, err
+			}
+		}
+	}
+	me.u.noDisturb.single, me.u.noDisturb.groups, me.u.social.crossNoDisturb = own, groups, cross
+	return nil, nil
+}
+
+// changeSingleNoDisturb turns single no-disturb on (add) and off (remove)
+// for users of app: users of the caller's app are in own (by name), those
+// of other apps in cross.
+func (c *call) changeSingleNoDisturb(app *appState, own []string, cross []userRef, add, remove []string) ([]string, []userRef, error) {
+	addRefs, err := app.refs("single.add", add)
+	if err != nil {
+		return nil, nil, err
+	}
+	removeRefs, err := app.refs("single.remove", remove)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range addRefs {
+		on := slices.Contains(cross, r)
+		if r.app == c.app {
+			on = slices.Contains(own, r.u.username)
+		}
+		switch {
+		case on:
+			return nil, nil, fail(codeNoDisturbUserOn, "single no-disturb already on for %s", r.u.username)
+		case r.app == c.app:
+			own = append(own, r.u.username)
+		default:
+			cross = append(cross, r)
+		}
+	}
+	for _, r := range removeRefs {
+		before := len(own) + len(cross)
+		if r.app == c.app {
+			own = slices.DeleteFunc(own, func(n string) bool { return n == r.u.username })
+		} else {
+			cross = slices.DeleteFunc(cross, func(x userRef) bool { return x == r })
+		}
+		if len(own)+len(cross) == before {
+			return nil, nil, fail(codeNoDisturbUserOff, "single no-disturb not on for %s", r.u.username)
+		}
+	}
+	return own, cross, nil
+}
+
+// changeGroupNoDisturb turns group no-disturb on (add; the group must be
+// one of app's, 899051) and off (remove).
+func changeGroupNoDisturb(app *appState, gids, add, remove []int64) ([]int64, error) {
+	for _, gid := range add {
+		switch {
+		case !app.hasGroup(gid):
+			return nil, fail(codeNoDisturbNoGroup, "group %d not exist", gid)
+		case slices.Contains(gids, gid):
+			return nil, fail(codeNoDisturbGroupOn, "group no-disturb already on for %d", gid)
+		}
+		gids = append(gids, gid)
+	}
+	for _, gid := range remove {
+		i := slices.Index(gids, gid)
+		if i < 0 {
+			return nil, fail(codeNoDisturbGroupOff, "group no-disturb not on for %d", gid)
+		}
+		gids = slices.Delete(gids, i, i+1)
+	}
+	return gids, nil
+}
+
+// crossFriends befriends (or unfriends) up to 500 users of one app: the
+// body is one object {"appkey","users"}.
+func crossFriends(add bool) handler {
+	return func(c *call) (any, error) {
+		me, err := c.self()
+		if err != nil {
+			return nil, err
+		}
+		var in struct {
+			AppKey string   `json:"appkey"`
+			Users  []string `json:"users"`
+		}
+		if err := c.decode(&in); err != nil {
+			return nil, err
+		}
+		app, err := c.otherApp("appkey", in.AppKey)
+		if err != nil {
+			return nil, err
+		}
+		others, err := c.friendsOf(app, in.Users)
+		if err != nil {
+			return nil, err
+		}
+		if add {
+			return nil, befriend(me, others)
+		}
+		return nil, unfriend(me, others)
+	}
+}
+
+// crossFriendNotes sets the user's notes on friends of any app; every
+// item names its appkey.
+func crossFriendNotes(c *call) (any, error) {
+	me, err := c.self()
+	if err != nil {
+		return nil, err
+	}
+	var notes []noteWire
+	if err := c.decode(&notes); err != nil {
+		return nil, err
+	}
+	return nil, c.setNotes(me, notes, true)
+}
