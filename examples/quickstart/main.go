@@ -1,6 +1,6 @@
 // Command quickstart walks a real JMessage flow: it registers users and an
-// admin, sends a text and an image message, retracts one and prints what
-// happened.
+// admin, creates a group, sends a text and an image message, lists the
+// group's members, retracts a message and prints what happened.
 //
 //	go run ./examples/quickstart
 //
@@ -102,7 +102,19 @@ func flow(ctx context.Context, out io.Writer, c *jmessage.Client, suffix string)
 	}
 	fmt.Fprintf(out, "User %s is %q, registered at %s.\n", u.Username, u.Nickname, u.CTime.Format(time.DateTime))
 
-	// 3. Send a text message from the admin to Alice.
+	// 3. Alice creates a group with Bob in it.
+	g, _, err := c.Groups.Create(ctx, jmessage.NewGroup{OwnerUsername: alice, Name: "Quick start", Members: []string{bob},
+		Desc: "made by examples/quickstart"})
+	if err != nil {
+		return fmt.Errorf("create group: %w", err)
+	}
+	fmt.Fprintf(out, "Created group %q (gid %d) owned by %s.\n", g.Name, g.GID, alice)
+	defer func() {
+		_, delErr := c.Groups.Delete(context.WithoutCancel(ctx), g.GID)
+		err = errors.Join(err, delErr)
+	}()
+
+	// 4. Send a text message from the admin to Alice.
 	text, _, err := c.Messages.Send(ctx, jmessage.Message{From: jmessage.FromAdmin(admin), To: jmessage.ToUser(alice),
 		Body: jmessage.Text{Text: "Welcome to JMessage, Alice!"}})
 	if err != nil {
@@ -110,21 +122,34 @@ func flow(ctx context.Context, out io.Writer, c *jmessage.Client, suffix string)
 	}
 	fmt.Fprintf(out, "Sent text message %d.\n", text.MsgID)
 
-	// 4. Upload an image and send it from Bob to Alice: the upload's answer
-	// is the message body as it is.
+	// 5. Upload an image and send it from Bob to the group: the upload's
+	// answer is the message body as it is.
 	media, _, err := c.Resources.Upload(ctx, jmessage.MediaImage, "square.png", bytes.NewReader(square()))
 	if err != nil {
 		return fmt.Errorf("upload: %w", err)
 	}
 	img := media.Image
 	fmt.Fprintf(out, "Uploaded a %dx%d %s image of %d bytes.\n", img.Width, img.Height, img.Format, img.FSize)
-	pic, _, err := c.Messages.Send(ctx, jmessage.Message{From: jmessage.FromUser(bob), To: jmessage.ToUser(alice), Body: img})
+	pic, _, err := c.Messages.Send(ctx, jmessage.Message{From: jmessage.FromUser(bob), To: jmessage.ToGroup(g.GID), Body: img})
 	if err != nil {
 		return fmt.Errorf("send image: %w", err)
 	}
-	fmt.Fprintf(out, "Sent image message %d.\n", pic.MsgID)
+	fmt.Fprintf(out, "Sent image message %d to the group.\n", pic.MsgID)
 
-	// 5. Retract the text message (allowed for 3 minutes after sending);
+	// 6. List the group's members.
+	members, _, err := c.Groups.Members(ctx, g.GID)
+	if err != nil {
+		return fmt.Errorf("group members: %w", err)
+	}
+	for _, m := range members {
+		role := "member"
+		if m.Role == jmessage.GroupOwnerRole {
+			role = "owner"
+		}
+		fmt.Fprintf(out, "Group member %s (%s).\n", m.Username, role)
+	}
+
+	// 7. Retract the text message (allowed for 3 minutes after sending);
 	// a second retract is refused with a typed error.
 	if _, err := c.Messages.Retract(ctx, admin, text.MsgID); err != nil {
 		return fmt.Errorf("retract: %w", err)

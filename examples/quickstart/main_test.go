@@ -18,7 +18,9 @@ func TestQuickstart(t *testing.T) {
 	require.NoError(t, run(t.Context(), &out, func(string) string { return "" }))
 	for _, want := range []string{
 		"Using the in-process fake", "Registered user qs_alice.", "Registered user qs_bob.", "Registered admin qs_admin.",
-		`User qs_alice is "Alice"`, "Sent text message ", "Uploaded a 64x64 png image of ", "Sent image message ",
+		`User qs_alice is "Alice"`, `Created group "Quick start" (gid `, "Sent text message ",
+		"Uploaded a 64x64 png image of ", "Sent image message ", " to the group.",
+		"Group member qs_alice (owner).", "Group member qs_bob (member).",
 		"Retracted message ", "Retracting it again fails: already retracted.", "Done.",
 	} {
 		assert.Contains(t, out.String(), want)
