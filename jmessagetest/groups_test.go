@@ -249,7 +249,7 @@ func TestGroupMembers(t *testing.T) {
 	assert.Equal(t, "1990-01-24", members[3].Birthday.Format("2006-01-02"))
 	status, _, body = raw(t, srv, "GET", fmt.Sprintf("/v1/groups/%d/members/", gid), basic(srv), "", "")
 	require.Equal(t, http.StatusOK, status)
-	assert.Equal(t, shape(t, golden(t, "groups_members_list.response.json")), shape(t, lastItem(t, body)))
+	assert.Equal(t, shape(t, golden(t, "groups_members_list.response.json")), shape(t, itemAt(t, body, 3)))
 	assert.NotNil(t, resp)
 	_, _, err = c.Groups.Members(ctx, gid+100)
 	requireCode(t, err, http.StatusNotFound, jmessage.ErrGroupNotFound)
@@ -270,14 +270,14 @@ func TestGroupMembers(t *testing.T) {
 	assert.False(t, ok)
 }
 
-// lastItem returns the last element of a JSON array, re-encoded as an
-// array of one, so that its shape is compared with a golden array's first.
-func lastItem(t *testing.T, body []byte) []byte {
+// itemAt returns element i of a JSON array as an array of one, so that
+// its shape is compared with a golden array's (the golden's first element).
+func itemAt(t *testing.T, body []byte, i int) []byte {
 	t.Helper()
 	var items []json.RawMessage
 	require.NoError(t, json.Unmarshal(body, &items), "%s", body)
-	require.NotEmpty(t, items)
-	return []byte("[" + string(items[len(items)-1]) + "]")
+	require.Greater(t, len(items), i, "%s", body)
+	return []byte("[" + string(items[i]) + "]")
 }
 
 func TestGroupCapacity(t *testing.T) {
@@ -455,11 +455,10 @@ func TestGroupSilenceAndMessages(t *testing.T) {
 
 func TestGroupOwnerTransfer(t *testing.T) {
 	t.Parallel()
-	const otherKey = "4f7aef34fb361292c566a1cd"
-	srv, c := newFake(t, jmessagetest.WithApp(otherKey, "other-secret"))
+	srv, c := newFake(t, jmessagetest.WithApp(goldenAppKey, "other-secret"))
 	ctx := t.Context()
 	register(t, c, "alice", "bobby", "carol")
-	other := srv.AppByKey(otherKey).Client(jmessage.WithoutRetries())
+	other := srv.AppByKey(goldenAppKey).Client(jmessage.WithoutRetries())
 	register(t, other, "new_owner")
 	gid := newGroup(t, c, "alice", "bobby")
 
@@ -482,12 +481,12 @@ func TestGroupOwnerTransfer(t *testing.T) {
 	requireCode(t, err, http.StatusNotFound, jmessage.ErrAppKeyNotFound)
 
 	// A user of another app, once a member, may own the group.
-	_, err = c.Cross.UpdateGroupMembers(ctx, gid, []jmessage.CrossMemberChanges{{AppKey: otherKey, Add: []string{"new_owner"}}})
+	_, err = c.Cross.UpdateGroupMembers(ctx, gid, []jmessage.CrossMemberChanges{{AppKey: goldenAppKey, Add: []string{"new_owner"}}})
 	require.NoError(t, err)
 	_, err = c.Groups.TransferOwner(ctx, gid, jmessage.GroupOwner{Username: "new_owner"})
 	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound) // not a user of this app
-	_, err = c.Groups.TransferOwner(ctx, gid, jmessage.GroupOwner{Username: "new_owner", AppKey: otherKey})
+	_, err = c.Groups.TransferOwner(ctx, gid, jmessage.GroupOwner{Username: "new_owner", AppKey: goldenAppKey})
 	require.NoError(t, err)
 	g, _ := srv.Group(gid)
-	assert.Equal(t, jmessagetest.AppUser{AppKey: otherKey, Username: "new_owner"}, g.Owner)
+	assert.Equal(t, jmessagetest.AppUser{AppKey: goldenAppKey, Username: "new_owner"}, g.Owner)
 }
