@@ -24,8 +24,19 @@
 // key, a GET with a body, or a JSON body without a JSON Content-Type is a
 // 899003. Paths are served with and without a trailing slash.
 //
-// Tests arrange and inspect state through App (User, SetDevices, Messages,
-// Media…), control time with WithClock and Advance (a message may be
+// Groups hold at most GroupCapacity (500) members, the owner included;
+// chatrooms ChatroomCapacity. Group and chatroom ids are unique across a
+// server's apps. Friendship is mutual, each side keeping its own note. A
+// user sends to a group or chatroom only as a member, not silenced or
+// muted (899014/899082, 899016); an admin sends to any of its app's. Cross-app
+// operations reach the users and groups of every app the server knows (an
+// unknown app key is a 899009); a member of another app sends to a group or
+// chatroom with target_appkey naming the group's app. Members, friends and
+// list entries refer to users, not names: a deleted user drops out of
+// them, and a deleted owner hands the group to its longest-standing member.
+//
+// Tests arrange and inspect state through App (User, Group, GroupIDs,
+// Chatroom, SetDevices, Messages, Media…), control time with WithClock and Advance (a message may be
 // retracted for 3 minutes), and inject faults: FailNext answers an error,
 // RateLimitNext answers 429 with rate-limit headers, SetLatency delays
 // answers, InjectFault combines them. Reset forgets all state.

@@ -61,6 +61,15 @@ func (g *group) live() []groupMember {
 	return slices.DeleteFunc(slices.Clone(g.members), func(m groupMember) bool { return !m.live() })
 }
 
+// prune forgets deleted members; a deleted owner hands the group to the
+// longest-standing member, as an owner leaving does.
+func (g *group) prune() {
+	g.members = g.live()
+	if len(g.members) > 0 && g.member(g.owner) < 0 {
+		g.owner = g.members[0].userRef
+	}
+}
+
 // member returns the index of r among g's members, or -1.
 func (g *group) member(r userRef) int {
 	return slices.IndexFunc(g.members, func(m groupMember) bool { return m.userRef == r })
@@ -72,6 +81,7 @@ func (a *appState) hasGroup(gid int64) bool { return a.groups[gid] != nil }
 // group returns the app's group gid, or a 899006.
 func (a *appState) group(gid int64) (*group, error) {
 	if g := a.groups[gid]; g != nil {
+		g.prune()
 		return g, nil
 	}
 	return nil, fail(codeGroupNotFound, "group %d not exist", gid)
@@ -557,6 +567,7 @@ func (a *App) Group(gid int64) (GroupState, bool) {
 		if g == nil {
 			return
 		}
+		g.prune()
 		ok = true
 		out = GroupState{GID: g.gid, AppKey: st.key, Owner: g.owner.appUser(), Name: g.name, Desc: g.desc,
 			Avatar: g.avatar, Public: g.flag == 2, MaxMemberCount: g.maxMemberCount, CTime: g.ctime, MTime: g.mtime}

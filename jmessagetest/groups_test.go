@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -259,12 +260,25 @@ func TestGroupMembers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"owner*", "test2", "javen"}, memberNames(t, srv, gid))
 
+	// So does a deleted owner, handing the group on.
+	_, err = c.Groups.AddMembers(ctx, gid, []string{"test4"})
+	require.NoError(t, err)
+	_, err = c.Users.Delete(ctx, "owner")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"test2*", "javen", "test4"}, memberNames(t, srv, gid))
+	members, _, err = c.Groups.Members(ctx, gid)
+	require.NoError(t, err)
+	assert.Equal(t, jmessage.GroupOwnerRole, members[0].Role)
+	register(t, c, "owner")
+	_, err = c.Groups.AddMembers(ctx, gid, []string{"owner"})
+	require.NoError(t, err)
+
 	// The owner leaving hands the group to the longest-standing member; the
 	// last member leaving deletes it.
-	_, err = c.Groups.RemoveMembers(ctx, gid, []string{"owner"})
+	_, err = c.Groups.RemoveMembers(ctx, gid, []string{"test2"})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"test2*", "javen"}, memberNames(t, srv, gid))
-	_, err = c.Groups.RemoveMembers(ctx, gid, []string{"test2", "javen"})
+	assert.Equal(t, []string{"javen*", "test4", "owner"}, memberNames(t, srv, gid))
+	_, err = c.Groups.RemoveMembers(ctx, gid, []string{"test4", "javen", "owner"})
 	require.NoError(t, err)
 	_, ok := srv.Group(gid)
 	assert.False(t, ok)
@@ -489,4 +503,52 @@ func TestGroupOwnerTransfer(t *testing.T) {
 	require.NoError(t, err)
 	g, _ := srv.Group(gid)
 	assert.Equal(t, jmessagetest.AppUser{AppKey: goldenAppKey, Username: "new_owner"}, g.Owner)
+}
+
+func TestControlSnapshots(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctl := httptest.NewServer(srv.ControlHandler())
+	defer ctl.Close()
+	register(t, c, "alice", "bobby")
+	gid := newGroup(t, c, "alice", "bobby")
+	room, _, err := c.Chatrooms.Create(t.Context(), jmessage.NewChatroom{OwnerUsername: "alice", Name: "room", Members: []string{"bobby"}})
+	require.NoError(t, err)
+	_, err = c.Chatrooms.SetMemberMuted(t.Context(), room, "bobby", true)
+	require.NoError(t, err)
+	_, err = c.Friends.Add(t.Context(), "alice", []string{"bobby"})
+	require.NoError(t, err)
+	key := srv.AppKey()
+
+	status, body := control(t, ctl.URL, "GET", fmt.Sprintf("/apps/%s/groups/%d", key, gid), "")
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	var g jmessagetest.GroupState
+	require.NoError(t, json.Unmarshal(body, &g))
+	want, _ := srv.Group(gid)
+	assert.Equal(t, want.Members, g.Members)
+	assert.Equal(t, want.Owner, g.Owner)
+	assert.Contains(t, string(body), `"members":[{"appkey":"`+key+`","username":"alice","owner":true,"silenced":false}`)
+
+	status, body = control(t, ctl.URL, "GET", fmt.Sprintf("/apps/%s/chatrooms/%d", key, room), "")
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	var r jmessagetest.ChatroomState
+	require.NoError(t, json.Unmarshal(body, &r))
+	require.Len(t, r.Members, 2)
+	assert.True(t, r.Members[1].Muted)
+	assert.Equal(t, "bobby", r.Members[1].Username)
+
+	status, body = control(t, ctl.URL, "GET", "/apps/"+key+"/users/alice", "")
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, string(body), `"friends":[{"appkey":"`+key+`","username":"bobby"}]`)
+
+	for _, path := range []string{
+		fmt.Sprintf("/apps/%s/groups/%d", key, gid+100),
+		fmt.Sprintf("/apps/%s/chatrooms/%d", key, room+100),
+		fmt.Sprintf("/apps/%s/groups/%d", unknownKey, gid),
+	} {
+		status, _ = control(t, ctl.URL, "GET", path, "")
+		assert.Equal(t, http.StatusNotFound, status, path)
+	}
+	status, _ = control(t, ctl.URL, "GET", "/apps/"+key+"/groups/x", "")
+	assert.Equal(t, http.StatusBadRequest, status)
 }

@@ -190,7 +190,8 @@ func checkBody(msgType string, raw json.RawMessage) error {
 // sendMessage records a message. The sender must exist (899002), be an
 // admin when from_type is admin, and not be forbidden (899016); a single
 // target must exist in its app (899002), a group or chatroom target must
-// exist and hold the sender.
+// exist and, unless the sender is an admin, hold the sender, who must not
+// be silenced or muted there.
 func sendMessage(c *call) (any, error) {
 	var in sendWire
 	if err := firstErr(c.decode(&in), in.check()); err != nil {

@@ -21,6 +21,7 @@
 // jmessagetest.Server.ControlHandler, to arrange and inspect the state from
 // any language: POST /_fake/reset, POST /_fake/advance?by=3m,
 // GET /_fake/apps/{appkey}/messages, GET /_fake/apps/{appkey}/users/{username},
+// GET /_fake/apps/{appkey}/groups/{gid}, GET /_fake/apps/{appkey}/chatrooms/{id},
 // POST /_fake/faults, POST /_fake/ratelimit, DELETE /_fake/faults…
 // It checks no credentials: keep the default loopback address.
 //
