@@ -136,8 +136,10 @@ func WithTransport(rt http.RoundTripper) Option {
 }
 
 // WithTimeout bounds each attempt of a request (connection, headers and
-// body). The default is DefaultTimeout. A context deadline bounds the whole
-// call, retries and waits included.
+// the whole body). The default is DefaultTimeout. It does not bound the
+// call: a call may make RetryPolicy.MaxAttempts attempts with waits between
+// them; a context deadline bounds the whole call, retries and waits
+// included.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
@@ -160,9 +162,11 @@ func WithUserAgent(product string) Option {
 	}
 }
 
-// WithLogger logs each call (method, path, status, duration, attempts) at
-// debug level, and retries at debug level too. Credentials, passwords and
-// bodies are never logged. The default logger discards everything.
+// WithLogger logs each call (method, path, status, duration, attempts,
+// error) at debug level, and each retry (attempt, status, wait) at debug
+// level too. Credentials and passwords are never logged, nor are bodies
+// unless WithDebugBodies is given. The default logger discards everything;
+// a logger whose handler is not enabled for debug costs a call nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {

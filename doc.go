@@ -32,8 +32,18 @@
 // with jittered exponential backoff. POST calls (message sends, registration,
 // creation) are retried only when the connection never opened or on 429,
 // because a retried send could deliver a message twice; RetryUnsafe opts a
-// call in. Each attempt is bounded by WithTimeout; a context deadline bounds
-// the whole call, waits included. See RetryPolicy.
+// call in. A wait the server asks for (Retry-After, or X-Rate-Limit-Reset on
+// a 429) is honoured; one longer than RetryPolicy.MaxRetryAfter ends the call
+// at once with an *APIError matching ErrRateLimited whose RetryAfter says how
+// long. Response.Attempts counts the attempts.
+//
+// Two clocks bound a call. WithTimeout (DefaultTimeout, 30s) bounds each
+// attempt: connecting, sending, and reading the whole answer; an attempt
+// that runs out is a transport error, retried like one. The context bounds
+// the whole call, attempts and waits included: when it ends, the attempt in
+// flight is abandoned, a wait ends at once, no attempt follows, and the
+// error matches context.Canceled or context.DeadlineExceeded. To bound a
+// call as a whole, give it a context with a deadline. See RetryPolicy.
 //
 // # Paging
 //
