@@ -21,10 +21,14 @@ const DefaultChatroomListCount = 100
 // Chatroom is a chatroom as the API describes it.
 type Chatroom struct {
 	// ID is the chatroom's id, assigned when it was created.
-	ID            int64  `json:"id"`
+	ID int64 `json:"id"`
+	// OwnerUsername is the username of the chatroom's owner (owner_username).
 	OwnerUsername string `json:"owner_username"`
-	Name          string `json:"name"`
-	Description   string `json:"description"`
+	// Name is the chatroom's name (name, at most 64 bytes).
+	Name string `json:"name"`
+	// Description is the chatroom's description (description, at most 250
+	// bytes).
+	Description string `json:"description"`
 	// AppKey is the app the chatroom belongs to.
 	AppKey string `json:"appkey"`
 	// MaxMemberCount is how many members the chatroom may hold. It is
@@ -242,13 +246,15 @@ func (s *ChatroomsService) SetMemberMuted(ctx context.Context, id int64, usernam
 
 // ChatroomMember is a member of a chatroom.
 type ChatroomMember struct {
+	// Username is the member's username.
 	Username string `json:"username"`
 	// Muted reports whether the member may not speak (wire flag 1).
 	Muted bool `json:"-"`
 	// RoomCTime is when the user joined the chatroom (room_ctime).
 	RoomCTime Time `json:"room_ctime"`
-	// CTime and MTime are when the user was created and last modified.
+	// CTime is when the user was created (ctime).
 	CTime Time `json:"ctime"`
+	// MTime is when the user was last modified (mtime).
 	MTime Time `json:"mtime"`
 }
 

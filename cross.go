@@ -20,8 +20,12 @@ const maxCrossApps = 500
 // removes others. AppKey is required, and at least one of Add and Remove
 // must name a user.
 type CrossMemberChanges struct {
-	AppKey string   `json:"appkey"`
-	Add    []string `json:"add,omitempty"`
+	// AppKey is the users' app (appkey, required, 24 letters or digits).
+	AppKey string `json:"appkey"`
+	// Add are the usernames to add (add); at most 3000 for a chatroom.
+	Add []string `json:"add,omitempty"`
+	// Remove are the usernames to remove (remove); at most 3000 for a
+	// chatroom.
 	Remove []string `json:"remove,omitempty"`
 }
 
@@ -47,7 +51,10 @@ func validateMemberChanges(changes []CrossMemberChanges, maxItems, maxUsers int)
 
 // CrossUsernames names users of one app. AppKey is required.
 type CrossUsernames struct {
-	AppKey    string   `json:"appkey"`
+	// AppKey is the users' app (appkey, required, 24 letters or digits).
+	AppKey string `json:"appkey"`
+	// Usernames are the users, at least one (usernames; sent as users, at
+	// most 500, by AddFriends and RemoveFriends).
 	Usernames []string `json:"usernames"`
 }
 
@@ -70,6 +77,8 @@ type CrossUser struct {
 // Group must be set. (Global no-disturb is not set across apps: use
 // UsersService.SetNoDisturb.)
 type CrossNoDisturb struct {
+	// AppKey is the app of the users and groups (appkey, required, 24
+	// letters or digits).
 	AppKey string `json:"appkey"`
 	// Single adds or removes users whose single-chat messages do not notify.
 	Single *UsernameChanges `json:"single,omitempty"`
@@ -90,6 +99,7 @@ func (n CrossNoDisturb) validate(field string) error {
 // CrossFriendNote sets the note on one friend of another app: AppKey
 // (required) names the friend's app, FriendNote the friend and the note.
 type CrossFriendNote struct {
+	// AppKey is the friend's app (appkey, required, 24 letters or digits).
 	AppKey string `json:"appkey"`
 	FriendNote
 }

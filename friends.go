@@ -24,9 +24,14 @@ type Friend struct {
 // (at most 64 bytes, no line breaks) and Others (at most 250 bytes) are
 // both sent: an empty string clears them.
 type FriendNote struct {
+	// Username is the friend (username, required).
 	Username string `json:"username"`
+	// NoteName is the name the user gives the friend (note_name, at most
+	// 64 bytes, no line breaks).
 	NoteName string `json:"note_name"`
-	Others   string `json:"others"`
+	// Others is the user's other notes on the friend (others, at most 250
+	// bytes).
+	Others string `json:"others"`
 }
 
 func (n FriendNote) validate(field string) error {

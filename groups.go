@@ -18,8 +18,10 @@ type Group struct {
 	GID int64 `json:"gid"`
 	// OwnerUsername is the group's owner (sent by Create's answer).
 	OwnerUsername string `json:"owner_username,omitempty"`
-	Name          string `json:"name"`
-	Desc          string `json:"desc,omitempty"`
+	// Name is the group's name (name, at most 64 bytes).
+	Name string `json:"name"`
+	// Desc is the group's description (desc, at most 250 bytes).
+	Desc string `json:"desc,omitempty"`
 	// Avatar is the media id of the group's picture.
 	Avatar string `json:"avatar,omitempty"`
 	// AppKey is the app the group belongs to.
@@ -29,8 +31,10 @@ type Group struct {
 	MaxMemberCount int `json:"MaxMemberCount,omitempty"`
 	// Members are the usernames of the members (in Create's answer only).
 	Members []string `json:"members_username,omitempty"`
-	MTime   Time     `json:"mtime,omitzero"`
-	CTime   Time     `json:"ctime,omitzero"`
+	// MTime is when the group was last modified (mtime).
+	MTime Time `json:"mtime,omitzero"`
+	// CTime is when the group was created (ctime).
+	CTime Time `json:"ctime,omitzero"`
 }
 
 // UnmarshalJSON decodes a group leniently: the gid as a number or numeric
@@ -62,6 +66,8 @@ const (
 // NewGroup is a group to create. OwnerUsername and Name are required; the
 // other fields are sent only when set.
 type NewGroup struct {
+	// OwnerUsername is the username of the group's owner (owner_username,
+	// required).
 	OwnerUsername string `json:"owner_username"`
 	// Name is at most 64 bytes, without line breaks.
 	Name string `json:"name"`
@@ -128,14 +134,18 @@ const (
 // GroupMember is a member of a group: the user's profile and role.
 type GroupMember struct {
 	User
+	// Role is GroupMemberRole or GroupOwnerRole (flag 0 or 1).
 	Role GroupRole `json:"flag"`
 }
 
 // GroupOwner names a group's new owner. AppKey is set only for a user of
 // another app.
 type GroupOwner struct {
+	// Username is the new owner's username (username, required).
 	Username string `json:"username"`
-	AppKey   string `json:"appkey,omitempty"`
+	// AppKey is the new owner's app (appkey, 24 letters or digits), set
+	// only when it is not the client's app.
+	AppKey string `json:"appkey,omitempty"`
 }
 
 func (o GroupOwner) validate() error {

@@ -116,7 +116,9 @@ func (s Sender) validate() error {
 
 // Notification overrides how a message shows in the notification bar.
 type Notification struct {
+	// Title is the notification's title (title, at most 250 bytes).
 	Title string `json:"title,omitempty"`
+	// Alert is the notification's text (alert, at most 250 bytes).
 	Alert string `json:"alert,omitempty"`
 }
 
@@ -156,11 +158,19 @@ func (t Text) validateBody() error {
 // Image is an uploaded image: the answer of ResourcesService.Upload for
 // MediaImage, and the body of an image message as it is.
 type Image struct {
-	MediaID    string `json:"media_id"`
-	MediaCRC32 int64  `json:"media_crc32"`
-	Width      int    `json:"width"`
-	Height     int    `json:"height"`
-	Format     string `json:"format"`
+	// MediaID is the server's key for the image (media_id, required to
+	// send), such as "qiniu/image/F39AA12204DAB6A2".
+	MediaID string `json:"media_id"`
+	// MediaCRC32 is the file's CRC-32 checksum (media_crc32), for checking
+	// a download of the full image.
+	MediaCRC32 int64 `json:"media_crc32"`
+	// Width is the image's original width in pixels (width, required to send).
+	Width int `json:"width"`
+	// Height is the image's original height in pixels (height, required to
+	// send).
+	Height int `json:"height"`
+	// Format is the image's format, such as "jpg" (format, required to send).
+	Format string `json:"format"`
 	// FSize is the file's size in bytes.
 	FSize int64 `json:"fsize"`
 	// Hash stands in for MediaCRC32 when the server has no CRC (optional).
@@ -184,11 +194,15 @@ func (m Image) validateBody() error {
 // for MediaVoice, and the body of a voice message once Duration is set (the
 // upload answer does not always carry it).
 type Voice struct {
-	MediaID    string `json:"media_id"`
-	MediaCRC32 int64  `json:"media_crc32"`
+	// MediaID is the server's key for the recording (media_id, required to
+	// send).
+	MediaID string `json:"media_id"`
+	// MediaCRC32 is the file's CRC-32 checksum (media_crc32).
+	MediaCRC32 int64 `json:"media_crc32"`
 	// Duration is the recording's length in seconds (required to send).
-	Duration int    `json:"duration"`
-	Format   string `json:"format,omitempty"`
+	Duration int `json:"duration"`
+	// Format is the source file's format, such as "m4a" (format, optional).
+	Format string `json:"format,omitempty"`
 	// FSize is the file's size in bytes.
 	FSize int64 `json:"fsize"`
 	// Hash stands in for MediaCRC32 when the server has no CRC (optional).

@@ -10,7 +10,13 @@ import (
 // ListOptions selects one page of a paged list: Count items from offset
 // Start (0-based). A zero Count asks for the largest page the endpoint allows.
 type ListOptions struct {
+	// Start is the 0-based offset of the page's first item (start); it
+	// must not be negative.
 	Start int
+	// Count is how many items to ask for (count), from 1 to the endpoint's
+	// maximum: 500 for users, admins and groups, 2000 for sensitive words,
+	// none documented for chatrooms and their members. Zero asks for the
+	// maximum, or DefaultChatroomListCount for chatrooms and their members.
 	Count int
 }
 

@@ -29,8 +29,11 @@ const (
 // File is an uploaded file: the answer of ResourcesService.Upload for
 // MediaFile.
 type File struct {
-	MediaID    string `json:"media_id"`
-	MediaCRC32 int64  `json:"media_crc32"`
+	// MediaID is the server's key for the file (media_id);
+	// ResourcesService.DownloadURL resolves it.
+	MediaID string `json:"media_id"`
+	// MediaCRC32 is the file's CRC-32 checksum (media_crc32).
+	MediaCRC32 int64 `json:"media_crc32"`
 	// FName is the file's name as senders and receivers see it.
 	FName string `json:"fname"`
 	// FSize is the file's size in bytes.
@@ -44,10 +47,10 @@ type File struct {
 //
 //	msg := jmessage.Message{From: from, To: to, Body: media.Image}
 type Media struct {
-	Type  MediaType
-	Image *Image // set when Type is MediaImage
-	Voice *Voice // set when Type is MediaVoice
-	File  *File  // set when Type is MediaFile
+	Type  MediaType // MediaImage, MediaVoice or MediaFile
+	Image *Image    // set when Type is MediaImage
+	Voice *Voice    // set when Type is MediaVoice
+	File  *File     // set when Type is MediaFile
 }
 
 // MediaID returns the media id of whichever of Image, Voice and File is

@@ -73,9 +73,9 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 
 // Date is a calendar day, written "yyyy-MM-dd" (a user's birthday in requests).
 type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
+	Year  int        // 1 to 9999
+	Month time.Month // January to December
+	Day   int        // day of the month, from 1
 }
 
 // NewDate returns the Date of year, month and day.

@@ -29,32 +29,63 @@ const (
 // User is a user's profile as the API returns it. Only Username, MTime and
 // CTime are always present.
 type User struct {
-	Username  string         `json:"username"`
-	Nickname  string         `json:"nickname,omitempty"`
-	Avatar    string         `json:"avatar,omitempty"`
-	Birthday  Time           `json:"birthday,omitzero"`
-	Gender    Gender         `json:"gender,omitempty"`
-	Signature string         `json:"signature,omitempty"`
-	Region    string         `json:"region,omitempty"`
-	Address   string         `json:"address,omitempty"`
-	Extras    map[string]any `json:"extras,omitempty"`
-	MTime     Time           `json:"mtime,omitzero"`
-	CTime     Time           `json:"ctime,omitzero"`
+	// Username is the user's login name (username, 4–128 bytes).
+	Username string `json:"username"`
+	// Nickname is the display name (nickname, at most 64 bytes).
+	Nickname string `json:"nickname,omitempty"`
+	// Avatar is the media id of the user's picture (avatar);
+	// ResourcesService.DownloadURL resolves it.
+	Avatar string `json:"avatar,omitempty"`
+	// Birthday is the user's birthday (birthday, answered as
+	// "yyyy-MM-dd HH:mm:ss" in Asia/Shanghai).
+	Birthday Time `json:"birthday,omitzero"`
+	// Gender is GenderUnknown, GenderMale or GenderFemale (gender 0, 1, 2).
+	Gender Gender `json:"gender,omitempty"`
+	// Signature is the user's signature (signature, at most 250 bytes).
+	Signature string `json:"signature,omitempty"`
+	// Region is the user's region (region, at most 250 bytes).
+	Region string `json:"region,omitempty"`
+	// Address is the user's address (address, at most 250 bytes).
+	Address string `json:"address,omitempty"`
+	// Extras is the app's custom data on the user (extras, a JSON object
+	// of at most 512 bytes encoded).
+	Extras map[string]any `json:"extras,omitempty"`
+	// MTime is when the user was last modified (mtime).
+	MTime Time `json:"mtime,omitzero"`
+	// CTime is when the user was created (ctime).
+	CTime Time `json:"ctime,omitzero"`
 }
 
 // NewUser is a user to register. Username and Password are required; the
 // other fields are sent only when set.
 type NewUser struct {
-	Username  string         `json:"username"`
-	Password  string         `json:"password"`
-	Nickname  string         `json:"nickname,omitempty"`
-	Avatar    string         `json:"avatar,omitempty"`
-	Birthday  Date           `json:"birthday,omitzero"`
-	Signature string         `json:"signature,omitempty"`
-	Gender    Gender         `json:"gender,omitempty"`
-	Region    string         `json:"region,omitempty"`
-	Address   string         `json:"address,omitempty"`
-	Extras    map[string]any `json:"extras,omitempty"`
+	// Username is the login name (username, required): 4–128 bytes, a
+	// letter or digit, then letters, digits, _ . - @.
+	Username string `json:"username"`
+	// Password is the login password (password, required, 4–128 bytes).
+	// String, GoString and LogValue leave it out.
+	Password string `json:"password"`
+	// Nickname is the display name (nickname, at most 64 bytes, no line
+	// breaks).
+	Nickname string `json:"nickname,omitempty"`
+	// Avatar is the media id of the user's picture (avatar), as
+	// ResourcesService.Upload returns it.
+	Avatar string `json:"avatar,omitempty"`
+	// Birthday is the user's birthday (birthday, sent as "yyyy-MM-dd"); it
+	// must be a calendar day.
+	Birthday Date `json:"birthday,omitzero"`
+	// Signature is the user's signature (signature, at most 250 bytes).
+	Signature string `json:"signature,omitempty"`
+	// Gender is GenderUnknown, GenderMale or GenderFemale (gender 0, 1, 2);
+	// GenderUnknown is not sent.
+	Gender Gender `json:"gender,omitempty"`
+	// Region is the user's region (region, at most 250 bytes).
+	Region string `json:"region,omitempty"`
+	// Address is the user's address (address, at most 250 bytes).
+	Address string `json:"address,omitempty"`
+	// Extras is the app's custom data on the user (extras, a JSON object
+	// of at most 512 bytes encoded).
+	Extras map[string]any `json:"extras,omitempty"`
 }
 
 // String describes the user without the password.
@@ -109,14 +140,27 @@ func (p profile) validate(field string) error {
 // UserUpdate changes a user's profile. Only the fields that are set (non-nil)
 // are sent; set a field to Ptr("") to clear it.
 type UserUpdate struct {
-	Nickname  *string        `json:"nickname,omitempty"`
-	Avatar    *string        `json:"avatar,omitempty"`
-	Birthday  *Date          `json:"birthday,omitempty"`
-	Signature *string        `json:"signature,omitempty"`
-	Gender    *Gender        `json:"gender,omitempty"`
-	Region    *string        `json:"region,omitempty"`
-	Address   *string        `json:"address,omitempty"`
-	Extras    map[string]any `json:"extras,omitempty"`
+	// Nickname is the new display name (nickname, at most 64 bytes, no
+	// line breaks).
+	Nickname *string `json:"nickname,omitempty"`
+	// Avatar is the media id of the new picture (avatar), as
+	// ResourcesService.Upload returns it.
+	Avatar *string `json:"avatar,omitempty"`
+	// Birthday is the new birthday (birthday, sent as "yyyy-MM-dd"); it
+	// must be a calendar day, so it cannot be cleared.
+	Birthday *Date `json:"birthday,omitempty"`
+	// Signature is the new signature (signature, at most 250 bytes).
+	Signature *string `json:"signature,omitempty"`
+	// Gender is the new gender (gender 0, 1, 2); Ptr(GenderUnknown) is
+	// sent as 0.
+	Gender *Gender `json:"gender,omitempty"`
+	// Region is the new region (region, at most 250 bytes).
+	Region *string `json:"region,omitempty"`
+	// Address is the new address (address, at most 250 bytes).
+	Address *string `json:"address,omitempty"`
+	// Extras is the new custom data (extras, a JSON object of at most 512
+	// bytes encoded); a nil or empty map is not sent.
+	Extras map[string]any `json:"extras,omitempty"`
 }
 
 func (u UserUpdate) validate() error {
@@ -206,7 +250,9 @@ func (s *UsersService) Update(ctx context.Context, username string, update UserU
 
 // UserStat is a user's login and online state.
 type UserStat struct {
-	Login  bool `json:"login"`
+	// Login reports whether the user is logged in (login).
+	Login bool `json:"login"`
+	// Online reports whether the user is online (online).
 	Online bool `json:"online"`
 }
 
@@ -221,7 +267,9 @@ func (s *UsersService) Stat(ctx context.Context, username string) (*UserStat, *R
 
 // DeviceStat is the state of one of a user's devices.
 type DeviceStat struct {
-	Login  bool `json:"login"`
+	// Login reports whether the user is logged in on the device (login).
+	Login bool `json:"login"`
+	// Online reports whether the device is online (online).
 	Online bool `json:"online"`
 	// Platform is "a" (Android), "i" (iOS), "j" (JS) or "w" (Windows).
 	Platform string `json:"platform"`
@@ -229,6 +277,7 @@ type DeviceStat struct {
 
 // UserDevices is the state of every device of one user.
 type UserDevices struct {
+	// Username is the user the devices belong to.
 	Username string `json:"username"`
 	// Devices is empty when the user never logged in.
 	Devices []DeviceStat `json:"devices"`
@@ -366,8 +415,8 @@ func (s *UsersService) list(ctx context.Context, path string, opts ListOptions, 
 
 // UsernameChanges adds and removes usernames in a setting.
 type UsernameChanges struct {
-	Add    []string `json:"add,omitempty"`
-	Remove []string `json:"remove,omitempty"`
+	Add    []string `json:"add,omitempty"`    // usernames to add
+	Remove []string `json:"remove,omitempty"` // usernames to remove
 }
 
 func (c *UsernameChanges) validate(field string) error {
@@ -382,8 +431,8 @@ func (c *UsernameChanges) validate(field string) error {
 
 // GroupIDChanges adds and removes group ids in a setting.
 type GroupIDChanges struct {
-	Add    []int64 `json:"add,omitempty"`
-	Remove []int64 `json:"remove,omitempty"`
+	Add    []int64 `json:"add,omitempty"`    // group ids to add (positive)
+	Remove []int64 `json:"remove,omitempty"` // group ids to remove (positive)
 }
 
 func (c *GroupIDChanges) validate(field string) error {
@@ -458,7 +507,11 @@ func (s *UsersService) SetForbidden(ctx context.Context, username string, disabl
 
 // NewAdmin is an admin to register.
 type NewAdmin struct {
+	// Username is the admin's login name (username, required): 4–128
+	// bytes, a letter or digit, then letters, digits, _ . - @.
 	Username string `json:"username"`
+	// Password is the admin's login password (password, required, 4–128
+	// bytes). String, GoString and LogValue leave it out.
 	Password string `json:"password"`
 }
 
