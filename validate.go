@@ -3,7 +3,6 @@ package jmessage
 import (
 	"encoding/json"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
@@ -123,15 +122,6 @@ func validateExtras(field string, extras map[string]any) error {
 		return nil
 	}
 	return validateJSONSize(field, extras, MaxExtrasBytes)
-}
-
-// validateRunes: at most maxRunes characters, valid UTF-8.
-func validateRunes(field, v string, minRunes, maxRunes int) error {
-	n := utf8.RuneCountInString(v)
-	if !utf8.ValidString(v) || n < minRunes || n > maxRunes {
-		return invalid(field, "must be %d–%d characters", minRunes, maxRunes)
-	}
-	return nil
 }
 
 // validateOneOf: v must be one of allowed.
