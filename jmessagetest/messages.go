@@ -24,28 +24,43 @@ func routeMessages(s *Server) {
 // Message is a message the server accepted, as Messages reports it (and
 // the control API answers it, with the JSON names below).
 type Message struct {
-	// ID is the msg_id the server answered; CTime is msg_ctime.
-	ID    int64     `json:"msg_id"`
+	// ID is the msg_id the server answered.
+	ID int64 `json:"msg_id"`
+	// CTime is when the server accepted the message, on its clock
+	// (Server.Now), to the millisecond: the msg_ctime it answered.
 	CTime time.Time `json:"msg_ctime"`
-	// FromType is "admin" or "user"; FromID the sender's username.
+	// FromType is "admin" or "user" (from_type).
 	FromType string `json:"from_type"`
-	FromID   string `json:"from_id"`
+	// FromID is the sender's username (from_id).
+	FromID string `json:"from_id"`
+	// FromName is the sender's display name (from_name), if sent.
 	FromName string `json:"from_name,omitempty"`
-	// TargetType is "single", "group" or "chatroom"; TargetID the username
-	// or id; TargetAppKey is set for a message to another app.
-	TargetType   string `json:"target_type"`
-	TargetID     string `json:"target_id"`
+	// TargetType is "single", "group" or "chatroom" (target_type).
+	TargetType string `json:"target_type"`
+	// TargetID is the target's username, or its group or chatroom id in
+	// decimal (target_id).
+	TargetID string `json:"target_id"`
+	// TargetAppKey is the target's app (target_appkey), set for a message
+	// to another app.
 	TargetAppKey string `json:"target_appkey,omitempty"`
-	TargetName   string `json:"target_name,omitempty"`
+	// TargetName is the target's display name (target_name), if sent.
+	TargetName string `json:"target_name,omitempty"`
 	// MsgType is "text", "image", "voice" or "custom".
 	MsgType string `json:"msg_type"`
 	// Body is msg_body as delivered: with the sensitive-word filter on, the
 	// words in a text message's "text" are masked with '*'.
-	Body           json.RawMessage `json:"msg_body"`
-	NoOffline      bool            `json:"no_offline"`
-	NoNotification bool            `json:"no_notification"`
-	// NotificationTitle and NotificationAlert are the notification override.
+	Body json.RawMessage `json:"msg_body"`
+	// NoOffline is no_offline as sent: true asks the server not to store
+	// the message for receivers who are offline.
+	NoOffline bool `json:"no_offline"`
+	// NoNotification is no_notification as sent: true keeps the message
+	// out of the notification bar.
+	NoNotification bool `json:"no_notification"`
+	// NotificationTitle is the notification override's title
+	// (notification.title), if sent.
 	NotificationTitle string `json:"notification_title,omitempty"`
+	// NotificationAlert is the notification override's text
+	// (notification.alert), if sent.
 	NotificationAlert string `json:"notification_alert,omitempty"`
 	// Retracted reports whether the sender retracted the message.
 	Retracted bool `json:"retracted"`

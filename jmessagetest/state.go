@@ -124,28 +124,44 @@ func (a *App) with(f func(st *appState)) {
 // UserState is a snapshot of one user's or admin's state (the control API
 // answers it with the JSON names below).
 type UserState struct {
-	Username  string          `json:"username"`
-	Password  string          `json:"password"`
-	Admin     bool            `json:"admin"`
-	Nickname  string          `json:"nickname,omitempty"`
-	Avatar    string          `json:"avatar,omitempty"`
-	Birthday  string          `json:"birthday,omitempty"` // yyyy-MM-dd, "" when unset
-	Gender    int             `json:"gender"`
-	Signature string          `json:"signature,omitempty"`
-	Region    string          `json:"region,omitempty"`
-	Address   string          `json:"address,omitempty"`
-	Extras    json.RawMessage `json:"extras,omitempty"`
-	CTime     time.Time       `json:"ctime"`
-	MTime     time.Time       `json:"mtime"`
+	// Username is the user's username.
+	Username string `json:"username"`
+	// Password is the password as registered or last set, in clear text.
+	Password string `json:"password"`
+	// Admin reports whether the user was registered as an admin
+	// (POST /v1/admins/).
+	Admin bool `json:"admin"`
+	// Nickname is the display name, "" when unset.
+	Nickname string `json:"nickname,omitempty"`
+	// Avatar is the avatar's media id as set, "" when unset.
+	Avatar string `json:"avatar,omitempty"`
+	// Birthday is the birthday as yyyy-MM-dd, "" when unset.
+	Birthday string `json:"birthday,omitempty"`
+	// Gender is 0 (unknown, also when unset), 1 (male) or 2 (female).
+	Gender int `json:"gender"`
+	// Signature is the signature, "" when unset.
+	Signature string `json:"signature,omitempty"`
+	// Region is the region, "" when unset.
+	Region string `json:"region,omitempty"`
+	// Address is the address, "" when unset.
+	Address string `json:"address,omitempty"`
+	// Extras is the extras JSON object as last set, nil when unset.
+	Extras json.RawMessage `json:"extras,omitempty"`
+	// CTime is when the user was registered, on the server's clock.
+	CTime time.Time `json:"ctime"`
+	// MTime is when the user was registered or last had its profile
+	// updated or its password set.
+	MTime time.Time `json:"mtime"`
 	// Forbidden reports whether the user is banned from sending messages.
 	Forbidden bool `json:"forbidden"`
 	// Blacklist holds the usernames the user blacklisted, in the order added.
 	Blacklist []string `json:"blacklist"`
-	// NoDisturbUsers, NoDisturbGroups and NoDisturbGlobal are the user's
-	// no-disturb settings.
-	NoDisturbUsers  []string `json:"nodisturb_users"`
-	NoDisturbGroups []int64  `json:"nodisturb_groups"`
-	NoDisturbGlobal bool     `json:"nodisturb_global"`
+	// NoDisturbUsers are the usernames with single-chat no-disturb on.
+	NoDisturbUsers []string `json:"nodisturb_users"`
+	// NoDisturbGroups are the gids of the groups with no-disturb on.
+	NoDisturbGroups []int64 `json:"nodisturb_groups"`
+	// NoDisturbGlobal reports whether global no-disturb is on.
+	NoDisturbGlobal bool `json:"nodisturb_global"`
 	// Devices are the user's devices as the stat operations report them.
 	Devices []Device `json:"devices"`
 	// Friends are the user's friends, in the order added, with the notes
@@ -153,9 +169,10 @@ type UserState struct {
 	Friends []Friend `json:"friends"`
 	// GroupShields are the gids of the groups the user shielded.
 	GroupShields []int64 `json:"group_shields"`
-	// CrossBlacklist and NoDisturbCrossUsers are the users of other apps on
-	// the user's blacklist and with single no-disturb on.
-	CrossBlacklist      []AppUser `json:"cross_blacklist"`
+	// CrossBlacklist are the users of other apps on the user's blacklist.
+	CrossBlacklist []AppUser `json:"cross_blacklist"`
+	// NoDisturbCrossUsers are the users of other apps with single-chat
+	// no-disturb on.
 	NoDisturbCrossUsers []AppUser `json:"nodisturb_cross_users"`
 }
 
@@ -163,8 +180,12 @@ type UserState struct {
 type Device struct {
 	// Platform is "a" (Android), "i" (iOS), "j" (JS) or "w" (Windows).
 	Platform string `json:"platform"`
-	Login    bool   `json:"login"`
-	Online   bool   `json:"online"`
+	// Login reports whether the user is logged in on the device;
+	// GET /v1/users/{username}/userstat answers login when any device is.
+	Login bool `json:"login"`
+	// Online reports whether the device is online;
+	// GET /v1/users/{username}/userstat answers online when any device is.
+	Online bool `json:"online"`
 }
 
 // User returns a snapshot of the user's (or admin's) state, and whether
