@@ -8,7 +8,8 @@ import (
 )
 
 // ListOptions selects one page of a paged list: Count items from offset
-// Start (0-based). A zero Count asks for the largest page the endpoint allows.
+// Start (0-based). A zero Count asks for the largest page the endpoint
+// allows, or DefaultChatroomListCount where the API documents no maximum.
 type ListOptions struct {
 	// Start is the 0-based offset of the page's first item (start); it
 	// must not be negative.
