@@ -118,16 +118,8 @@ func (s *ChatroomsService) Create(ctx context.Context, room NewChatroom) (int64,
 //
 // POST /v1/chatroom/batch
 func (s *ChatroomsService) GetBatch(ctx context.Context, ids []int64) ([]Chatroom, *Response, error) {
-	invalidErr := validateCount("ids", len(ids), 1, math.MaxInt)
-	for i := 0; invalidErr == nil && i < len(ids); i++ {
-		invalidErr = validateID(indexed("ids", i), ids[i])
-	}
-	out, resp, err := call[[]Chatroom](ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/batch",
-		body: ids, invalid: invalidErr})
-	if err != nil {
-		return nil, resp, err
-	}
-	return *out, resp, nil
+	return callSlice[Chatroom](ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/batch", body: ids,
+		invalid: validateEach("ids", ids, math.MaxInt, func(id int64, field string) error { return validateID(field, id) })})
 }
 
 // Get returns one chatroom. A room missing from the server's answer is an
@@ -155,12 +147,8 @@ func (s *ChatroomsService) Get(ctx context.Context, id int64) (*Chatroom, *Respo
 //
 // GET /v1/users/{username}/chatroom
 func (s *ChatroomsService) ListByUser(ctx context.Context, username string) ([]Chatroom, *Response, error) {
-	out, resp, err := call[[]Chatroom](ctx, s.client, request{method: http.MethodGet,
+	return callSlice[Chatroom](ctx, s.client, request{method: http.MethodGet,
 		path: pathf("/v1/users/%s/chatroom", username), invalid: validateUsername("username", username)})
-	if err != nil {
-		return nil, resp, err
-	}
-	return *out, resp, nil
 }
 
 // chatroomListQuery encodes paging options of a list with no documented

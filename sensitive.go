@@ -22,11 +22,8 @@ type SensitiveWord struct {
 //
 // POST /v1/sensitiveword
 func (s *SensitiveWordsService) Add(ctx context.Context, words []string) (*Response, error) {
-	invalidErr := validateCount("words", len(words), 1, math.MaxInt)
-	for i := 0; invalidErr == nil && i < len(words); i++ {
-		invalidErr = validateSensitiveWord(indexed("words", i), words[i])
-	}
-	return s.client.do(ctx, request{method: http.MethodPost, path: "/v1/sensitiveword", body: words, invalid: invalidErr}, nil)
+	return s.client.do(ctx, request{method: http.MethodPost, path: "/v1/sensitiveword", body: words,
+		invalid: validateEach("words", words, math.MaxInt, func(w, field string) error { return validateSensitiveWord(field, w) })}, nil)
 }
 
 // wordUpdate is Update's body.
