@@ -73,9 +73,9 @@ type CrossUser struct {
 }
 
 // CrossNoDisturb changes a user's no-disturb settings for the users and
-// groups of one app. AppKey is required and at least one of Single and
-// Group must be set. (Global no-disturb is not set across apps: use
-// UsersService.SetNoDisturb.)
+// groups of one app. AppKey is required, and Single and Group together
+// must add or remove at least one user or group. (Global no-disturb is not
+// set across apps: use UsersService.SetNoDisturb.)
 type CrossNoDisturb struct {
 	// AppKey is the app of the users and groups (appkey, required, 24
 	// letters or digits).
@@ -90,11 +90,15 @@ func (n CrossNoDisturb) validate(field string) error {
 	if err := validateAppKey(field+".appkey", n.AppKey); err != nil {
 		return err
 	}
-	if n.Single == nil && n.Group == nil {
-		return invalid(field, "must change single or group")
+	if n.Single.empty() && n.Group.empty() {
+		return invalid(field, "must add or remove at least one user (single) or group (group)")
 	}
 	return firstError(n.Single.validate(field+".single"), n.Group.validate(field+".group"))
 }
+
+func (c *UsernameChanges) empty() bool { return c == nil || len(c.Add)+len(c.Remove) == 0 }
+
+func (c *GroupIDChanges) empty() bool { return c == nil || len(c.Add)+len(c.Remove) == 0 }
 
 // CrossFriendNote sets the note on one friend of another app: AppKey
 // (required) names the friend's app, FriendNote the friend and the note.

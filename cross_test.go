@@ -309,6 +309,9 @@ func TestCrossValidation(t *testing.T) {
 		{"no-disturb none", "settings", noDisturb()},
 		{"no-disturb missing appkey", "settings[0].appkey", noDisturb(jmessage.CrossNoDisturb{Single: &jmessage.UsernameChanges{Add: []string{"test1"}}})},
 		{"no-disturb nothing to change", "settings[0]", noDisturb(jmessage.CrossNoDisturb{AppKey: otherAppKey})},
+		{"no-disturb empty parts", "settings[1]", noDisturb(
+			jmessage.CrossNoDisturb{AppKey: otherAppKey, Group: &jmessage.GroupIDChanges{Add: []int64{1}}},
+			jmessage.CrossNoDisturb{AppKey: otherAppKey, Single: &jmessage.UsernameChanges{}, Group: &jmessage.GroupIDChanges{Remove: []int64{}}})},
 		{"no-disturb bad single", "settings[0].single.add[0]", noDisturb(jmessage.CrossNoDisturb{AppKey: otherAppKey, Single: &jmessage.UsernameChanges{Add: []string{"x"}}})},
 		{"no-disturb bad gid", "settings[0].group.remove[0]", noDisturb(jmessage.CrossNoDisturb{AppKey: otherAppKey, Group: &jmessage.GroupIDChanges{Remove: []int64{0}}})},
 		// Friends
