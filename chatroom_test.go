@@ -150,6 +150,41 @@ func TestChatroomsEndpoints(t *testing.T) {
 	})
 }
 
+// TestChatroomsCreateWire: members go out as members_username, an unset
+// description is left out, and the new id is read as an int64 from a
+// number or a numeric string without float rounding.
+func TestChatroomsCreateWire(t *testing.T) {
+	t.Parallel()
+	for name, tt := range map[string]struct {
+		room     jmessage.NewChatroom
+		wantBody string
+		answer   string
+		wantID   int64
+	}{
+		"members, no description": {
+			room:     jmessage.NewChatroom{OwnerUsername: "liming", Name: "room", Members: []string{"user1", "user2"}},
+			wantBody: `{"owner_username":"liming","name":"room","members_username":["user1","user2"]}`,
+			answer:   `{"chatroom_id":9007199254740993}`, wantID: 9007199254740993,
+		},
+		"id as a string": {
+			room:     jmessage.NewChatroom{OwnerUsername: "liming", Name: "room", Description: "d"},
+			wantBody: `{"owner_username":"liming","name":"room","description":"d","members_username":[]}`,
+			answer:   `{"chatroom_id":"9007199254740995"}`, wantID: 9007199254740995,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t)
+			seen := capture(mock, 201, tt.answer)
+			id, _, err := c.Chatrooms.Create(t.Context(), tt.room)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantID, id)
+			require.Len(t, seen(), 1)
+			assert.JSONEq(t, tt.wantBody, string(seen()[0].body))
+		})
+	}
+}
+
 func TestChatroomsGet(t *testing.T) {
 	t.Parallel()
 	t.Run("one room through the batch endpoint", func(t *testing.T) {
@@ -298,6 +333,8 @@ func TestChatroomsValidation(t *testing.T) {
 		{"update zero id", "id", update(0, func(*jmessage.ChatroomUpdate) {})},
 		{"update bad owner", "ownerUsername", update(1, func(u *jmessage.ChatroomUpdate) { u.OwnerUsername = "" })},
 		{"update no name", "name", update(1, func(u *jmessage.ChatroomUpdate) { u.Name = "" })},
+		{"update name newline", "name", update(1, func(u *jmessage.ChatroomUpdate) { u.Name = "a\rb" })},
+		{"update owner bad characters", "ownerUsername", update(1, func(u *jmessage.ChatroomUpdate) { u.OwnerUsername = "li ming" })},
 		{"update description 251 bytes", "description", update(1, func(u *jmessage.ChatroomUpdate) { u.Description = strings.Repeat("d", 251) })},
 		{"delete negative id", "id", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.Delete(ctx, -1))
@@ -334,6 +371,21 @@ func TestChatroomsValidation(t *testing.T) {
 		}},
 		{"remove 3001 members", "usernames", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.RemoveMembers(ctx, 1, tooMany))
+		}},
+		{"remove no members", "usernames", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.RemoveMembers(ctx, 1, []string{}))
+		}},
+		{"remove bad member", "usernames[0]", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.RemoveMembers(ctx, 1, []string{"abc", "user2"}))
+		}},
+		{"remove zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Chatrooms.RemoveMembers(ctx, 0, []string{"user1"}))
+		}},
+		{"all negative count", "count", func(ctx context.Context, c *jmessage.Client) error {
+			for _, err := range c.Chatrooms.All(ctx, jmessage.ListOptions{Count: -1}) {
+				return err
+			}
+			return nil
 		}},
 	})
 }

@@ -116,6 +116,15 @@ func TestSensitiveWordsValidation(t *testing.T) {
 		{"delete empty", "word", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.SensitiveWords.Delete(ctx, ""))
 		}},
+		{"delete 11 characters", "word", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.SensitiveWords.Delete(ctx, eleven))
+		}},
+		{"update empty old word", "oldWord", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.SensitiveWords.Update(ctx, "", "fuck"))
+		}},
+		{"update empty new word", "newWord", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.SensitiveWords.Update(ctx, "FUCK", ""))
+		}},
 		{"list count 2001", "count", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.SensitiveWords.List(ctx, jmessage.ListOptions{Count: 2001}))
 		}},
