@@ -1,7 +1,9 @@
 package jmessage_test
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -125,4 +127,250 @@ func TestSensitiveWordsAddAllAgainstFake(t *testing.T) {
 		held = append(held, w.Word)
 	}
 	assert.ElementsMatch(t, words[:100], held)
+}
+
+// registerOnFake registers users named prefix-00000… on srv and returns
+// their names.
+func registerOnFake(t *testing.T, c *jmessage.Client, prefix string, n int) []string {
+	t.Helper()
+	names := make([]string, n)
+	users := make([]jmessage.NewUser, n)
+	for i := range users {
+		names[i] = sprintf("%s-%05d", prefix, i)
+		users[i] = jmessage.NewUser{Username: names[i], Password: "password"}
+	}
+	_, err := c.Users.RegisterAll(t.Context(), users, jmessage.BulkOptions{})
+	require.NoError(t, err)
+	return names
+}
+
+// withBadItems returns names with an invalid username put before every
+// 100th name, and whether each item of the result is one of them.
+func withBadItems(names []string) (items []string, bad []bool) {
+	for i, n := range names {
+		if i%100 == 42 {
+			items, bad = append(items, "bad name"), append(bad, true)
+		}
+		items, bad = append(items, n), append(bad, false)
+	}
+	return items, bad
+}
+
+// assertBulkOutcome checks results against items: each invalid item refused
+// locally under field[i], every other one either succeeded or carries want.
+// It returns the items that succeeded and the number that carry want.
+func assertBulkOutcome(t *testing.T, results []jmessage.BulkResult, err error, items []string, bad []bool,
+	field string, want error) (succeeded map[string]bool, failed int) {
+	t.Helper()
+	require.Len(t, results, len(items))
+	succeeded = map[string]bool{}
+	invalid := 0
+	for i, r := range results {
+		require.Equal(t, jmessage.BulkResult{Index: i, Item: items[i], Err: r.Err}, r)
+		switch {
+		case bad[i]:
+			invalid++
+			var verr *jmessage.ValidationError
+			require.ErrorAs(t, r.Err, &verr, "item %d", i)
+			assert.Equal(t, sprintf("%s[%d]", field, i), verr.Field)
+		case r.Err == nil:
+			succeeded[items[i]] = true
+		default:
+			require.ErrorIs(t, r.Err, want, "item %d", i)
+			failed++
+		}
+	}
+	var bulkErr *jmessage.BulkError
+	require.ErrorAs(t, err, &bulkErr)
+	assert.Equal(t, invalid, bulkErr.Invalid)
+	assert.Equal(t, failed, bulkErr.Failed)
+	assert.Zero(t, bulkErr.NotAttempted)
+	assert.Equal(t, len(succeeded), bulkErr.Succeeded())
+	return succeeded, failed
+}
+
+// TestChatroomsMembersAllAgainstFake adds 7,000 users (and one that does
+// not exist) to a chatroom in calls of 3000, then removes them, and checks
+// the room's members on the server after each step against the results.
+func TestChatroomsMembersAllAgainstFake(t *testing.T) {
+	t.Parallel()
+	srv := jmessagetest.NewServer(t)
+	c := srv.Client()
+	ctx := t.Context()
+	names := registerOnFake(t, c, "member", 7000)
+	owner := registerOnFake(t, c, "owner", 1)[0]
+	id, _, err := c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: owner, Name: "bulk"})
+	require.NoError(t, err)
+	members := func() map[string]bool {
+		room, ok := srv.Chatroom(id)
+		require.True(t, ok)
+		out := map[string]bool{}
+		for _, m := range room.Members {
+			out[m.Username] = true
+		}
+		delete(out, owner)
+		return out
+	}
+
+	// The ghost lands in the second call of 3000 valid names, which fails
+	// as a whole.
+	items, bad := withBadItems(slices.Insert(slices.Clone(names), 4500, "ghost-user"))
+	results, err := c.Chatrooms.AddMembersAll(ctx, id, items, jmessage.BulkOptions{})
+	added, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotFound)
+	assert.Equal(t, jmessage.MaxChatroomMembers, failed, "one whole call failed")
+	assert.False(t, added["ghost-user"])
+	assert.Equal(t, added, members(), "the room holds exactly the members reported added")
+
+	results, err = c.Chatrooms.RemoveMembersAll(ctx, id, items, jmessage.BulkOptions{Concurrency: 1})
+	removed, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotFound)
+	assert.Equal(t, jmessage.MaxChatroomMembers, failed, "the call with the ghost fails again")
+	assert.Equal(t, added, removed, "every member added is removed")
+	assert.Empty(t, members())
+}
+
+// TestGroupsMembersAllAgainstFake fills a group of the fake (500 members,
+// the owner included) in calls of 200, one after another: the calls that
+// fit succeed, those that would overflow fail as a whole with
+// ErrGroupFull, and a last short call that fits succeeds again.
+func TestGroupsMembersAllAgainstFake(t *testing.T) {
+	t.Parallel()
+	srv := jmessagetest.NewServer(t)
+	c := srv.Client()
+	ctx := t.Context()
+	names := registerOnFake(t, c, "member", 1290) // 6 calls of 200, one of 90
+	owner := registerOnFake(t, c, "owner", 1)[0]
+	group, _, err := c.Groups.Create(ctx, jmessage.NewGroup{OwnerUsername: owner, Name: "bulk"})
+	require.NoError(t, err)
+	members := func() []string {
+		g, ok := srv.Group(group.GID)
+		require.True(t, ok)
+		var out []string
+		for _, m := range g.Members {
+			if m.Username != owner {
+				out = append(out, m.Username)
+			}
+		}
+		return out
+	}
+
+	items, bad := withBadItems(names)
+	var progress []int
+	results, err := c.Groups.AddMembersAll(ctx, group.GID, items, jmessage.BulkOptions{ChunkSize: 200, Concurrency: 1,
+		Progress: func(done, _ int) { progress = append(progress, done) }})
+	added, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrGroupFull)
+	assert.Equal(t, 800, failed, "calls 3 to 6 overflow the group")
+	want := slices.Concat(names[:400], names[1200:])
+	assert.Equal(t, want, members(), "the group holds the users of calls 1, 2 and 7, in order")
+	assert.Len(t, added, len(want))
+	require.Len(t, progress, 7)
+	assert.Equal(t, len(items), progress[6])
+
+	results, err = c.Groups.RemoveMembersAll(ctx, group.GID, items, jmessage.BulkOptions{ChunkSize: 200})
+	removed, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotInGroup)
+	assert.Equal(t, 800, failed, "the users never added are not in the group")
+	assert.Equal(t, added, removed)
+	assert.Empty(t, members())
+}
+
+// TestFriendsAllAgainstFake befriends 1,100 users (and one that does not
+// exist) in calls of 500, then removes them, checking the friends the
+// server holds on both sides against the results.
+func TestFriendsAllAgainstFake(t *testing.T) {
+	t.Parallel()
+	srv := jmessagetest.NewServer(t)
+	c := srv.Client()
+	ctx := t.Context()
+	names := registerOnFake(t, c, "friend", 1100)
+	owner := registerOnFake(t, c, "owner", 1)[0]
+	friends := func() map[string]bool {
+		u, ok := srv.User(owner)
+		require.True(t, ok)
+		out := map[string]bool{}
+		for _, f := range u.Friends {
+			out[f.Username] = true
+		}
+		return out
+	}
+
+	items, bad := withBadItems(slices.Insert(slices.Clone(names), 700, "ghost-user"))
+	results, err := c.Friends.AddAll(ctx, owner, items, jmessage.BulkOptions{})
+	added, failed := assertBulkOutcome(t, results, err, items, bad, "friends", jmessage.ErrUserNotFound)
+	assert.Equal(t, jmessage.MaxFriendsBatch, failed, "the call with the ghost fails as a whole")
+	assert.Equal(t, added, friends())
+	for name := range added {
+		u, _ := srv.User(name)
+		require.Len(t, u.Friends, 1, "friendship is mutual: %s", name)
+		assert.Equal(t, owner, u.Friends[0].Username)
+	}
+
+	results, err = c.Friends.RemoveAll(ctx, owner, items, jmessage.BulkOptions{Concurrency: 2})
+	removed, failed := assertBulkOutcome(t, results, err, items, bad, "friends", jmessage.ErrUserNotFound)
+	assert.Equal(t, jmessage.MaxFriendsBatch, failed)
+	assert.Equal(t, added, removed)
+	assert.Empty(t, friends())
+}
+
+// TestRegisterAllCancelledAgainstFake cancels an import of 10,250 users
+// (some invalid, some existing) once 3,000 are settled: no call starts
+// after that, every user never sent matches ErrNotAttempted and is not on
+// the server, every user reported registered is on it.
+func TestRegisterAllCancelledAgainstFake(t *testing.T) {
+	t.Parallel()
+	srv := jmessagetest.NewServer(t)
+	c := srv.Client()
+	const n, conc = 10_250, 4
+	users := make([]jmessage.NewUser, n)
+	badField := make([]string, n)
+	var existing []jmessage.NewUser
+	for i := range users {
+		users[i], badField[i] = bulkUser(i)
+		if badField[i] == "" && i%10 == 3 {
+			existing = append(existing, users[i])
+		}
+	}
+	_, err := c.Users.RegisterAll(t.Context(), existing, jmessage.BulkOptions{})
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	settledAtCancel := 0
+	results, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{Concurrency: conc,
+		Progress: func(done, _ int) {
+			if done >= 3000 && settledAtCancel == 0 {
+				settledAtCancel = done
+				cancel()
+			}
+		}})
+	require.Len(t, results, n)
+	require.NotZero(t, settledAtCancel)
+	var bulkErr *jmessage.BulkError
+	require.ErrorAs(t, err, &bulkErr)
+	assert.ErrorIs(t, err, context.Canceled)
+
+	var notAttempted, registered, cut int
+	for i, r := range results {
+		_, onServer := srv.User(users[i].Username)
+		switch {
+		case badField[i] != "":
+			assert.ErrorIs(t, r.Err, jmessage.ErrInvalidArgument, "user %d", i)
+		case errorsIs(r.Err, jmessage.ErrNotAttempted):
+			notAttempted++
+			assert.ErrorIs(t, r.Err, context.Canceled)
+			assert.Equal(t, i%10 == 3, onServer, "user %d was never sent", i)
+		case errorsIs(r.Err, context.Canceled): // in flight when cancelled: applied or not
+			cut++
+		case i%10 == 3:
+			assert.ErrorIs(t, r.Err, jmessage.ErrUserExists, "user %d", i)
+		default:
+			require.NoError(t, r.Err, "user %d", i)
+			registered++
+			assert.True(t, onServer, "user %d is registered", i)
+		}
+	}
+	assert.Equal(t, bulkErr.NotAttempted, notAttempted)
+	assert.LessOrEqual(t, cut, conc*jmessage.MaxRegisterBatch, "only calls in flight are cut off")
+	// When cancel ran, at most conc calls had started and not settled:
+	// every other user still to do is never sent.
+	assert.GreaterOrEqual(t, notAttempted, n-settledAtCancel-conc*jmessage.MaxRegisterBatch)
+	assert.Positive(t, registered)
 }
