@@ -263,6 +263,8 @@ func (s *GroupsService) List(ctx context.Context, opts ListOptions) (*Page[Group
 // All iterates over every group of the app from opts.Start, fetching pages
 // of opts.Count (zero means 500) as it goes. It yields an error once and
 // stops.
+//
+// GET /v1/groups/?start={start}&count={count} (once per page)
 func (s *GroupsService) All(ctx context.Context, opts ListOptions) iter.Seq2[Group, error] {
 	return paginate(ctx, opts, MaxGroupListCount, func(ctx context.Context, o ListOptions) (*Page[Group], error) {
 		page, _, err := s.List(ctx, o)

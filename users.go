@@ -304,12 +304,8 @@ func (s *UsersService) StatBatchV2(ctx context.Context, usernames []string) ([]U
 }
 
 func (s *UsersService) statBatch(ctx context.Context, path string, usernames []string) ([]UserDevices, *Response, error) {
-	out, resp, err := call[[]UserDevices](ctx, s.client, request{method: http.MethodPost, path: path,
+	return callSlice[UserDevices](ctx, s.client, request{method: http.MethodPost, path: path,
 		body: usernames, invalid: validateUsernames("usernames", usernames, 1, math.MaxInt)})
-	if err != nil {
-		return nil, resp, err
-	}
-	return *out, resp, nil
 }
 
 // passwordBody is SetPassword's body. It is never logged.
@@ -368,24 +364,8 @@ func (s *UsersService) blacklist(ctx context.Context, method, username string, u
 //
 // GET /v1/users/{username}/blacklist
 func (s *UsersService) Blacklist(ctx context.Context, username string) ([]User, *Response, error) {
-	out, resp, err := call[[]User](ctx, s.client, request{method: http.MethodGet,
+	return callSlice[User](ctx, s.client, request{method: http.MethodGet,
 		path: pathf("/v1/users/%s/blacklist", username), invalid: validateUsername("username", username)})
-	if err != nil {
-		return nil, resp, err
-	}
-	return *out, resp, nil
-}
-
-// userPage is the wire form of a page of users or admins.
-type userPage struct {
-	Total int    `json:"total"`
-	Start int    `json:"start"`
-	Count int    `json:"count"`
-	Users []User `json:"users"`
-}
-
-func (p *userPage) page() *Page[User] {
-	return &Page[User]{Total: p.Total, Start: p.Start, Count: p.Count, Items: p.Users}
 }
 
 // List returns one page of the app's users (Count at most 500; zero means 500).
@@ -397,6 +377,8 @@ func (s *UsersService) List(ctx context.Context, opts ListOptions) (*Page[User],
 
 // All iterates over every user from opts.Start, fetching pages of
 // opts.Count (zero means 500) as it goes. It yields an error once and stops.
+//
+// GET /v1/users/?start={start}&count={count} (once per page)
 func (s *UsersService) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
 	return paginate(ctx, opts, MaxUserListCount, func(ctx context.Context, o ListOptions) (*Page[User], error) {
 		page, _, err := s.List(ctx, o)
@@ -405,12 +387,15 @@ func (s *UsersService) All(ctx context.Context, opts ListOptions) iter.Seq2[User
 }
 
 func (s *UsersService) list(ctx context.Context, path string, opts ListOptions, maxCount int) (*Page[User], *Response, error) {
-	q, err := opts.query(maxCount)
-	out, resp, err := call[userPage](ctx, s.client, request{method: http.MethodGet, path: path, query: q, invalid: err})
+	q, invalidErr := opts.query(maxCount)
+	out, resp, err := call[struct {
+		wirePage
+		Users []User `json:"users"`
+	}](ctx, s.client, request{method: http.MethodGet, path: path, query: q, invalid: invalidErr})
 	if err != nil {
 		return nil, resp, err
 	}
-	return out.page(), resp, nil
+	return pageOf(out.wirePage, out.Users), resp, nil
 }
 
 // UsernameChanges adds and removes usernames in a setting.
