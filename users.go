@@ -137,8 +137,9 @@ func (p profile) validate(field string) error {
 	)
 }
 
-// UserUpdate changes a user's profile. Only the fields that are set (non-nil)
-// are sent; set a field to Ptr("") to clear it.
+// UserUpdate changes a user's profile. Only the fields that are set (non-nil,
+// or a non-empty Extras) are sent, and at least one must be; set a field to
+// Ptr("") to clear it.
 type UserUpdate struct {
 	// Nickname is the new display name (nickname, at most 64 bytes, no
 	// line breaks).
@@ -164,6 +165,10 @@ type UserUpdate struct {
 }
 
 func (u UserUpdate) validate() error {
+	if u.Nickname == nil && u.Avatar == nil && u.Birthday == nil && u.Signature == nil && u.Gender == nil &&
+		u.Region == nil && u.Address == nil && len(u.Extras) == 0 {
+		return invalid("update", "must change at least one field")
+	}
 	deref := func(p *string) string {
 		if p == nil {
 			return ""
