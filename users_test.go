@@ -366,13 +366,44 @@ func TestRegisterResults(t *testing.T) {
 		})
 	}
 
-	t.Run("error envelope fails the call", func(t *testing.T) {
+	for _, status := range []int{http.StatusBadRequest, http.StatusCreated} {
+		t.Run("error envelope fails the call under "+http.StatusText(status), func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t)
+			capture(mock, status, `{"error":{"code":899013,"message":"too many"}}`)
+			results, resp, err := c.Users.Register(t.Context(), users)
+			assert.Nil(t, results)
+			assert.ErrorIs(t, err, jmessage.ErrTooManyUsers)
+			var apiErr *jmessage.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, status, apiErr.HTTPStatus)
+			require.NotNil(t, resp)
+		})
+	}
+
+	t.Run("bad parameter per user", func(t *testing.T) {
 		t.Parallel()
 		c, mock := newTestClient(t)
-		capture(mock, http.StatusBadRequest, `{"error":{"code":899013,"message":"too many"}}`)
+		capture(mock, http.StatusCreated,
+			`[{"username":"dev_fang","error":{"code":899003,"message":"bad"}},{"username":"dev_javen"}]`)
+		results, _, err := c.Users.Register(t.Context(), users)
+		require.NoError(t, err)
+		require.Len(t, results, 2)
+		assert.ErrorIs(t, results[0].Err, jmessage.ErrInvalidParameter)
+		assert.NotErrorIs(t, results[0].Err, jmessage.ErrUserExists)
+		assert.NoError(t, results[1].Err)
+	})
+
+	t.Run("neither shape", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, http.StatusBadGateway, `<html>bad gateway</html>`)
 		results, _, err := c.Users.Register(t.Context(), users)
 		assert.Nil(t, results)
-		assert.ErrorIs(t, err, jmessage.ErrTooManyUsers)
+		var apiErr *jmessage.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusBadGateway, apiErr.HTTPStatus)
+		assert.Contains(t, apiErr.Excerpt, "bad gateway")
 	})
 }
 
