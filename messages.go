@@ -77,7 +77,9 @@ func (t Target) validate() error {
 	case TargetSingle:
 		idErr = validateUsername("target_id", t.ID)
 	case TargetGroup, TargetChatroom:
-		if n, err := strconv.ParseInt(t.ID, 10, 64); err != nil || n <= 0 {
+		// Canonical decimal only: ParseInt also takes "+5" and "007",
+		// which are not the id as the server writes it.
+		if n, err := strconv.ParseInt(t.ID, 10, 64); err != nil || n <= 0 || strconv.FormatInt(n, 10) != t.ID {
 			idErr = invalid("target_id", "must be a positive %s id in decimal", t.Type)
 		}
 	default:

@@ -151,6 +151,12 @@ func TestMessagesValidation(t *testing.T) {
 			m.To = jmessage.Target{Type: jmessage.TargetGroup, ID: "javen"}
 		})},
 		{"target_id group zero", "target_id", with(func(m *jmessage.Message) { m.To = jmessage.ToGroup(0) })},
+		{"target_id group with a sign", "target_id", with(func(m *jmessage.Message) {
+			m.To = jmessage.Target{Type: jmessage.TargetGroup, ID: "+10049"}
+		})},
+		{"target_id chatroom with a leading zero", "target_id", with(func(m *jmessage.Message) {
+			m.To = jmessage.Target{Type: jmessage.TargetChatroom, ID: "012500"}
+		})},
 		{"target_id chatroom negative", "target_id", with(func(m *jmessage.Message) { m.To = jmessage.ToChatroom(-5) })},
 		{"target_appkey", "target_appkey", with(func(m *jmessage.Message) { m.To = m.To.InApp("short") })},
 		{"target_name", "target_name", with(func(m *jmessage.Message) { m.To.Name = long })},
