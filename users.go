@@ -429,17 +429,7 @@ func (c *GroupIDChanges) validate(field string) error {
 	if c == nil {
 		return nil
 	}
-	for i, id := range c.Add {
-		if err := validateID(indexed(field+".add", i), id); err != nil {
-			return err
-		}
-	}
-	for i, id := range c.Remove {
-		if err := validateID(indexed(field+".remove", i), id); err != nil {
-			return err
-		}
-	}
-	return nil
+	return firstError(validateIDs(field+".add", c.Add), validateIDs(field+".remove", c.Remove))
 }
 
 // NoDisturb changes a user's no-disturb settings: for single chats with

@@ -150,6 +150,16 @@ func validateID(field string, id int64) error {
 	return nil
 }
 
+// validateIDs: every id of a list is positive ("group.add[3]").
+func validateIDs(field string, ids []int64) error {
+	for i, id := range ids {
+		if err := validateID(indexed(field, i), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // validateEach checks a list of items: 1 to maxN of them, each passing
 // check under its indexed name ("changes[3]"). check may be a method
 // expression such as CrossFriendNote.validate.
