@@ -3,6 +3,7 @@ package jmessage_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -553,4 +554,43 @@ func TestBulkValidation(t *testing.T) {
 			return err
 		}},
 	})
+}
+
+// TestBulkTransportError: a call that gets no answer at all gives its
+// *TransportError to each of its items, and to those only.
+func TestBulkTransportError(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	reset := errors.New("connection reset by peer")
+	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		var got []string
+		if err := json.NewDecoder(req.Body).Decode(&got); err != nil {
+			return nil, err
+		}
+		if slices.Contains(got, "user-00150") {
+			return nil, reset
+		}
+		return newJSONResponse(http.StatusNoContent, ""), nil
+	})
+	names := make([]string, 250)
+	for i := range names {
+		names[i] = sprintf("user-%05d", i)
+	}
+	results, err := c.Users.DeleteAll(t.Context(), names, jmessage.BulkOptions{Concurrency: 1})
+	require.Len(t, results, len(names))
+	for i, r := range results {
+		if i/jmessage.MaxDeleteBatch != 1 {
+			assert.NoError(t, r.Err, "user %d", i)
+			continue
+		}
+		var terr *jmessage.TransportError
+		require.ErrorAs(t, r.Err, &terr, "user %d", i)
+		assert.ErrorIs(t, r.Err, reset)
+		assert.Equal(t, http.MethodDelete, terr.Method)
+	}
+	var bulkErr *jmessage.BulkError
+	require.ErrorAs(t, err, &bulkErr)
+	assert.Equal(t, jmessage.MaxDeleteBatch, bulkErr.Failed)
+	assert.Equal(t, 150, bulkErr.Succeeded())
+	assert.ErrorIs(t, err, reset)
 }
