@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -36,7 +37,8 @@ func statusQuery(on bool) url.Values {
 	return url.Values{"status": {"0"}}
 }
 
-// getSwitch reads an on/off switch answered as {"status": 0|1}.
+// getSwitch reads an on/off switch answered as {"status": 0|1}. An answer
+// without a status (an empty body, {}, null) is malformed, not "off".
 func getSwitch(ctx context.Context, c *Client, path string) (bool, *Response, error) {
 	out, resp, err := call[struct {
 		Status json.RawMessage `json:"status"`
@@ -44,7 +46,10 @@ func getSwitch(ctx context.Context, c *Client, path string) (bool, *Response, er
 	if err != nil {
 		return false, resp, err
 	}
-	on, err := decodeFlag(out.Status)
+	on, err := false, errors.New("no status in the answer")
+	if s := string(bytes.TrimSpace(out.Status)); s != "" && s != "null" {
+		on, err = decodeFlag(out.Status)
+	}
 	if err != nil {
 		return false, resp, malformed(http.MethodGet, path, resp, err)
 	}

@@ -47,12 +47,13 @@ func TestConfigEndpoints(t *testing.T) {
 }
 
 // TestSwitchDecoding: a status switch reads 0/1 in the forms the API may
-// write, and anything else is a malformed answer, never a silent false.
+// write, and anything else, a missing status included, is a malformed
+// answer, never a silent false.
 func TestSwitchDecoding(t *testing.T) {
 	t.Parallel()
 	for body, want := range map[string]bool{
 		`{"status":1}`: true, `{"status":"1"}`: true, `{"status":true}`: true,
-		`{"status":0}`: false, `{"status":"0"}`: false, `{"status":false}`: false, `{}`: false,
+		`{"status":0}`: false, `{"status":"0"}`: false, `{"status":false}`: false,
 	} {
 		t.Run(body, func(t *testing.T) {
 			t.Parallel()
@@ -66,7 +67,7 @@ func TestSwitchDecoding(t *testing.T) {
 			assert.Equal(t, want, on)
 		})
 	}
-	for _, body := range []string{`{"status":2}`, `{"status":"on"}`, `{"status":[1]}`} {
+	for _, body := range []string{`{"status":2}`, `{"status":"on"}`, `{"status":[1]}`, `{}`, `{"status":null}`, ""} {
 		t.Run(body, func(t *testing.T) {
 			t.Parallel()
 			c, mock := newTestClient(t)
