@@ -267,6 +267,20 @@ func (m *ChatroomMember) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// MarshalJSON writes the wire form, with Muted as flag 1 or 0, so that a
+// member encoded and decoded again is the same member.
+func (m ChatroomMember) MarshalJSON() ([]byte, error) {
+	type plain ChatroomMember // without this method
+	w := struct {
+		plain
+		Flag int `json:"flag"`
+	}{plain: plain(m)}
+	if m.Muted {
+		w.Flag = 1
+	}
+	return json.Marshal(w)
+}
+
 // Members returns one page of a chatroom's members (zero Count means
 // DefaultChatroomListCount).
 //

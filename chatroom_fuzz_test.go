@@ -31,7 +31,8 @@ func FuzzChatroom(f *testing.F) {
 	})
 }
 
-// FuzzChatroomMember: members decode or error; the mute flag is 0/1 only.
+// FuzzChatroomMember: members decode or error; the mute flag is 0/1 only;
+// what decodes re-encodes to the same member.
 func FuzzChatroomMember(f *testing.F) {
 	for _, seed := range []string{
 		`{"username":"xia_12","flag":0,"room_ctime":"2017-11-16 19:13:07","mtime":"2017-02-08 17:56:04","ctime":"2017-02-08 17:56:04"}`,
@@ -51,6 +52,14 @@ func FuzzChatroomMember(f *testing.F) {
 			if on, err := decodeFlag(w.Flag); err != nil || on != m.Muted {
 				t.Fatalf("%s decoded Muted=%v, flag says %v (%v)", b, m.Muted, on, err)
 			}
+		}
+		out, err := json.Marshal(m)
+		if err != nil {
+			t.Fatalf("encode %+v: %v", m, err)
+		}
+		var again ChatroomMember
+		if err := json.Unmarshal(out, &again); err != nil || !reflect.DeepEqual(again, m) {
+			t.Fatalf("round trip of %s: %s, %v", b, out, err)
 		}
 	})
 }

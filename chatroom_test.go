@@ -2,6 +2,7 @@ package jmessage_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -251,6 +252,16 @@ func TestChatroomDecoding(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, rooms, 1)
 		assert.Equal(t, "135380113231", rooms[0].OwnerUsername)
+	})
+	t.Run("member encodes its mute flag", func(t *testing.T) {
+		t.Parallel()
+		m := jmessage.ChatroomMember{Username: "xia_12", Muted: true, RoomCTime: shanghaiTime("2017-11-16 19:13:07")}
+		b, err := json.Marshal(m)
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"username":"xia_12","flag":1,"room_ctime":"2017-11-16 19:13:07","ctime":"","mtime":""}`, string(b))
+		var again jmessage.ChatroomMember
+		require.NoError(t, json.Unmarshal(b, &again))
+		assert.Equal(t, m, again)
 	})
 	t.Run("bad mute flag is malformed", func(t *testing.T) {
 		t.Parallel()
