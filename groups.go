@@ -73,7 +73,8 @@ type NewGroup struct {
 	Name string `json:"name"`
 	// Members are the usernames of the first members besides the owner.
 	Members []string `json:"members_username,omitempty"`
-	// Avatar is the media id of the group's picture (see ResourcesService.Upload).
+	// Avatar is the media id of the group's picture (avatar, at most 250
+	// bytes; see ResourcesService.Upload).
 	Avatar string `json:"avatar,omitempty"`
 	// Desc is at most 250 bytes.
 	Desc string `json:"desc,omitempty"`
@@ -92,6 +93,7 @@ func (g NewGroup) validate() error {
 		validateRequired("name", g.Name),
 		validateName("name", g.Name),
 		validateUsernames("members_username", g.Members, 0, math.MaxInt),
+		validateText("avatar", g.Avatar),
 		validateText("desc", g.Desc),
 		typeErr,
 	)
@@ -104,7 +106,7 @@ type GroupUpdate struct {
 	Name *string `json:"name,omitempty"`
 	// Desc is at most 250 bytes.
 	Desc *string `json:"desc,omitempty"`
-	// Avatar is the media id of the group's picture.
+	// Avatar is the media id of the group's picture (at most 250 bytes).
 	Avatar *string `json:"avatar,omitempty"`
 }
 
@@ -118,6 +120,9 @@ func (u GroupUpdate) validate() error {
 	}
 	if u.Desc != nil {
 		errs = append(errs, validateText("desc", *u.Desc))
+	}
+	if u.Avatar != nil {
+		errs = append(errs, validateText("avatar", *u.Avatar))
 	}
 	return firstError(errs...)
 }

@@ -347,6 +347,7 @@ func TestGroupsValidation(t *testing.T) {
 		{"create name carriage return", "name", create(func(g *jmessage.NewGroup) { g.Name = "a\rb" })},
 		{"create desc 251 bytes", "desc", create(func(g *jmessage.NewGroup) { g.Desc = strings.Repeat("d", 251) })},
 		{"create desc counts bytes", "desc", create(func(g *jmessage.NewGroup) { g.Desc = strings.Repeat("述", 84) })},
+		{"create avatar 251 bytes", "avatar", create(func(g *jmessage.NewGroup) { g.Avatar = strings.Repeat("a", 251) })},
 		{"create flag 3", "flag", create(func(g *jmessage.NewGroup) { g.Type = 3 })},
 		{"create flag -1", "flag", create(func(g *jmessage.NewGroup) { g.Type = -1 })},
 		{"create bad member", "members_username[1]", create(func(g *jmessage.NewGroup) { g.Members = []string{"eddie", "ed"} })},
@@ -361,6 +362,9 @@ func TestGroupsValidation(t *testing.T) {
 		}},
 		{"update desc 251 bytes", "desc", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Groups.Update(ctx, 1, jmessage.GroupUpdate{Desc: jmessage.Ptr(strings.Repeat("d", 251))}))
+		}},
+		{"update avatar 251 bytes", "avatar", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Groups.Update(ctx, 1, jmessage.GroupUpdate{Avatar: jmessage.Ptr(strings.Repeat("a", 251))}))
 		}},
 		{"update members nothing", "changes", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Groups.UpdateMembers(ctx, 1, jmessage.UsernameChanges{Add: []string{}}))

@@ -68,8 +68,8 @@ type NewUser struct {
 	// Nickname is the display name (nickname, at most 64 bytes, no line
 	// breaks).
 	Nickname string `json:"nickname,omitempty"`
-	// Avatar is the media id of the user's picture (avatar), as
-	// ResourcesService.Upload returns it.
+	// Avatar is the media id of the user's picture (avatar, at most 250
+	// bytes), as ResourcesService.Upload returns it.
 	Avatar string `json:"avatar,omitempty"`
 	// Birthday is the user's birthday (birthday, sent as "yyyy-MM-dd"); it
 	// must be a calendar day.
@@ -105,16 +105,16 @@ func (u NewUser) validate(field string) error {
 	return firstError(
 		validateUsername(field+".username", u.Username),
 		validatePassword(field+".password", u.Password),
-		profile{u.Nickname, u.Signature, u.Region, u.Address, u.Gender, u.Birthday, u.Extras}.validate(field),
+		profile{u.Nickname, u.Avatar, u.Signature, u.Region, u.Address, u.Gender, u.Birthday, u.Extras}.validate(field),
 	)
 }
 
 // profile gathers the profile fields that register and update share.
 type profile struct {
-	nickname, signature, region, address string
-	gender                               Gender
-	birthday                             Date
-	extras                               map[string]any
+	nickname, avatar, signature, region, address string
+	gender                                       Gender
+	birthday                                     Date
+	extras                                       map[string]any
 }
 
 func (p profile) validate(field string) error {
@@ -128,6 +128,7 @@ func (p profile) validate(field string) error {
 	}
 	return firstError(
 		validateName(prefix+"nickname", p.nickname),
+		validateText(prefix+"avatar", p.avatar),
 		validateText(prefix+"signature", p.signature),
 		validateText(prefix+"region", p.region),
 		validateText(prefix+"address", p.address),
@@ -144,8 +145,8 @@ type UserUpdate struct {
 	// Nickname is the new display name (nickname, at most 64 bytes, no
 	// line breaks).
 	Nickname *string `json:"nickname,omitempty"`
-	// Avatar is the media id of the new picture (avatar), as
-	// ResourcesService.Upload returns it.
+	// Avatar is the media id of the new picture (avatar, at most 250
+	// bytes), as ResourcesService.Upload returns it.
 	Avatar *string `json:"avatar,omitempty"`
 	// Birthday is the new birthday (birthday, sent as "yyyy-MM-dd"); it
 	// must be a calendar day, so it cannot be cleared.
@@ -175,7 +176,7 @@ func (u UserUpdate) validate() error {
 		}
 		return *p
 	}
-	p := profile{nickname: deref(u.Nickname), signature: deref(u.Signature), region: deref(u.Region),
+	p := profile{nickname: deref(u.Nickname), avatar: deref(u.Avatar), signature: deref(u.Signature), region: deref(u.Region),
 		address: deref(u.Address), extras: u.Extras}
 	if u.Gender != nil {
 		p.gender = *u.Gender

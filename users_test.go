@@ -253,6 +253,7 @@ func TestUsersValidation(t *testing.T) {
 		{"nickname counts bytes", "users[1].nickname", register(with(func(u *jmessage.NewUser) { u.Nickname = strings.Repeat("昵", 22) }))},
 		{"nickname newline", "users[1].nickname", register(with(func(u *jmessage.NewUser) { u.Nickname = "a\nb" }))},
 		{"nickname carriage return", "users[1].nickname", register(with(func(u *jmessage.NewUser) { u.Nickname = "a\rb" }))},
+		{"avatar 251 bytes", "users[1].avatar", register(with(func(u *jmessage.NewUser) { u.Avatar = strings.Repeat("a", 251) }))},
 		{"signature 251 bytes", "users[1].signature", register(with(func(u *jmessage.NewUser) { u.Signature = strings.Repeat("s", 251) }))},
 		{"region 251 bytes", "users[1].region", register(with(func(u *jmessage.NewUser) { u.Region = strings.Repeat("r", 251) }))},
 		{"address 251 bytes", "users[1].address", register(with(func(u *jmessage.NewUser) { u.Address = strings.Repeat("a", 251) }))},
@@ -269,6 +270,9 @@ func TestUsersValidation(t *testing.T) {
 		}},
 		{"update extras", "extras", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.Update(ctx, "javen", jmessage.UserUpdate{Extras: map[string]any{"k": strings.Repeat("v", 600)}}))
+		}},
+		{"update avatar 251 bytes", "avatar", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Users.Update(ctx, "javen", jmessage.UserUpdate{Avatar: jmessage.Ptr(strings.Repeat("a", 251))}))
 		}},
 		{"update zero birthday", "birthday", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.Update(ctx, "javen", jmessage.UserUpdate{Birthday: &jmessage.Date{}}))
