@@ -562,3 +562,31 @@ func TestUsersSendOnlySetFields(t *testing.T) {
 		})
 	}
 }
+
+// TestUsersAndFriendsDoNotMutateArguments: the slices and structs a caller
+// passes are as they were after the call.
+func TestUsersAndFriendsDoNotMutateArguments(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	capture(mock, http.StatusCreated, `[{"username":"dev_fang"},{"username":"dev_javen"}]`)
+	newUsers := func() []jmessage.NewUser {
+		return []jmessage.NewUser{{Username: "dev_fang", Password: "password", Extras: map[string]any{"k": "v"}},
+			{Username: "dev_javen", Password: "password", Birthday: jmessage.NewDate(1990, time.January, 24)}}
+	}
+	noDisturb := func() jmessage.NoDisturb {
+		return jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Add: []string{"user01"}},
+			Group: &jmessage.GroupIDChanges{Remove: []int64{7}}, Global: jmessage.Ptr(false)}
+	}
+	notes := func() []jmessage.FriendNote { return []jmessage.FriendNote{{Username: "user01", NoteName: "n"}} }
+
+	users, settings, friendNotes := newUsers(), noDisturb(), notes()
+	_, _, err := c.Users.Register(t.Context(), users)
+	require.NoError(t, err)
+	_, err = c.Users.SetNoDisturb(t.Context(), "javen", settings)
+	require.NoError(t, err)
+	_, err = c.Friends.UpdateNotes(t.Context(), "javen", friendNotes)
+	require.NoError(t, err)
+	assert.Equal(t, newUsers(), users)
+	assert.Equal(t, noDisturb(), settings)
+	assert.Equal(t, notes(), friendNotes)
+}
