@@ -96,10 +96,6 @@ func (n CrossNoDisturb) validate(field string) error {
 	return firstError(n.Single.validate(field+".single"), n.Group.validate(field+".group"))
 }
 
-func (c *UsernameChanges) empty() bool { return c == nil || len(c.Add)+len(c.Remove) == 0 }
-
-func (c *GroupIDChanges) empty() bool { return c == nil || len(c.Add)+len(c.Remove) == 0 }
-
 // CrossFriendNote sets the note on one friend of another app: AppKey
 // (required) names the friend's app, FriendNote the friend and the note.
 type CrossFriendNote struct {

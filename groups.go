@@ -207,7 +207,7 @@ func (s *GroupsService) Delete(ctx context.Context, gid int64) (*Response, error
 // POST /v1/groups/{gid}/members
 func (s *GroupsService) UpdateMembers(ctx context.Context, gid int64, changes UsernameChanges) (*Response, error) {
 	path, err := groupPath("/v1/groups/%s/members", gid)
-	if err == nil && len(changes.Add) == 0 && len(changes.Remove) == 0 {
+	if err == nil && changes.empty() {
 		err = invalid("changes", "must add or remove at least one user")
 	}
 	return s.client.do(ctx, request{method: http.MethodPost, path: path, body: changes,
@@ -284,7 +284,7 @@ func (s *GroupsService) All(ctx context.Context, opts ListOptions) iter.Seq2[Gro
 // POST /v1/users/{username}/groupsShield
 func (s *GroupsService) SetShield(ctx context.Context, username string, changes GroupIDChanges) (*Response, error) {
 	var emptyErr error
-	if len(changes.Add) == 0 && len(changes.Remove) == 0 {
+	if changes.empty() {
 		emptyErr = invalid("changes", "must add or remove at least one group")
 	}
 	return s.client.do(ctx, request{method: http.MethodPost, path: pathf("/v1/users/%s/groupsShield", username),

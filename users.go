@@ -410,6 +410,9 @@ type UsernameChanges struct {
 	Remove []string `json:"remove,omitempty"` // usernames to remove
 }
 
+// empty reports whether c (possibly nil) changes nothing.
+func (c *UsernameChanges) empty() bool { return c == nil || len(c.Add) == 0 && len(c.Remove) == 0 }
+
 func (c *UsernameChanges) validate(field string) error {
 	if c == nil {
 		return nil
@@ -425,6 +428,9 @@ type GroupIDChanges struct {
 	Add    []int64 `json:"add,omitempty"`    // group ids to add (positive)
 	Remove []int64 `json:"remove,omitempty"` // group ids to remove (positive)
 }
+
+// empty reports whether c (possibly nil) changes nothing.
+func (c *GroupIDChanges) empty() bool { return c == nil || len(c.Add) == 0 && len(c.Remove) == 0 }
 
 func (c *GroupIDChanges) validate(field string) error {
 	if c == nil {
@@ -463,7 +469,7 @@ func (n NoDisturb) MarshalJSON() ([]byte, error) {
 }
 
 func (n NoDisturb) validate() error {
-	if n.Single == nil && n.Group == nil && n.Global == nil {
+	if n.Single.empty() && n.Group.empty() && n.Global == nil {
 		return invalid("noDisturb", "must change single, group or global")
 	}
 	return firstError(n.Single.validate("single"), n.Group.validate("group"))

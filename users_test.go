@@ -322,6 +322,10 @@ func TestUsersValidation(t *testing.T) {
 		{"no-disturb nothing to change", "noDisturb", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.SetNoDisturb(ctx, "javen", jmessage.NoDisturb{}))
 		}},
+		{"no-disturb only empty parts", "noDisturb", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Users.SetNoDisturb(ctx, "javen", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{},
+				Group: &jmessage.GroupIDChanges{Add: []int64{}}}))
+		}},
 		{"no-disturb bad single", "single.add[0]", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.SetNoDisturb(ctx, "javen", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Add: []string{"x"}}}))
 		}},
