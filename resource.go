@@ -152,7 +152,7 @@ func validateContent(field string, content io.Reader) error {
 	switch {
 	case !known:
 		return nil
-	case size == 0:
+	case size <= 0: // a file read past its end counts as empty
 		return invalid(field, "must not be empty")
 	case size > MaxUploadBytes:
 		return tooLarge(field)
@@ -200,6 +200,8 @@ type uploadSource struct {
 
 var errUploadTooLarge = errors.New("jmessage: upload larger than 8 MiB")
 
+// Read reads the content, and fails for good once more than
+// MaxUploadBytes have been read.
 func (s *uploadSource) Read(p []byte) (int, error) {
 	if s.tooLarge {
 		return 0, errUploadTooLarge

@@ -178,6 +178,12 @@ func TestUploadValidation(t *testing.T) {
 	require.NoError(t, f.Close())
 	empty := filepath.Join(dir, "empty.jpg")
 	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+	// A file whose offset is past its end has nothing left to send.
+	pastEnd, err := os.Open(big)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = pastEnd.Close() })
+	_, err = pastEnd.Seek(jmessage.MaxUploadBytes+10, io.SeekStart)
+	require.NoError(t, err)
 
 	runValidationTests(t, []validationTest{
 		{"type", "type", upload("video", "a.mp4", strings.NewReader("x"))},
@@ -188,6 +194,7 @@ func TestUploadValidation(t *testing.T) {
 		{"filename line break", "filename", upload(jmessage.MediaImage, "a\r\nX-Evil: 1.jpg", strings.NewReader("x"))},
 		{"content nil", "content", upload(jmessage.MediaImage, "a.jpg", nil)},
 		{"content empty", "content", upload(jmessage.MediaImage, "a.jpg", bytes.NewReader(nil))},
+		{"content of a file read past its end", "content", upload(jmessage.MediaImage, "a.jpg", pastEnd)},
 		{"content over 8 MiB, size known", "content",
 			upload(jmessage.MediaImage, "a.jpg", bytes.NewReader(make([]byte, jmessage.MaxUploadBytes+1)))},
 		{"content over 8 MiB, size unknown", "content",
