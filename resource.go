@@ -74,7 +74,8 @@ func (m *Media) MediaID() string {
 // (MaxUploadBytes) is refused with a *ValidationError and nothing is sent:
 // before reading when its size is known (a Len method, as bytes.Reader and
 // strings.Reader have, or an *os.File), else while reading it, since the
-// request is assembled in memory before the first byte goes out. An upload
+// request is assembled in memory before the first byte goes out. Empty
+// content is refused the same way. An upload
 // is sent once, never retried, since content cannot be read twice; content
 // is read but not closed.
 //
@@ -105,6 +106,8 @@ func (s *ResourcesService) Upload(ctx context.Context, mediaType MediaType, file
 	switch {
 	case src.tooLarge:
 		return nil, resp, tooLarge("content")
+	case src.empty:
+		return nil, resp, invalid("content", "must not be empty")
 	case src.err != nil:
 		return nil, resp, fmt.Errorf("jmessage: reading upload content: %w", src.err)
 	case err != nil:
@@ -195,13 +198,17 @@ type uploadSource struct {
 	r        io.Reader
 	n        int64
 	tooLarge bool
+	empty    bool  // r ended before its first byte
 	err      error // a read error of r, other than EOF
 }
 
-var errUploadTooLarge = errors.New("jmessage: upload larger than 8 MiB")
+var (
+	errUploadTooLarge = errors.New("jmessage: upload larger than 8 MiB")
+	errUploadEmpty    = errors.New("jmessage: upload content is empty")
+)
 
 // Read reads the content, and fails for good once more than
-// MaxUploadBytes have been read.
+// MaxUploadBytes have been read, or when it ends before its first byte.
 func (s *uploadSource) Read(p []byte) (int, error) {
 	if s.tooLarge {
 		return 0, errUploadTooLarge
@@ -211,6 +218,10 @@ func (s *uploadSource) Read(p []byte) (int, error) {
 	if s.n > MaxUploadBytes {
 		s.tooLarge = true
 		return 0, errUploadTooLarge
+	}
+	if s.n == 0 && errors.Is(err, io.EOF) {
+		s.empty = true
+		return 0, errUploadEmpty
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		s.err = err

@@ -195,6 +195,7 @@ func TestUploadValidation(t *testing.T) {
 		{"content nil", "content", upload(jmessage.MediaImage, "a.jpg", nil)},
 		{"content empty", "content", upload(jmessage.MediaImage, "a.jpg", bytes.NewReader(nil))},
 		{"content of a file read past its end", "content", upload(jmessage.MediaImage, "a.jpg", pastEnd)},
+		{"content empty, size unknown", "content", upload(jmessage.MediaFile, "a.bin", streamOf(0))},
 		{"content over 8 MiB, size known", "content",
 			upload(jmessage.MediaImage, "a.jpg", bytes.NewReader(make([]byte, jmessage.MaxUploadBytes+1)))},
 		{"content over 8 MiB, size unknown", "content",
