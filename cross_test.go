@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -285,6 +286,7 @@ func TestCrossValidation(t *testing.T) {
 		{"chatroom members missing appkey", "changes[0].appkey", roomMembers(jmessage.CrossMemberChanges{Remove: []string{"test1"}})},
 		{"chatroom members nothing to change", "changes[0]", roomMembers(jmessage.CrossMemberChanges{AppKey: otherAppKey})},
 		{"chatroom members 3001 added", "changes[0].add", roomMembers(jmessage.CrossMemberChanges{AppKey: otherAppKey, Add: names(jmessage.MaxChatroomMembers + 1)})},
+		{"chatroom members 3001 removed", "changes[1].remove", roomMembers(okChange, jmessage.CrossMemberChanges{AppKey: otherAppKey, Remove: names(jmessage.MaxChatroomMembers + 1)})},
 		{"group members list bad gid", "gid", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Cross.GroupMembers(ctx, 0))
 		}},
@@ -296,6 +298,10 @@ func TestCrossValidation(t *testing.T) {
 			return respErr(c.Cross.RemoveFromBlacklist(ctx, "ab", []jmessage.CrossUsernames{{AppKey: otherAppKey, Usernames: []string{"test1"}}}))
 		}},
 		{"blacklist none", "users", blacklistAdd()},
+		{"blacklist 501 apps", "users", blacklistAdd(slices.Repeat([]jmessage.CrossUsernames{{AppKey: otherAppKey, Usernames: []string{"test1"}}}, 501)...)},
+		{"blacklist remove 501 apps", "users", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Cross.RemoveFromBlacklist(ctx, "javen", slices.Repeat([]jmessage.CrossUsernames{{AppKey: otherAppKey, Usernames: []string{"test1"}}}, 501)))
+		}},
 		{"blacklist missing appkey", "users[0].appkey", blacklistAdd(jmessage.CrossUsernames{Usernames: []string{"test1"}})},
 		{"blacklist no usernames", "users[0].usernames", blacklistAdd(jmessage.CrossUsernames{AppKey: otherAppKey})},
 		{"blacklist bad username", "users[0].usernames[0]", blacklistAdd(jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: []string{"_bad"}})},
