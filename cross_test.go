@@ -213,13 +213,6 @@ func TestCrossDoesNotMutateInput(t *testing.T) {
 
 func TestCrossValidation(t *testing.T) {
 	t.Parallel()
-	names := func(n int) []string {
-		out := make([]string, n)
-		for i := range out {
-			out[i] = "user" + strings.Repeat("x", i%10) + string(rune('a'+i%26))
-		}
-		return out
-	}
 	members := func(m ...jmessage.CrossMemberChanges) func(context.Context, *jmessage.Client) error {
 		return func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Cross.UpdateGroupMembers(ctx, 12345, m))
@@ -285,8 +278,8 @@ func TestCrossValidation(t *testing.T) {
 		{"chatroom members none", "changes", roomMembers()},
 		{"chatroom members missing appkey", "changes[0].appkey", roomMembers(jmessage.CrossMemberChanges{Remove: []string{"test1"}})},
 		{"chatroom members nothing to change", "changes[0]", roomMembers(jmessage.CrossMemberChanges{AppKey: otherAppKey})},
-		{"chatroom members 3001 added", "changes[0].add", roomMembers(jmessage.CrossMemberChanges{AppKey: otherAppKey, Add: names(jmessage.MaxChatroomMembers + 1)})},
-		{"chatroom members 3001 removed", "changes[1].remove", roomMembers(okChange, jmessage.CrossMemberChanges{AppKey: otherAppKey, Remove: names(jmessage.MaxChatroomMembers + 1)})},
+		{"chatroom members 3001 added", "changes[0].add", roomMembers(jmessage.CrossMemberChanges{AppKey: otherAppKey, Add: numberedUsers(jmessage.MaxChatroomMembers + 1)})},
+		{"chatroom members 3001 removed", "changes[1].remove", roomMembers(okChange, jmessage.CrossMemberChanges{AppKey: otherAppKey, Remove: numberedUsers(jmessage.MaxChatroomMembers + 1)})},
 		{"group members list bad gid", "gid", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Cross.GroupMembers(ctx, 0))
 		}},
@@ -326,7 +319,7 @@ func TestCrossValidation(t *testing.T) {
 		}},
 		{"friends missing appkey", "friends.appkey", addFriends(jmessage.CrossUsernames{Usernames: []string{"test1"}})},
 		{"friends none", "friends.usernames", addFriends(jmessage.CrossUsernames{AppKey: otherAppKey})},
-		{"friends 501", "friends.usernames", addFriends(jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: names(jmessage.MaxFriendsBatch + 1)})},
+		{"friends 501", "friends.usernames", addFriends(jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: numberedUsers(jmessage.MaxFriendsBatch + 1)})},
 		{"friends bad username", "friends.usernames[1]", addFriends(jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: []string{"test1", "用户名字"}})},
 		// UpdateFriendNotes
 		{"notes none", "notes", notes()},
