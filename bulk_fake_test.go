@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -330,6 +331,7 @@ func TestRegisterAllCancelledAgainstFake(t *testing.T) {
 	}
 	_, err := c.Users.RegisterAll(t.Context(), existing, jmessage.BulkOptions{})
 	require.NoError(t, err)
+	srv.SetLatency(5 * time.Millisecond) // so that calls are in flight when cancel comes
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -373,4 +375,5 @@ func TestRegisterAllCancelledAgainstFake(t *testing.T) {
 	// every other user still to do is never sent.
 	assert.GreaterOrEqual(t, notAttempted, n-settledAtCancel-conc*jmessage.MaxRegisterBatch)
 	assert.Positive(t, registered)
+	t.Logf("cancelled at %d settled: %d not attempted, %d cut off in flight", settledAtCancel, notAttempted, cut)
 }
