@@ -168,11 +168,13 @@ func groupPath(format string, gid int64) (string, error) {
 }
 
 // Create creates a group owned by OwnerUsername with the given members,
-// and returns it with its gid.
+// and returns it with its gid (an answer without one is an error matching
+// ErrMalformedResponse).
 //
 // POST /v1/groups/
 func (s *GroupsService) Create(ctx context.Context, group NewGroup) (*Group, *Response, error) {
-	return call[Group](ctx, s.client, request{method: http.MethodPost, path: "/v1/groups/", body: group})
+	return callRequiring(ctx, s.client, request{method: http.MethodPost, path: "/v1/groups/", body: group},
+		"gid", func(g *Group) bool { return g.GID != 0 })
 }
 
 // Get returns a group's profile.

@@ -381,11 +381,13 @@ func (r *SendResult) UnmarshalJSON(b []byte) error {
 // Send sends a message of any kind to a user, group or chatroom. The
 // message is checked before sending: sender and target, the body's required
 // fields, and the 4096-byte limit of the encoded body. A send is never
-// retried once it may have reached the server (see RetryPolicy).
+// retried once it may have reached the server (see RetryPolicy). An answer
+// without a msg_id is an error matching ErrMalformedResponse.
 //
 // POST /v1/messages
 func (s *MessagesService) Send(ctx context.Context, msg Message) (*SendResult, *Response, error) {
-	return call[SendResult](ctx, s.client, request{method: http.MethodPost, path: "/v1/messages", body: msg})
+	return callRequiring(ctx, s.client, request{method: http.MethodPost, path: "/v1/messages", body: msg},
+		"msg_id", func(r *SendResult) bool { return r.MsgID != 0 })
 }
 
 // Retract withdraws a message within 3 minutes of sending it. sender is

@@ -375,3 +375,49 @@ func FuzzSendResult(f *testing.F) {
 		}
 	})
 }
+
+// TestAnswersWithoutTheirIDAreMalformed: a 2xx answer that lacks the id or
+// URL the call exists for is ErrMalformedResponse, not a zero value that
+// would pass for a result.
+func TestAnswersWithoutTheirIDAreMalformed(t *testing.T) {
+	t.Parallel()
+	calls := map[string]func(t *testing.T, c *jmessage.Client) (*jmessage.Response, error){
+		"Send": func(t *testing.T, c *jmessage.Client) (*jmessage.Response, error) {
+			res, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin_1"),
+				To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hi"}})
+			assert.Nil(t, res)
+			return resp, err
+		},
+		"Groups.Create": func(t *testing.T, c *jmessage.Client) (*jmessage.Response, error) {
+			g, resp, err := c.Groups.Create(t.Context(), jmessage.NewGroup{OwnerUsername: "tom01", Name: "g"})
+			assert.Nil(t, g)
+			return resp, err
+		},
+		"Upload": func(t *testing.T, c *jmessage.Client) (*jmessage.Response, error) {
+			m, resp, err := c.Resources.Upload(t.Context(), jmessage.MediaImage, "a.png", strings.NewReader("png"))
+			assert.Nil(t, m)
+			return resp, err
+		},
+		"DownloadURL": func(t *testing.T, c *jmessage.Client) (*jmessage.Response, error) {
+			u, resp, err := c.Resources.DownloadURL(t.Context(), "qiniu/image/x")
+			assert.Empty(t, u)
+			return resp, err
+		},
+	}
+	for name, call := range calls {
+		for _, body := range []string{`{}`, `{"msg_id":0,"gid":0,"media_id":"","url":""}`} {
+			t.Run(name+" "+body, func(t *testing.T) {
+				t.Parallel()
+				c, mock := newTestClient(t)
+				capture(mock, http.StatusCreated, body)
+				resp, err := call(t, c)
+				require.ErrorIs(t, err, jmessage.ErrMalformedResponse)
+				var apiErr *jmessage.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, http.StatusCreated, apiErr.HTTPStatus)
+				require.NotNil(t, resp)
+				assert.Equal(t, 1, mock.GetTotalCallCount())
+			})
+		}
+	}
+}

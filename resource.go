@@ -77,7 +77,8 @@ func (m *Media) MediaID() string {
 // request is assembled in memory before the first byte goes out. Empty
 // content is refused the same way. An upload
 // is sent once, never retried, since content cannot be read twice; content
-// is read but not closed.
+// is read but not closed. An answer without a media_id is an error matching
+// ErrMalformedResponse.
 //
 // POST /v1/resource?type=image|file|voice (multipart form, file field "filename")
 func (s *ResourcesService) Upload(ctx context.Context, mediaType MediaType, filename string, content io.Reader) (*Media, *Response, error) {
@@ -95,14 +96,15 @@ func (s *ResourcesService) Upload(ctx context.Context, mediaType MediaType, file
 		out = m.File
 	}
 	src := &uploadSource{r: content}
-	resp, err := s.client.do(ctx, request{method: http.MethodPost, path: "/v1/resource",
+	r := request{method: http.MethodPost, path: "/v1/resource",
 		query:  url.Values{"type": {string(mediaType)}},
 		upload: &upload{field: "filename", filename: filename, content: src}, noRetry: true,
 		invalid: firstError(
 			validateOneOf("type", mediaType, MediaImage, MediaFile, MediaVoice),
 			validateFilename("filename", filename),
 			validateContent("content", content),
-		)}, out)
+		)}
+	resp, err := s.client.do(ctx, r, out)
 	switch {
 	case src.tooLarge:
 		return nil, resp, tooLarge("content")
@@ -112,6 +114,8 @@ func (s *ResourcesService) Upload(ctx context.Context, mediaType MediaType, file
 		return nil, resp, fmt.Errorf("jmessage: reading upload content: %w", src.err)
 	case err != nil:
 		return nil, resp, err
+	case m.MediaID() == "":
+		return nil, resp, answerLacks(r, resp, "media_id")
 	}
 	return m, resp, nil
 }
@@ -235,12 +239,14 @@ type downloadURL struct {
 }
 
 // DownloadURL returns a temporary URL from which the media of mediaID
-// (an upload's media id, or a user's avatar) can be downloaded.
+// (an upload's media id, or a user's avatar) can be downloaded. An answer
+// without a URL is an error matching ErrMalformedResponse.
 //
 // GET /v1/resource?mediaId={mediaId}
 func (s *ResourcesService) DownloadURL(ctx context.Context, mediaID string) (string, *Response, error) {
-	out, resp, err := call[downloadURL](ctx, s.client, request{method: http.MethodGet, path: "/v1/resource",
-		query: url.Values{"mediaId": {mediaID}}, invalid: validateRequired("mediaId", mediaID)})
+	out, resp, err := callRequiring(ctx, s.client, request{method: http.MethodGet, path: "/v1/resource",
+		query: url.Values{"mediaId": {mediaID}}, invalid: validateRequired("mediaId", mediaID)},
+		"url", func(d *downloadURL) bool { return d.URL != "" })
 	if err != nil {
 		return "", resp, err
 	}
