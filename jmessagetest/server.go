@@ -180,7 +180,11 @@ func (s *Server) URL() string {
 }
 
 // MasterSecret returns the master secret of the server's primary app.
-func (s *Server) MasterSecret() string { return s.apps[0].secret }
+func (s *Server) MasterSecret() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.apps[0].secret
+}
 
 // AddApp makes the server know another app, with empty state, and returns
 // it. Adding a known app key returns that app (its secret is unchanged).

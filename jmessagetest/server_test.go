@@ -1,7 +1,9 @@
 package jmessagetest_test
 
 import (
+	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -185,4 +187,30 @@ func TestLatency(t *testing.T) {
 	srv.ClearFaults()
 	_, _, err = c.Users.Get(t.Context(), "alice")
 	require.NoError(t, err)
+}
+
+// TestConcurrentApps adds apps while others read the server's credentials
+// and serve requests: run under -race, it fails on an unguarded read.
+func TestConcurrentApps(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	register(t, c, "alice")
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, err := srv.AddApp(fmt.Sprintf("concurrentapp%011d", i), "secret")
+			assert.NoError(t, err)
+		}()
+		go func() {
+			defer wg.Done()
+			assert.Equal(t, jmessagetest.DefaultMasterSecret, srv.MasterSecret())
+			assert.Contains(t, srv.AppKeys(), srv.AppKey())
+			_, _, err := c.Users.Get(t.Context(), "alice")
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	assert.Len(t, srv.AppKeys(), 9)
 }
