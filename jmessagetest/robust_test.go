@@ -24,8 +24,7 @@ import (
 // numbers, invalid UTF-8, truncated and deeply nested JSON.
 var hostileBodies = []string{
 	"", "null", "{}", "[]", "[null]", "[[]]", "[{}]", `"text"`, "0", "-1", "1e999", "[1e999]", "[-1]", "[0]", "[1.5]",
-	"[9223372036854775808]", `[""]`, `["a","a"]`, `{"a":`, "\xff\xfe\xfd", `["\ud800"]`, strings.Repeat("[", 20000),
-	strings.Repeat(`{"a":`, 5000), `[` + strings.Repeat(`"user1",`, 5000) + `"user1"]`, `"` + strings.Repeat("x", 1<<20) + `"`,
+	"[9223372036854775808]", `[""]`, `["a","a"]`, `{"a":`, "\xff\xfe\xfd", `["\ud800"]`,
 	`[{"appkey":null}]`, `[{"appkey":"4f7aef34fb361292c566a1cd"}]`, `[{"appkey":"4f7aef34fb361292c566a1cd","add":[],"remove":[]}]`,
 	`[{"appkey":"4f7aef34fb361292c566a1cd","add":[null],"usernames":null,"single":{},"group":{"add":[-1]}}]`,
 	`{"single":null,"group":null,"global":null}`, `{"single":{"add":[null]},"group":{"add":[1.5]},"global":7}`,
@@ -38,6 +37,19 @@ var hostileBodies = []string{
 	`[{"username":"user01","note_name":null,"others":null,"appkey":null}]`,
 	`{"appkey":"4f7aef34fb361292c566a1cd","users":null}`, `[10000001,-1,0,9223372036854775807]`,
 }
+
+// bigBodies are large or deeply nested hostile bodies; they take the
+// same path through every JSON operation, so a few operations get them.
+var bigBodies = []string{
+	strings.Repeat("[", 20000), strings.Repeat(`{"a":`, 5000), `[` + strings.Repeat(`"user1",`, 5000) + `"user1"]`,
+	`"` + strings.Repeat("x", 1<<20) + `"`, strings.Repeat(" ", 9<<20) + "[]",
+}
+
+// bigBodyOps are the operations that get bigBodies: each kind of body
+// (array of names, object, array of objects, ids, a message).
+var bigBodyOps = map[string]bool{"users_register": true, "users_stat_batch_v2": true, "messages_send": true,
+	"groups_silence": true, "cross_nodisturb": true, "chatroom_members_add": true, "chatroom_get_batch": true,
+	"users_update": true}
 
 // hostileTargets are paths and queries with ids that do not parse,
 // overflow or name nothing, and parameters out of range.
@@ -105,13 +117,25 @@ func TestHostileRequests(t *testing.T) {
 	t.Parallel()
 	w := newSpecWorld(t)
 	auth := basic(w.srv)
-	for _, op := range append(loadSpec(t), adminOps...) {
+	ops := append(loadSpec(t), adminOps...)
+	for id := range bigBodyOps {
+		assert.True(t, slices.ContainsFunc(ops, func(op specOp) bool { return op.ID == id }), id)
+	}
+	for _, op := range ops {
 		req := w.request(t, op, nil)
 		target := req.URL.RequestURI()
-		for _, body := range hostileBodies {
-			for _, ct := range []string{"application/json; charset=utf-8", "multipart/form-data; boundary=X", "text/plain"} {
+		bodies := hostileBodies
+		if bigBodyOps[op.ID] {
+			bodies = append(slices.Clone(bodies), bigBodies...)
+		}
+		for _, body := range bodies {
+			rec := serve(w.srv, op.Method, target, "application/json; charset=utf-8", auth, []byte(body))
+			checkAnswer(t, rec, op.ID+" "+strconv.Quote(body[:min(len(body), 40)]))
+		}
+		for _, ct := range []string{"", "multipart/form-data; boundary=X", "text/plain", "application/json; charset=utf-16"} {
+			for _, body := range []string{"{}", "[]", `["user1"]`, "--X\r\n\r\n--X--"} {
 				rec := serve(w.srv, op.Method, target, ct, auth, []byte(body))
-				checkAnswer(t, rec, op.ID+" "+strconv.Quote(body[:min(len(body), 40)])+" "+ct)
+				checkAnswer(t, rec, op.ID+" "+strconv.Quote(body)+" "+ct)
 			}
 		}
 	}
