@@ -1,6 +1,7 @@
 package jmessagetest_test
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"strings"
@@ -189,4 +190,40 @@ func TestSensitiveWordsFilterMessages(t *testing.T) {
 	require.Len(t, msgs, 2)
 	assert.JSONEq(t, `{"text":"**** it, **!"}`, string(msgs[0].Body), "filter on: words masked")
 	assert.JSONEq(t, `{"text":"darn it"}`, string(msgs[1].Body), "filter off: as sent")
+}
+
+// TestGoldenSendRequests sends the SDK's golden image, voice and custom
+// message requests to the fake, arranged so that their sender and target
+// exist: the group, chatroom and app they name, with the ids the fake
+// handed out put in place of the golden's.
+func TestGoldenSendRequests(t *testing.T) {
+	t.Parallel()
+	const customKey = "8f7aef34fb361292c566a1cd" // the other app of the custom golden
+	srv, c := newMessagingFake(t, jmessagetest.WithApp(customKey, "custom-secret"))
+	ctx := t.Context()
+	register(t, c, "user_caiyh")
+	register(t, srv.AppByKey(customKey).Client(jmessage.WithoutRetries()), "ppppp")
+	g, _, err := c.Groups.Create(ctx, jmessage.NewGroup{OwnerUsername: "alice", Name: "group"})
+	require.NoError(t, err)
+	room, _, err := c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: "alice", Name: "room", Members: []string{"user_caiyh"}})
+	require.NoError(t, err)
+
+	for _, tt := range []struct{ golden, from, to string }{
+		{"messages_send_image.request.json", `"target_id": "10049"`, fmt.Sprintf(`"target_id": "%d"`, g.GID)},
+		{"messages_send_voice.request.json", `"target_id": "12500"`, fmt.Sprintf(`"target_id": "%d"`, room)},
+		{"messages_send_custom.request.json", "", ""},
+	} {
+		body := string(golden(t, tt.golden))
+		require.Contains(t, body, tt.from)
+		body = strings.Replace(body, tt.from, tt.to, 1)
+		status, _, answer := raw(t, srv, "POST", "/v1/messages", basic(srv), "application/json; charset=utf-8", body)
+		assert.Equal(t, http.StatusCreated, status, "%s: %s", tt.golden, answer)
+		assert.Equal(t, shape(t, golden(t, "messages_send.response.json")), shape(t, answer), tt.golden)
+	}
+	msgs := srv.Messages()
+	require.Len(t, msgs, 3)
+	assert.Equal(t, []string{"image", "voice", "custom"}, []string{msgs[0].MsgType, msgs[1].MsgType, msgs[2].MsgType})
+	assert.Equal(t, customKey, msgs[2].TargetAppKey)
+	assert.True(t, msgs[1].NoOffline && msgs[1].NoNotification)
+	assert.JSONEq(t, `{"kind":"order","order":{"id":42,"items":["tea","cake"]}}`, string(msgs[2].Body))
 }
