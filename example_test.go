@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"log"
+	"net/http"
+	"strings"
 
 	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/jmessagetest"
@@ -168,6 +171,32 @@ func ExampleMessagesService_Send_image() {
 	// Output:
 	// uploaded a 3×2 png
 	// image message from alice to bob01
+}
+
+func ExampleResourcesService_DownloadURL() {
+	srv, c := fake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	media, _, err := c.Resources.Upload(ctx, jmessage.MediaFile, "notes.txt", strings.NewReader("meeting at noon"))
+	must(err)
+	fmt.Println("uploaded", media.File.FName, media.File.FSize, "bytes")
+
+	// The answer is a temporary URL, not the bytes: fetch it without
+	// credentials (the fake serves its own download URLs).
+	url, _, err := c.Resources.DownloadURL(ctx, media.MediaID())
+	must(err)
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get(url)
+	must(err)
+	defer resp.Body.Close()
+	content, err := io.ReadAll(resp.Body)
+	must(err)
+	fmt.Println(resp.StatusCode, string(content))
+	// Output:
+	// uploaded notes.txt 15 bytes
+	// 200 meeting at noon
 }
 
 func ExampleMessagesService_Retract() {
