@@ -355,3 +355,104 @@ func TestCrossChatroomMembers(t *testing.T) {
 		To: jmessage.ToChatroom(id).InApp(srv.AppKey()), Body: jmessage.Text{Text: "hi"}})
 	require.NoError(t, err)
 }
+
+// TestCrossThreeApps runs the cross-app operations across three apps the
+// server knows: one call names users of two other apps, lists name each
+// user's app, and the same username in two apps is two users.
+func TestCrossThreeApps(t *testing.T) {
+	t.Parallel()
+	const keyB, keyC = "appbbbbbbbbbbbbbbbbbbbb2", "appcccccccccccccccccccc3"
+	srv, a := newFake(t, jmessagetest.WithApp(keyB, "secret-b"), jmessagetest.WithApp(keyC, "secret-c"))
+	b := srv.AppByKey(keyB).Client(jmessage.WithoutRetries())
+	cc := srv.AppByKey(keyC).Client(jmessage.WithoutRetries())
+	ctx := t.Context()
+	register(t, a, "alice", "owner")
+	register(t, b, "sam01", "bea01")
+	register(t, cc, "sam01", "cid01")
+	appOf := func(key string) string { return map[string]string{srv.AppKey(): "A", keyB: "B", keyC: "C"}[key] }
+
+	// A group of app A with members of B and C, in one call.
+	gid := newGroup(t, a, "owner")
+	_, err := a.Cross.UpdateGroupMembers(ctx, gid, []jmessage.CrossMemberChanges{
+		{AppKey: keyB, Add: []string{"sam01", "bea01"}}, {AppKey: keyC, Add: []string{"sam01"}}})
+	require.NoError(t, err)
+	members, _, err := a.Cross.GroupMembers(ctx, gid)
+	require.NoError(t, err)
+	var got []string
+	for _, m := range members {
+		got = append(got, appOf(m.AppKey)+":"+m.Username)
+	}
+	assert.Equal(t, []string{"A:owner", "B:sam01", "B:bea01", "C:sam01"}, got, "sam01 of B and of C are two members")
+	for _, client := range []*jmessage.Client{b, cc} {
+		groups, _, err := client.Cross.UserGroups(ctx, "sam01")
+		require.NoError(t, err)
+		require.Len(t, groups, 1)
+		assert.Equal(t, gid, groups[0].GID)
+	}
+	_, _, err = cc.Messages.Send(ctx, jmessage.Message{From: jmessage.FromUser("sam01"), To: jmessage.ToGroup(gid).InApp(srv.AppKey()),
+		Body: jmessage.Text{Text: "hi from C"}})
+	require.NoError(t, err)
+	_, _, err = cc.Messages.Send(ctx, jmessage.Message{From: jmessage.FromUser("cid01"), To: jmessage.ToGroup(gid).InApp(srv.AppKey()),
+		Body: jmessage.Text{Text: "not a member"}})
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrUserNotInGroup)
+
+	// A blacklist across B and C, in one call.
+	_, err = a.Cross.AddToBlacklist(ctx, "alice", []jmessage.CrossUsernames{
+		{AppKey: keyB, Usernames: []string{"sam01"}}, {AppKey: keyC, Usernames: []string{"sam01", "cid01"}}})
+	require.NoError(t, err)
+	list, _, err := a.Cross.Blacklist(ctx, "alice")
+	require.NoError(t, err)
+	got = nil
+	for _, u := range list {
+		got = append(got, appOf(u.AppKey)+":"+u.Username)
+	}
+	assert.Equal(t, []string{"B:sam01", "C:sam01", "C:cid01"}, got)
+	_, err = a.Cross.RemoveFromBlacklist(ctx, "alice", []jmessage.CrossUsernames{{AppKey: keyC, Usernames: []string{"sam01"}}})
+	require.NoError(t, err)
+	u, _ := srv.User("alice")
+	assert.Equal(t, []jmessagetest.AppUser{{AppKey: keyB, Username: "sam01"}, {AppKey: keyC, Username: "cid01"}}, u.CrossBlacklist)
+
+	// Friends in B and C; friendship is mutual across apps.
+	_, err = a.Cross.AddFriends(ctx, "alice", jmessage.CrossUsernames{AppKey: keyB, Usernames: []string{"bea01"}})
+	require.NoError(t, err)
+	_, err = a.Cross.AddFriends(ctx, "alice", jmessage.CrossUsernames{AppKey: keyC, Usernames: []string{"sam01"}})
+	require.NoError(t, err)
+	_, err = a.Cross.UpdateFriendNotes(ctx, "alice", []jmessage.CrossFriendNote{
+		{AppKey: keyB, FriendNote: jmessage.FriendNote{Username: "bea01", NoteName: "Bea"}},
+		{AppKey: keyC, FriendNote: jmessage.FriendNote{Username: "sam01", NoteName: "Sam of C"}}})
+	require.NoError(t, err)
+	friends, _, err := a.Friends.List(ctx, "alice")
+	require.NoError(t, err)
+	got = nil
+	for _, f := range friends {
+		got = append(got, appOf(f.AppKey)+":"+f.Username+"="+f.NoteName)
+	}
+	assert.Equal(t, []string{"B:bea01=Bea", "C:sam01=Sam of C"}, got)
+	friends, _, err = cc.Friends.List(ctx, "sam01")
+	require.NoError(t, err)
+	require.Len(t, friends, 1)
+	assert.Equal(t, "A:alice", appOf(friends[0].AppKey)+":"+friends[0].Username)
+	friends, _, err = b.Friends.List(ctx, "sam01")
+	require.NoError(t, err)
+	assert.Empty(t, friends, "sam01 of B is not sam01 of C")
+
+	// A chatroom of A with members of B and C.
+	room, _, err := a.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: "owner", Name: "lobby"})
+	require.NoError(t, err)
+	_, err = a.Cross.UpdateChatroomMembers(ctx, room, []jmessage.CrossMemberChanges{
+		{AppKey: keyB, Add: []string{"bea01"}}, {AppKey: keyC, Add: []string{"cid01"}}})
+	require.NoError(t, err)
+	state, ok := srv.Chatroom(room)
+	require.True(t, ok)
+	got = nil
+	for _, m := range state.Members {
+		got = append(got, appOf(m.AppKey)+":"+m.Username)
+	}
+	assert.Equal(t, []string{"A:owner", "B:bea01", "C:cid01"}, got)
+
+	// A fourth key the server does not know.
+	_, err = a.Cross.UpdateGroupMembers(ctx, gid, []jmessage.CrossMemberChanges{
+		{AppKey: keyB, Remove: []string{"bea01"}}, {AppKey: unknownKey, Add: []string{"sam01"}}})
+	requireCode(t, err, http.StatusNotFound, jmessage.ErrAppKeyNotFound)
+	assert.Len(t, memberNames(t, srv, gid), 4, "all or none")
+}
