@@ -52,17 +52,13 @@ func (s *Server) ControlHandler() http.Handler {
 	}
 	mux.HandleFunc("GET /apps/{appkey}/messages", func(w http.ResponseWriter, r *http.Request) {
 		if a := app(w, r); a != nil {
-			msgs := a.Messages()
-			if msgs == nil {
-				msgs = []Message{}
-			}
-			controlJSON(w, msgs)
+			controlJSON(w, orEmpty(a.Messages()))
 		}
 	})
 	mux.HandleFunc("GET /apps/{appkey}/users/{username}", func(w http.ResponseWriter, r *http.Request) {
 		if a := app(w, r); a != nil {
 			if u, ok := a.User(r.PathValue("username")); ok {
-				controlJSON(w, u)
+				controlJSON(w, u.emptyLists())
 				return
 			}
 			http.Error(w, "no such user", http.StatusNotFound)
@@ -85,10 +81,18 @@ func (s *Server) ControlHandler() http.Handler {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /apps/{appkey}/groups/{gid}", func(w http.ResponseWriter, r *http.Request) {
-		controlSnapshot(w, app(w, r), r.PathValue("gid"), (*App).Group)
+		controlSnapshot(w, app(w, r), r.PathValue("gid"), func(a *App, gid int64) (GroupState, bool) {
+			g, ok := a.Group(gid)
+			g.Members = orEmpty(g.Members)
+			return g, ok
+		})
 	})
 	mux.HandleFunc("GET /apps/{appkey}/chatrooms/{id}", func(w http.ResponseWriter, r *http.Request) {
-		controlSnapshot(w, app(w, r), r.PathValue("id"), (*App).Chatroom)
+		controlSnapshot(w, app(w, r), r.PathValue("id"), func(a *App, id int64) (ChatroomState, bool) {
+			room, ok := a.Chatroom(id)
+			room.Members = orEmpty(room.Members)
+			return room, ok
+		})
 	})
 	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
 		var f struct {
@@ -150,6 +154,23 @@ func controlSnapshot[T any](w http.ResponseWriter, a *App, id string, get func(*
 		return
 	}
 	controlJSON(w, v)
+}
+
+// orEmpty returns s, or an empty slice for nil: the control API answers
+// [] rather than null, which programs in other languages read more easily.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// emptyLists returns u with its nil lists made empty (see orEmpty).
+func (u UserState) emptyLists() UserState {
+	u.Blacklist, u.NoDisturbUsers, u.NoDisturbGroups = orEmpty(u.Blacklist), orEmpty(u.NoDisturbUsers), orEmpty(u.NoDisturbGroups)
+	u.Devices, u.Friends, u.GroupShields = orEmpty(u.Devices), orEmpty(u.Friends), orEmpty(u.GroupShields)
+	u.CrossBlacklist, u.NoDisturbCrossUsers = orEmpty(u.CrossBlacklist), orEmpty(u.NoDisturbCrossUsers)
+	return u
 }
 
 func controlJSON(w http.ResponseWriter, v any) {

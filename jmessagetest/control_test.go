@@ -61,6 +61,12 @@ func TestControlHandler(t *testing.T) {
 	var u jmessagetest.UserState
 	require.NoError(t, json.Unmarshal(body, &u))
 	assert.Equal(t, []jmessagetest.Device{{Platform: "i", Login: true, Online: true}}, u.Devices)
+	status, body = control(t, ctl.URL, "GET", "/apps/"+key+"/users/bobby", "")
+	assert.Equal(t, http.StatusOK, status)
+	for _, list := range []string{"blacklist", "nodisturb_users", "nodisturb_groups", "devices", "friends", "group_shields",
+		"cross_blacklist", "nodisturb_cross_users"} {
+		assert.Contains(t, string(body), `"`+list+`":[]`, "empty lists are [] for other languages")
+	}
 	status, _ = control(t, ctl.URL, "GET", "/apps/"+key+"/users/ghost", "")
 	assert.Equal(t, http.StatusNotFound, status)
 	status, _ = control(t, ctl.URL, "GET", "/apps/unknown0app0key000000000/messages", "")
