@@ -133,6 +133,7 @@ func FuzzFieldRules(f *testing.F) {
 			{validateName("f", s), rules.Name(s)},
 			{validateText("f", s), rules.Text(s)},
 			{validateAppKey("f", s), rules.AppKey(s)},
+			{validateSensitiveWord("f", s), rules.SensitiveWord(s)},
 		}
 		for _, c := range checks {
 			if (c.err == nil) != (c.reason == "") {
@@ -261,5 +262,30 @@ func FuzzDateAndMillis(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		jsonIdempotent[Date](t, b)
 		jsonIdempotent[Millis](t, b)
+	})
+}
+
+// FuzzNumericRules: counts, pages and ids are accepted exactly within
+// their bounds, and a refusal names the field.
+func FuzzNumericRules(f *testing.F) {
+	f.Add(0, 1, 500, int64(0))
+	f.Add(500, 1, 500, int64(1))
+	f.Add(501, 1, 500, int64(-1))
+	f.Add(-1, 0, 0, int64(1<<62))
+	f.Fuzz(func(t *testing.T, n, lo, hi int, id int64) {
+		err := validateCount("items", n, lo, hi)
+		if (err == nil) != (n >= lo && n <= hi) {
+			t.Fatalf("count %d in [%d, %d]: %v", n, lo, hi, err)
+		}
+		var verr *ValidationError
+		if err != nil && (!errors.As(err, &verr) || verr.Field != "items") {
+			t.Fatalf("want a *ValidationError naming items, got %v", err)
+		}
+		if err := validateID("gid", id); (err == nil) != (id > 0) {
+			t.Fatalf("id %d: %v", id, err)
+		}
+		if err := validatePage(n, lo, hi); err == nil && (n < 0 || lo < 1 || lo > hi) {
+			t.Fatalf("page start %d count %d max %d accepted", n, lo, hi)
+		}
 	})
 }
