@@ -12,8 +12,11 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -294,6 +297,132 @@ func BenchmarkPipeline(b *testing.B) {
 			b.Run(prefix+"nethttp-default", func(b *testing.B) {
 				h := newHandClient(url, benchTransport(b, http.DefaultMaxIdleConnsPerHost))
 				measure(b, cc.goroutines, func(ctx context.Context) error { return op.hand(ctx, h) })
+			})
+		}
+	}
+}
+
+// blockStats is what one client used over some blocks of requests.
+type blockStats struct {
+	requests      int
+	wall, cpu     time.Duration
+	allocs, bytes uint64
+}
+
+// allocMetrics are the process's cumulative heap allocations.
+var allocMetrics = []string{"/gc/heap/allocs:objects", "/gc/heap/tiny/allocs:objects", "/gc/heap/allocs:bytes"}
+
+// allocCounters reads allocMetrics into samples and returns objects and bytes.
+func allocCounters(samples []metrics.Sample) (objects, bytes uint64) {
+	metrics.Read(samples)
+	return samples[0].Value.Uint64() + samples[1].Value.Uint64(), samples[2].Value.Uint64()
+}
+
+// runBlock makes n requests with op, serially (goroutines 0) or spread over
+// that many goroutines, and adds what they cost to s.
+func runBlock(b *testing.B, s *blockStats, samples []metrics.Sample, n, goroutines int, op func(ctx context.Context) error) {
+	ctx := context.Background()
+	objects0, bytes0 := allocCounters(samples)
+	cpu0, start := cpuTime(), time.Now()
+	if goroutines == 0 {
+		for range n {
+			if err := op(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range goroutines {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for next.Add(1) <= int64(n) {
+					if err := op(ctx); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	s.wall += time.Since(start)
+	s.cpu += cpuTime() - cpu0
+	objects1, bytes1 := allocCounters(samples)
+	s.requests += n
+	s.allocs += objects1 - objects0
+	s.bytes += bytes1 - bytes0
+}
+
+// BenchmarkRatio measures, in one run, the SDK (sdk), the hand-written
+// client (nethttp), the SDK over a tuned transport of the benchmark's own
+// (sdk-tuned) and the hand-written client over Go's default transport
+// (nethttp-default), alternating blocks of requests between them (each in a
+// different place of the order in every round). It reports the figures the
+// targets are stated in:
+//
+//	cpu-x        SDK ÷ net/http CPU time per request
+//	allocs-x     SDK ÷ net/http heap allocations per request
+//	bytes-x      SDK ÷ net/http bytes allocated per request
+//	reqs-x       SDK ÷ net/http throughput (requests per second)
+//	transport-x  SDK with its default transport ÷ SDK over a tuned one, throughput
+//	godefault-x  net/http over Go's default transport ÷ over a tuned one, throughput
+//
+// and each side's own CPU per request and throughput. Alternating in short
+// blocks cancels most of the drift of a shared machine, which swamps
+// figures taken in separate runs. b.N is the requests each client makes;
+// ns/op is the wall time of all four clients per b.N.
+func BenchmarkRatio(b *testing.B) {
+	url := benchServer(b)
+	for _, op := range benchOps {
+		for _, cc := range benchConcurrency {
+			b.Run("op="+op.name+"/goroutines="+cc.name, func(b *testing.B) {
+				sdk, sdkTuned := benchSDK(b, url), benchSDK(b, url, jmessage.WithTransport(benchTransport(b, 256)))
+				hand := newHandClient(url, benchTransport(b, 256))
+				handDefault := newHandClient(url, benchTransport(b, http.DefaultMaxIdleConnsPerHost))
+				clients := []func(ctx context.Context) error{
+					func(ctx context.Context) error { return op.sdk(ctx, sdk) },
+					func(ctx context.Context) error { return op.hand(ctx, hand) },
+					func(ctx context.Context) error { return op.sdk(ctx, sdkTuned) },
+					func(ctx context.Context) error { return op.hand(ctx, handDefault) },
+				}
+				samples := make([]metrics.Sample, len(allocMetrics))
+				for i, name := range allocMetrics {
+					samples[i].Name = name
+				}
+				block := 250
+				if cc.goroutines > 0 {
+					block = 20 * cc.goroutines
+				}
+				// Open the connections first: no side pays for dialing.
+				for _, run := range clients {
+					runBlock(b, &blockStats{}, samples, 2*max(cc.goroutines, 1), cc.goroutines, run)
+				}
+				b.ResetTimer()
+				st := make([]blockStats, len(clients))
+				for round := 0; round*block < b.N; round++ {
+					n := min(block, b.N-round*block)
+					for k := range clients {
+						i := (k + round) % len(clients)
+						runBlock(b, &st[i], samples, n, cc.goroutines, clients[i])
+					}
+				}
+				b.StopTimer()
+				cpu := func(s blockStats) float64 { return float64(s.cpu) / float64(s.requests) }
+				allocs := func(s blockStats) float64 { return float64(s.allocs) / float64(s.requests) }
+				bytes := func(s blockStats) float64 { return float64(s.bytes) / float64(s.requests) }
+				reqs := func(s blockStats) float64 { return float64(s.requests) / s.wall.Seconds() }
+				b.ReportMetric(cpu(st[0])/cpu(st[1]), "cpu-x")
+				b.ReportMetric(allocs(st[0])/allocs(st[1]), "allocs-x")
+				b.ReportMetric(bytes(st[0])/bytes(st[1]), "bytes-x")
+				b.ReportMetric(reqs(st[0])/reqs(st[1]), "reqs-x")
+				b.ReportMetric(reqs(st[0])/reqs(st[2]), "transport-x")
+				b.ReportMetric(reqs(st[3])/reqs(st[1]), "godefault-x")
+				b.ReportMetric(cpu(st[0]), "sdk-cpu-ns/op")
+				b.ReportMetric(cpu(st[1]), "nethttp-cpu-ns/op")
+				b.ReportMetric(reqs(st[0]), "sdk-req/s")
+				b.ReportMetric(reqs(st[1]), "nethttp-req/s")
 			})
 		}
 	}
