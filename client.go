@@ -110,8 +110,10 @@ func WithInsecureHTTP() Option {
 }
 
 // WithHTTPClient sends requests through a copy of hc (hc itself is never
-// modified). Its Transport is kept; its redirect policy is replaced, since
-// the API never redirects and a redirect would carry the credentials.
+// modified). Its Transport is kept. Its redirect policy is replaced, since
+// the API never redirects and a redirect would carry the credentials; its
+// cookie jar is dropped; its Timeout is replaced by the per-attempt timeout
+// (WithTimeout, else DefaultTimeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
