@@ -186,7 +186,7 @@ func createChatroom(c *call) (any, error) {
 // asked, leaving out ids that are not the app's rooms.
 func getChatrooms(c *call) (any, error) {
 	var ids []int64
-	if err := firstErr(c.decode(&ids), checkField("ids", rules.Count(len(ids), 1, maxChatroomBatch))); err != nil {
+	if err := firstErr(c.decode(&ids), checkField("ids", rules.Count(len(ids), 1, math.MaxInt)), checkIDs("ids", ids)); err != nil {
 		return nil, err
 	}
 	out := []chatroomWire{}

@@ -278,6 +278,9 @@ func (c *call) changeSingleNoDisturb(app *appState, own []string, cross []userRe
 // changeGroupNoDisturb turns group no-disturb on (add; the group must be
 // one of app's, 899051) and off (remove).
 func changeGroupNoDisturb(app *appState, gids, add, remove []int64) ([]int64, error) {
+	if err := firstErr(checkIDs("group.add", add), checkIDs("group.remove", remove)); err != nil {
+		return nil, err
+	}
 	for _, gid := range add {
 		switch {
 		case !app.hasGroup(gid):

@@ -447,6 +447,9 @@ func setGroupShield(c *call) (any, error) {
 	if len(in.Add) == 0 && len(in.Remove) == 0 {
 		return nil, fail(codeInvalidParameter, "add or remove at least one group")
 	}
+	if err := firstErr(checkIDs("add", in.Add), checkIDs("remove", in.Remove)); err != nil {
+		return nil, err
+	}
 	next := slices.Clone(me.u.social.shields)
 	for _, gid := range in.Add {
 		g := c.st.findGroup(gid)

@@ -298,6 +298,27 @@ func checkField(field, reason string) error {
 	return fail(codeInvalidParameter, "%s %s", field, reason)
 }
 
+// checkIDs checks that every id of a list is positive (a 899003 naming
+// field[i]), as the SDK does before sending.
+func checkIDs(field string, ids []int64) error {
+	for i, id := range ids {
+		if id <= 0 {
+			return fail(codeInvalidParameter, "%s[%d] must be positive", field, i)
+		}
+	}
+	return nil
+}
+
+// checkUsernames applies the username rule to every name of a list.
+func checkUsernames(field string, names []string) error {
+	for _, n := range names {
+		if err := checkField(field+" "+n, rules.Username(n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // firstErr returns the first non-nil error.
 func firstErr(errs ...error) error {
 	for _, err := range errs {

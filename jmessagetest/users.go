@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"slices"
 	"sort"
@@ -308,13 +309,8 @@ func (c *call) usernames(minN, maxN int) ([]string, error) {
 	if err := c.decode(&names); err != nil {
 		return nil, err
 	}
-	if err := checkField("usernames", rules.Count(len(names), minN, maxN)); err != nil {
+	if err := firstErr(checkField("usernames", rules.Count(len(names), minN, maxN)), checkUsernames("username", names)); err != nil {
 		return nil, err
-	}
-	for _, n := range names {
-		if err := checkField("username "+n, rules.Username(n)); err != nil {
-			return nil, err
-		}
 	}
 	return names, nil
 }
@@ -421,7 +417,7 @@ func blacklistAdd(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := c.usernames(1, maxRegisterBatch)
+	names, err := c.usernames(1, math.MaxInt)
 	if err != nil {
 		return nil, err
 	}
@@ -450,7 +446,7 @@ func blacklistRemove(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := c.usernames(1, maxRegisterBatch)
+	names, err := c.usernames(1, math.MaxInt)
 	if err != nil {
 		return nil, err
 	}
@@ -493,6 +489,18 @@ type noDisturbWire struct {
 	Global *int `json:"global"`
 }
 
+// check applies the SDK's rules: valid usernames, positive gids.
+func (w *noDisturbWire) check() error {
+	var errs []error
+	if s := w.Single; s != nil {
+		errs = append(errs, checkUsernames("single.add", s.Add), checkUsernames("single.remove", s.Remove))
+	}
+	if g := w.Group; g != nil {
+		errs = append(errs, checkIDs("group.add", g.Add), checkIDs("group.remove", g.Remove))
+	}
+	return firstErr(errs...)
+}
+
 // setNoDisturb changes single, group and global no-disturb; all or none.
 func setNoDisturb(c *call) (any, error) {
 	u, err := c.pathUser()
@@ -500,7 +508,7 @@ func setNoDisturb(c *call) (any, error) {
 		return nil, err
 	}
 	var in noDisturbWire
-	if err := c.decode(&in); err != nil {
+	if err := firstErr(c.decode(&in), in.check()); err != nil {
 		return nil, err
 	}
 	next := noDisturb{single: slices.Clone(u.noDisturb.single), groups: slices.Clone(u.noDisturb.groups),

@@ -410,3 +410,70 @@ func TestUserStat(t *testing.T) {
 	assert.Equal(t, 0, batch[1].StatusCode)
 	assert.Len(t, batch[1].Devices, 1)
 }
+
+// TestSameRulesAsTheSDK: what the SDK refuses locally, the server refuses
+// with 899003 (not a 899002, 899006 or state-conflict code), and what the
+// SDK lets through, the server does not refuse for its size.
+func TestSameRulesAsTheSDK(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := newCrossFake(t)
+	ctx := t.Context()
+	register(t, c, "alice")
+	for _, tt := range []struct {
+		name, method, path, body string
+		sdk                      func() error
+	}{
+		{"nodisturb single add", "POST", "/v1/users/alice/nodisturb", `{"single":{"add":["_bad"]}}`, func() error {
+			_, err := c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Add: []string{"_bad"}}})
+			return err
+		}},
+		{"nodisturb single remove", "POST", "/v1/users/alice/nodisturb", `{"single":{"remove":["_bad"]}}`, func() error {
+			_, err := c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Remove: []string{"_bad"}}})
+			return err
+		}},
+		{"nodisturb group add", "POST", "/v1/users/alice/nodisturb", `{"group":{"add":[0]}}`, func() error {
+			_, err := c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Group: &jmessage.GroupIDChanges{Add: []int64{0}}})
+			return err
+		}},
+		{"nodisturb group remove", "POST", "/v1/users/alice/nodisturb", `{"group":{"remove":[-1]}}`, func() error {
+			_, err := c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Group: &jmessage.GroupIDChanges{Remove: []int64{-1}}})
+			return err
+		}},
+		{"cross nodisturb group", "POST", "/v1/cross/users/alice/nodisturb", `[{"appkey":"` + goldenAppKey + `","group":{"add":[-5]}}]`, func() error {
+			_, err := c.Cross.SetNoDisturb(ctx, "alice", []jmessage.CrossNoDisturb{{AppKey: goldenAppKey, Group: &jmessage.GroupIDChanges{Add: []int64{-5}}}})
+			return err
+		}},
+		{"group shield", "POST", "/v1/users/alice/groupsShield", `{"add":[0]}`, func() error {
+			_, err := c.Groups.SetShield(ctx, "alice", jmessage.GroupIDChanges{Add: []int64{0}})
+			return err
+		}},
+		{"chatroom batch", "POST", "/v1/chatroom/batch", `[10000001,-1]`, func() error {
+			_, _, err := c.Chatrooms.GetBatch(ctx, []int64{10000001, -1})
+			return err
+		}},
+	} {
+		require.ErrorIs(t, tt.sdk(), jmessage.ErrInvalidArgument, "%s: the SDK refuses it", tt.name)
+		status, _, body := raw(t, srv, tt.method, tt.path, basic(srv), "application/json", tt.body)
+		assert.Equal(t, http.StatusBadRequest, status, tt.name)
+		assert.Contains(t, string(body), `"code":899003`, "%s: %s", tt.name, body)
+	}
+
+	// Sizes the SDK sends in one call: a blacklist of 600, a batch of 3001 rooms.
+	names := make([]string, 600)
+	for i := range names {
+		names[i] = fmt.Sprintf("user%04d", i)
+	}
+	register(t, c, names[:500]...)
+	register(t, c, names[500:]...)
+	_, err := c.Users.AddToBlacklist(ctx, "alice", names)
+	require.NoError(t, err)
+	_, err = c.Users.RemoveFromBlacklist(ctx, "alice", names)
+	require.NoError(t, err)
+	ids := make([]int64, 3001)
+	for i := range ids {
+		ids[i] = int64(10000001 + i)
+	}
+	rooms, _, err := c.Chatrooms.GetBatch(ctx, ids)
+	require.NoError(t, err)
+	assert.Empty(t, rooms)
+}
