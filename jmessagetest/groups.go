@@ -288,7 +288,7 @@ func setIf(dst, src *string) {
 
 func deleteGroup(c *call) (any, error) {
 	g, err := c.pathGroup()
-	if err != nil {
+	if err := firstErr(err, c.noBody()); err != nil {
 		return nil, err
 	}
 	delete(c.app.groups, g.gid)

@@ -296,7 +296,7 @@ func updateUser(c *call) (any, error) {
 
 func deleteUser(c *call) (any, error) {
 	u, err := c.pathUser()
-	if err != nil {
+	if err := firstErr(err, c.noBody()); err != nil {
 		return nil, err
 	}
 	delete(c.app.users, u.username)

@@ -143,6 +143,18 @@ func TestWireStrictness(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status)
 	status, _, _ = raw(t, srv, "PUT", "/v1/users/alice/forbidden?disable=1", auth, "", "")
 	assert.Equal(t, http.StatusBadRequest, status, "disable takes literal true/false")
+
+	// Operations that take no body refuse one.
+	gid := newGroup(t, c, "alice")
+	for _, p := range []string{"/v1/users/alice", fmt.Sprintf("/v1/groups/%d", gid)} {
+		status, _, body = raw(t, srv, "DELETE", p, auth, "application/json", `["alice"]`)
+		assert.Equal(t, http.StatusBadRequest, status, p)
+		assert.Contains(t, string(body), "takes no request body", p)
+	}
+	_, ok := srv.User("alice")
+	assert.True(t, ok)
+	_, ok = srv.Group(gid)
+	assert.True(t, ok)
 }
 
 func TestUserProfile(t *testing.T) {
