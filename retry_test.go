@@ -265,12 +265,12 @@ func TestContextDeadlineBoundsTheWholeCall(t *testing.T) {
 	var terr *jmessage.TransportError
 	require.ErrorAs(t, err, &terr)
 	assert.Equal(t, 1, resp.Attempts, "no retry once the context is over")
-	assert.Equal(t, int32(1), seen.Load())
+	assert.LessOrEqual(t, seen.Load(), int32(1), "at most the one attempt reached the server")
 }
 
 func TestTimeoutBoundsEachAttempt(t *testing.T) {
 	t.Parallel()
-	// Each attempt times out after 500ms; the context has no deadline; the
+	// Each attempt times out after 1s; the context has no deadline; the
 	// third attempt is answered.
 	var n atomic.Int32
 	url, seen := httpFault(t, func(w http.ResponseWriter, r *http.Request) {
@@ -280,7 +280,7 @@ func TestTimeoutBoundsEachAttempt(t *testing.T) {
 		}
 		jsonHandler(200, `{"username":"javen"}`)(w, r)
 	})
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithTimeout(500*time.Millisecond),
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithTimeout(time.Second),
 		jmessage.WithRetryPolicy(fastRetries))
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
