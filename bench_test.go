@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/jmessage-go/jmessage"
+	"github.com/jmessage-go/jmessage/jmessagetest"
 )
 
 // Benchmarks of the SDK against a hand-written net/http client doing the same
@@ -424,6 +425,38 @@ func BenchmarkRatio(b *testing.B) {
 				b.ReportMetric(reqs(st[0]), "sdk-req/s")
 				b.ReportMetric(reqs(st[1]), "nethttp-req/s")
 			})
+		}
+	}
+}
+
+// BenchmarkFakeServer measures Users.Get and Messages.Send through the
+// SDK against jmessagetest, the in-memory fake server (in this process,
+// so the figures are the client's and the fake's together), serially and
+// over 64 goroutines. Every send is kept by the fake, as a real server
+// would keep it.
+func BenchmarkFakeServer(b *testing.B) {
+	srv := jmessagetest.NewServer(b)
+	c := srv.Client()
+	ctx := context.Background()
+	if _, _, err := c.Users.Register(ctx, []jmessage.NewUser{{Username: "javen", Password: "password"}}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "fang", Password: "password"}); err != nil {
+		b.Fatal(err)
+	}
+	ops := []struct {
+		name string
+		run  func(ctx context.Context) error
+	}{
+		{"UsersGet", func(ctx context.Context) error { _, _, err := c.Users.Get(ctx, "javen"); return err }},
+		{"MessagesSend", func(ctx context.Context) error { _, _, err := c.Messages.Send(ctx, benchMessage); return err }},
+	}
+	for _, op := range ops {
+		for _, cc := range []struct {
+			name       string
+			goroutines int
+		}{{"serial", 0}, {"64", 64}} {
+			b.Run("op="+op.name+"/goroutines="+cc.name, func(b *testing.B) { measure(b, cc.goroutines, op.run) })
 		}
 	}
 }
