@@ -75,6 +75,8 @@ type config struct {
 	retry         RetryPolicy
 	allowInsecure bool
 	logBodies     bool
+	noRetries     bool // WithoutRetries was given
+	retrySet      bool // WithRetryPolicy was given: it wins over WithoutRetries
 
 	// Computed once by New for every request.
 	base            string   // baseURL without a trailing slash
@@ -213,6 +215,9 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 		if err := opt(&cfg); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.noRetries && !cfg.retrySet {
+		cfg.retry.MaxAttempts = 1
 	}
 	if cfg.baseURL.Scheme == "http" && !cfg.allowInsecure && !isLoopback(cfg.baseURL.Hostname()) {
 		return nil, &ValidationError{Field: "baseURL", Reason: "plain http to a non-loopback host needs WithInsecureHTTP"}

@@ -51,14 +51,15 @@ func WithRetryPolicy(p RetryPolicy) Option {
 		case p.MaxRetryAfter < 0:
 			return &ValidationError{Field: "retryPolicy.MaxRetryAfter", Reason: "must not be negative"}
 		}
-		c.retry = p
+		c.retry, c.retrySet = p, true
 		return nil
 	}
 }
 
-// WithoutRetries sends every request exactly once.
+// WithoutRetries sends every request exactly once. When WithRetryPolicy is
+// given too, in any order, the explicit policy wins.
 func WithoutRetries() Option {
-	return func(c *config) error { c.retry.MaxAttempts = 1; return nil }
+	return func(c *config) error { c.noRetries = true; return nil }
 }
 
 type retryUnsafeKey struct{}

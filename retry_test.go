@@ -304,3 +304,28 @@ func TestWithoutRetriesSendsOnce(t *testing.T) {
 	assert.Equal(t, int32(1), seen.Load())
 	assert.False(t, errors.Is(err, jmessage.ErrRateLimited))
 }
+
+func TestRetryOptionsInAnyOrder(t *testing.T) {
+	t.Parallel()
+	for name, opts := range map[string][]jmessage.Option{
+		"policy then without":  {jmessage.WithRetryPolicy(fastRetries), jmessage.WithoutRetries()},
+		"without then policy":  {jmessage.WithoutRetries(), jmessage.WithRetryPolicy(fastRetries)},
+		"without, default too": {jmessage.WithoutRetries()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			url, seen := httpFault(t, jsonHandler(503, ""))
+			c, err := jmessage.New(testAppKey, testSecret, append(opts, jmessage.WithBaseURL(url))...)
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+			_, resp, err := c.Users.Get(t.Context(), "javen")
+			require.Error(t, err)
+			want := fastRetries.MaxAttempts
+			if len(opts) == 1 {
+				want = 1
+			}
+			assert.Equal(t, want, resp.Attempts)
+			assert.Equal(t, int32(want), seen.Load())
+		})
+	}
+}
