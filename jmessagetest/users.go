@@ -299,8 +299,23 @@ func deleteUser(c *call) (any, error) {
 	if err := firstErr(err, c.noBody()); err != nil {
 		return nil, err
 	}
-	delete(c.app.users, u.username)
+	c.app.deleteUser(u.username)
 	return nil, nil
+}
+
+// deleteUser deletes the user name, and the entries naming it in the
+// blacklists and single no-disturb lists of the app's users (kept by name):
+// a user registered again under the name is another user. Groups, chatrooms
+// and friends hold the user itself and drop it without help.
+func (a *appState) deleteUser(name string) {
+	if a.users[name] == nil {
+		return
+	}
+	delete(a.users, name)
+	for _, u := range a.users {
+		u.blacklist = slices.DeleteFunc(u.blacklist, func(n string) bool { return n == name })
+		u.noDisturb.single = slices.DeleteFunc(u.noDisturb.single, func(n string) bool { return n == name })
+	}
 }
 
 // usernames decodes a body that is a JSON array of min..max valid usernames.
@@ -322,7 +337,7 @@ func deleteUsers(c *call) (any, error) {
 		return nil, err
 	}
 	for _, n := range names {
-		delete(c.app.users, n)
+		c.app.deleteUser(n)
 	}
 	return nil, nil
 }

@@ -489,3 +489,32 @@ func TestSameRulesAsTheSDK(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, rooms)
 }
+
+// TestDeletedUserLeavesLists: a user deleted and registered again under
+// the same name is another user, on nobody's blacklist or no-disturb list.
+func TestDeletedUserLeavesLists(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := t.Context()
+	register(t, c, "alice", "bobby", "carol")
+	_, err := c.Users.AddToBlacklist(ctx, "alice", []string{"bobby", "carol"})
+	require.NoError(t, err)
+	_, err = c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Add: []string{"bobby", "carol"}}})
+	require.NoError(t, err)
+
+	_, err = c.Users.Delete(ctx, "bobby")
+	require.NoError(t, err)
+	_, err = c.Users.DeleteBatch(ctx, []string{"carol"})
+	require.NoError(t, err)
+	register(t, c, "bobby", "carol")
+	u, _ := srv.User("alice")
+	assert.Empty(t, u.Blacklist)
+	assert.Empty(t, u.NoDisturbUsers)
+	list, _, err := c.Users.Blacklist(ctx, "alice")
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	_, err = c.Users.AddToBlacklist(ctx, "alice", []string{"bobby"})
+	require.NoError(t, err, "the new bobby is not blacklisted yet")
+	_, err = c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Add: []string{"carol"}}})
+	require.NoError(t, err, "nor has the new carol no-disturb on")
+}
