@@ -369,8 +369,10 @@ func call[T any](ctx context.Context, c *Client, r request) (*T, *Response, erro
 	return out, resp, nil
 }
 
-// Header values shared by every request. Each slice has len == cap, so a
-// RoundTripper that appends to one gets a copy and the shared value stays.
+// Header values shared by every request, as are the client's Authorization
+// and User-Agent values. A RoundTripper must not modify a request (the
+// http.RoundTripper contract); one that appends to a value anyway gets a
+// copy, since each slice has len == cap.
 var (
 	headerAccept      = []string{"application/json"}
 	headerContentJSON = []string{"application/json; charset=utf-8"}
@@ -391,7 +393,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 	if ctx == nil {
 		return nil, &ValidationError{Field: "ctx", Reason: "must not be nil"}
 	}
-	out2, err := c.encode(r)
+	enc, err := c.encode(r)
 	if err != nil {
 		return nil, err
 	}
@@ -401,7 +403,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 	if logging {
 		start = time.Now()
 	}
-	resp, err := c.send(ctx, r, &out2)
+	resp, err := c.send(ctx, r, &enc)
 	if err == nil {
 		err = decodeResponse(r, resp, out)
 	}
@@ -506,7 +508,7 @@ func (c *Client) send(ctx context.Context, r request, e *encoded) (*Response, er
 		if attempt >= maxAttempts || !c.shouldRetry(ctx, r.method, resp, err) {
 			return c.finish(ctx, r, resp, err, attempt)
 		}
-		wait, asked := c.retryWait(resp, attempt)
+		wait, asked := c.retryWait(resp, err, attempt)
 		if asked > c.cfg.retry.MaxRetryAfter {
 			apiErr := newAPIError(r.method, r.path, resp)
 			apiErr.RetryAfter, apiErr.overWait = asked, true

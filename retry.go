@@ -102,10 +102,11 @@ func neverConnected(err error) bool {
 }
 
 // retryWait returns how long to wait before the attempt after attempt:
-// what the server asked for (asked, also returned so that the caller can
-// compare it with MaxRetryAfter), else the jittered exponential backoff.
-func (c *Client) retryWait(resp *Response, attempt int) (wait, asked time.Duration) {
-	if resp != nil && resp.Response != nil {
+// what the server asked for in a complete answer (asked, also returned so
+// that the caller can compare it with MaxRetryAfter), else the jittered
+// exponential backoff.
+func (c *Client) retryWait(resp *Response, err error, attempt int) (wait, asked time.Duration) {
+	if err == nil && resp != nil && resp.Response != nil {
 		asked = serverWait(resp.StatusCode, resp.Header)
 	}
 	if asked > 0 {
