@@ -50,20 +50,18 @@ var adminOps = []specOp{
 // worktree under a directory next to shared/).
 func specFile(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs("..") // the repository root
+	root, err := filepath.Abs("..") // the repository root
 	require.NoError(t, err)
 	var tried []string
-	for {
-		p := filepath.Join(filepath.Dir(dir), "shared", "spec", "endpoints.json")
+	for dir := filepath.Dir(root); ; dir = filepath.Dir(dir) {
+		p := filepath.Join(dir, "shared", "spec", "endpoints.json")
 		if _, err := os.Stat(p); err == nil {
 			return p
 		}
 		tried = append(tried, p)
-		parent := filepath.Dir(dir)
-		if parent == dir {
+		if filepath.Dir(dir) == dir {
 			break
 		}
-		dir = parent
 	}
 	t.Fatalf("the API spec endpoints.json is missing: the fake is checked against every operation it lists, "+
 		"so check out shared/ beside the repository; looked for %s", strings.Join(tried, ", "))
