@@ -207,7 +207,9 @@ func (u ChatroomUpdate) validate() error {
 	)
 }
 
-// Update changes a chatroom's owner, name and description.
+// Update changes a chatroom's owner, name and description. The new owner
+// must be in the room: the server answers 853002 otherwise, which matches
+// ErrUserNotInChatroom.
 //
 // PUT /v1/chatroom/{room_id}
 func (s *ChatroomsService) Update(ctx context.Context, id int64, update ChatroomUpdate) (*Response, error) {
@@ -215,7 +217,8 @@ func (s *ChatroomsService) Update(ctx context.Context, id int64, update Chatroom
 		body: update, invalid: validateID("id", id)}, nil)
 }
 
-// Delete deletes a chatroom.
+// Delete deletes a chatroom. The server answers 850001 for a room that
+// does not exist, which matches ErrChatroomNotFound.
 //
 // DELETE /v1/chatroom/{room_id}
 func (s *ChatroomsService) Delete(ctx context.Context, id int64) (*Response, error) {

@@ -172,4 +172,12 @@ func TestAPIErrorIs(t *testing.T) {
 	assert.NotErrorIs(t, e, &jmessage.APIError{Code: 899046, HTTPStatus: 400})
 	assert.ErrorIs(t, &jmessage.APIError{HTTPStatus: 429}, jmessage.ErrRateLimited)
 	assert.Contains(t, jmessage.ErrUserExists.Error(), "899001")
+
+	// The chatroom service's own codes match the general sentinels, and
+	// only those.
+	assert.ErrorIs(t, &jmessage.APIError{Code: 850001}, jmessage.ErrChatroomNotFound)
+	assert.ErrorIs(t, &jmessage.APIError{Code: 853002}, jmessage.ErrUserNotInChatroom)
+	assert.NotErrorIs(t, &jmessage.APIError{Code: 850001}, jmessage.ErrUserNotInChatroom)
+	assert.NotErrorIs(t, &jmessage.APIError{Code: 853002}, jmessage.ErrChatroomNotFound)
+	assert.NotErrorIs(t, &jmessage.APIError{Code: 850002}, jmessage.ErrChatroomNotFound)
 }

@@ -52,8 +52,8 @@ const (
 	ErrGroupShieldAlreadyOff  ErrorCode = 899053 // group shield already off
 	ErrAlreadyFriends         ErrorCode = 899070 // already friends
 	ErrNotFriend              ErrorCode = 899071 // not a friend
-	ErrChatroomNotFound       ErrorCode = 899081 // chatroom does not exist
-	ErrUserNotInChatroom      ErrorCode = 899082 // user not in chatroom
+	ErrChatroomNotFound       ErrorCode = 899081 // chatroom does not exist; also matches 850001 (chatroom delete's code)
+	ErrUserNotInChatroom      ErrorCode = 899082 // user not in chatroom; also matches 853002 (chatroom update: new owner not a member)
 	ErrRetractTooLate         ErrorCode = 855001 // retract: more than 3 minutes after sending
 	ErrRetractNotSender       ErrorCode = 855002 // retract: not the sender
 	ErrMessageNotFound        ErrorCode = 855003 // retract: no such message
@@ -62,6 +62,13 @@ const (
 	// the error returned when the server asks to wait longer than the retry
 	// policy allows (see APIError.RetryAfter).
 	ErrRateLimited ErrorCode = 2002
+)
+
+// The chatroom service's own codes (endpoints.json) for conditions that have
+// a sentinel already: errors.Is matches them with that sentinel.
+const (
+	codeChatroomDeleteNotFound ErrorCode = 850001 // delete: the chatroom does not exist
+	codeChatroomOwnerNotMember ErrorCode = 853002 // update: the new owner is not in the chatroom
 )
 
 var codeText = map[ErrorCode]string{
@@ -149,8 +156,10 @@ func (e *APIError) Unwrap() error { return e.Err }
 
 // Is reports whether e matches target: an ErrorCode equal to e.Code
 // (ErrRateLimited also matches any 429; ErrNoDisturbConflict matches the
-// range 899043–899050), or an *APIError whose non-zero Code and HTTPStatus
-// both match.
+// range 899043–899050; ErrChatroomNotFound also matches 850001 and
+// ErrUserNotInChatroom 853002, the chatroom service's own codes for the
+// same conditions), or an *APIError whose non-zero Code and HTTPStatus both
+// match.
 func (e *APIError) Is(target error) bool {
 	switch t := target.(type) {
 	case ErrorCode:
@@ -159,6 +168,9 @@ func (e *APIError) Is(target error) bool {
 			return true
 		case t == ErrNoDisturbConflict:
 			return e.Code >= 899043 && e.Code <= 899050
+		case t == ErrChatroomNotFound && e.Code == codeChatroomDeleteNotFound,
+			t == ErrUserNotInChatroom && e.Code == codeChatroomOwnerNotMember:
+			return true
 		}
 		return e.Code == t
 	case *APIError:

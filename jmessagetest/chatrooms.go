@@ -1,6 +1,7 @@
 package jmessagetest
 
 import (
+	"errors"
 	"math"
 	"net/http"
 	"slices"
@@ -248,15 +249,21 @@ func updateChatroom(c *call) (any, error) {
 		return nil, err
 	}
 	if owner != r.owner && r.member(owner) < 0 {
-		return nil, fail(codeUserNotInChatroom, "new owner %s is not in chatroom %d", owner.u.username, r.id)
+		return nil, fail(codeChatroomOwnerAbsent, "new owner %s is not in chatroom %d", owner.u.username, r.id)
 	}
 	r.owner, r.name = owner, *in.Name
 	setIf(&r.desc, in.Description)
 	return nil, nil
 }
 
+// deleteChatroom deletes a room; an unknown one is 850001, the delete
+// operation's own code (endpoints.json), not 899081.
 func deleteChatroom(c *call) (any, error) {
 	r, err := c.pathChatroom()
+	var apiErr *apiError
+	if errors.As(err, &apiErr) && apiErr.code == codeChatroomNotFound {
+		err = fail(codeChatroomNoSuchRoom, "chatroom %s not exist", c.r.PathValue("room_id"))
+	}
 	if err := firstErr(err, c.noBody()); err != nil {
 		return nil, err
 	}

@@ -76,8 +76,11 @@ func TestChatroomLifecycle(t *testing.T) {
 	assert.Equal(t, "user1", state.Owner.Username)
 	assert.Equal(t, "中国人", state.Name)
 	assert.Equal(t, "说什么来这", state.Description)
+	// The chatroom service answers its own codes here (endpoints.json),
+	// which match the general sentinels.
 	_, err = c.Chatrooms.Update(ctx, id2, jmessage.ChatroomUpdate{OwnerUsername: "liming", Name: "x"})
-	requireCode(t, err, http.StatusBadRequest, jmessage.ErrUserNotInChatroom)
+	requireCode(t, err, http.StatusBadRequest, 853002)
+	assert.ErrorIs(t, err, jmessage.ErrUserNotInChatroom)
 	_, err = c.Chatrooms.Update(ctx, id2, jmessage.ChatroomUpdate{OwnerUsername: "ghost", Name: "x"})
 	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
 	_, err = c.Chatrooms.Update(ctx, id2+100, jmessage.ChatroomUpdate{OwnerUsername: "user1", Name: "x"})
@@ -91,7 +94,8 @@ func TestChatroomLifecycle(t *testing.T) {
 	_, ok := srv.Chatroom(id)
 	assert.False(t, ok)
 	_, err = c.Chatrooms.Delete(ctx, id)
-	requireCode(t, err, http.StatusNotFound, jmessage.ErrChatroomNotFound)
+	requireCode(t, err, http.StatusNotFound, 850001)
+	assert.ErrorIs(t, err, jmessage.ErrChatroomNotFound)
 
 	auth := basic(srv)
 	for name, tc := range map[string]struct{ method, path, body string }{

@@ -37,6 +37,8 @@ const (
 	codeNotFriend           = 899071
 	codeChatroomNotFound    = 899081
 	codeUserNotInChatroom   = 899082
+	codeChatroomNoSuchRoom  = 850001 // chatroom delete's own code for an unknown room
+	codeChatroomOwnerAbsent = 853002 // chatroom update's own code: the new owner is not a member
 	codeRetractTooLate      = 855001
 	codeRetractNotSender    = 855002
 	codeMessageNotFound     = 855003
@@ -59,7 +61,7 @@ func statusOf(code int) int {
 		codeRetractNotSender:
 		return http.StatusForbidden
 	case codeUserNotFound, codeGroupNotFound, codeAppKeyNotFound, codeNoDisturbNoGroup,
-		codeChatroomNotFound, codeMessageNotFound:
+		codeChatroomNotFound, codeChatroomNoSuchRoom, codeMessageNotFound:
 		return http.StatusNotFound
 	case codeRateLimited:
 		return http.StatusTooManyRequests
