@@ -350,22 +350,22 @@ func chatroomMembersChange(add bool) handler {
 // ChatroomState is a snapshot of a chatroom (the control API answers it
 // with the JSON names below).
 type ChatroomState struct {
-	ID             int64   `json:"id"`
-	AppKey         string  `json:"appkey"` // the app the chatroom belongs to
-	Owner          AppUser `json:"owner"`
-	Name           string  `json:"name"`
-	Description    string  `json:"description,omitempty"`
-	MaxMemberCount int     `json:"max_member_count"`
+	ID             int64   `json:"id"`                    // the room id Create answered
+	AppKey         string  `json:"appkey"`                // the app the chatroom belongs to
+	Owner          AppUser `json:"owner"`                 // the room's owner
+	Name           string  `json:"name"`                  // at most 64 bytes
+	Description    string  `json:"description,omitempty"` // at most 250 bytes
+	MaxMemberCount int     `json:"max_member_count"`      // the room's capacity
 	// Members are the members in the order they joined.
 	Members []ChatroomMemberState `json:"members"`
-	CTime   time.Time             `json:"ctime"`
+	CTime   time.Time             `json:"ctime"` // when the room was created, by the server's clock
 }
 
 // ChatroomMemberState is a member of a chatroom.
 type ChatroomMemberState struct {
 	AppUser
-	Muted  bool      `json:"muted"`
-	Joined time.Time `json:"joined"`
+	Muted  bool      `json:"muted"`  // muted with SetMemberMuted (flag 1)
+	Joined time.Time `json:"joined"` // when the member joined (room_ctime)
 }
 
 // Chatroom returns a snapshot of the app's chatroom id, and whether it exists.

@@ -21,8 +21,8 @@ func routeFriends(s *Server) {
 // them.
 type Friend struct {
 	AppUser
-	NoteName string `json:"note_name,omitempty"`
-	Others   string `json:"others,omitempty"`
+	NoteName string `json:"note_name,omitempty"` // the note the user keeps on this friend
+	Others   string `json:"others,omitempty"`    // the other remarks the user keeps on this friend
 }
 
 // friend is one side of a friendship: friendship is mutual, each side
@@ -186,8 +186,8 @@ func updateFriendNotes(c *call) (any, error) {
 // and the friend's app.
 type friendWire struct {
 	userWire
-	NoteName string `json:"note_name,omitempty"`
-	Others   string `json:"others,omitempty"`
+	NoteName string `json:"note_name,omitempty"` // the note the user keeps on this friend
+	Others   string `json:"others,omitempty"`    // the other remarks the user keeps on this friend
 	AppKey   string `json:"appkey"`
 }
 

@@ -539,26 +539,26 @@ func transferGroupOwner(c *call) (any, error) {
 // GroupState is a snapshot of a group (the control API answers it with
 // the JSON names below).
 type GroupState struct {
-	GID    int64   `json:"gid"`
-	AppKey string  `json:"appkey"` // the app the group belongs to
-	Owner  AppUser `json:"owner"`
-	Name   string  `json:"name"`
-	Desc   string  `json:"desc,omitempty"`
-	Avatar string  `json:"avatar,omitempty"`
+	GID    int64   `json:"gid"`              // the group id Create answered
+	AppKey string  `json:"appkey"`           // the app the group belongs to
+	Owner  AppUser `json:"owner"`            // the group's owner
+	Name   string  `json:"name"`             // at most 64 bytes
+	Desc   string  `json:"desc,omitempty"`   // at most 250 bytes
+	Avatar string  `json:"avatar,omitempty"` // a media id
 	// Public reports whether the group was created public (flag 2).
 	Public         bool `json:"public"`
-	MaxMemberCount int  `json:"max_member_count"`
+	MaxMemberCount int  `json:"max_member_count"` // the group's capacity, owner included (500)
 	// Members are the members in the order they joined, the owner among them.
 	Members []GroupMemberState `json:"members"`
-	CTime   time.Time          `json:"ctime"`
-	MTime   time.Time          `json:"mtime"`
+	CTime   time.Time          `json:"ctime"` // when the group was created, by the server's clock
+	MTime   time.Time          `json:"mtime"` // when its profile, members or owner last changed
 }
 
 // GroupMemberState is a member of a group.
 type GroupMemberState struct {
 	AppUser
-	Owner    bool `json:"owner"`
-	Silenced bool `json:"silenced"`
+	Owner    bool `json:"owner"`    // the member owns the group (flag 1)
+	Silenced bool `json:"silenced"` // silenced with SetSilence: may not send to the group
 }
 
 // Group returns a snapshot of the app's group gid, and whether it exists.

@@ -8,8 +8,8 @@ import (
 
 // AppUser names a user of some app the server knows.
 type AppUser struct {
-	AppKey   string `json:"appkey"`
-	Username string `json:"username"`
+	AppKey   string `json:"appkey"`   // the user's app
+	Username string `json:"username"` // the user's name in that app
 }
 
 // userRef points at a user of an app. It holds the user itself, not the
