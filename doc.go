@@ -71,6 +71,19 @@
 //		if r.Err != nil && !errors.Is(r.Err, jmessage.ErrUserExists) { ... }
 //	}
 //
+// # Testing
+//
+// Package jmessagetest is an in-memory JMessage server with real state, the
+// real error codes and the exact wire. Code that uses this package can be
+// tested offline, deterministically and in parallel:
+//
+//	srv := jmessagetest.NewServer(t) // closed when the test ends
+//	c := srv.Client()                // a *Client pointed at it
+//	// ... exercise your code with c, then inspect srv.Messages(),
+//	// srv.User(name), srv.Group(gid), or inject faults with srv.FailNext.
+//
+// The runnable examples of this package run against it.
+//
 // # Secrets
 //
 // The master secret travels only in the Authorization header. It never
