@@ -114,12 +114,14 @@ func (s *ChatroomsService) Create(ctx context.Context, room NewChatroom) (int64,
 
 // GetBatch returns the chatrooms with the given ids, in the server's order.
 // Ids the server does not know are left out or fail the call
-// (ErrChatroomNotFound), as the server decides.
+// (ErrChatroomNotFound), as the server decides. It only reads, so it is
+// retried like a GET although it is a POST.
 //
 // POST /v1/chatroom/batch
 func (s *ChatroomsService) GetBatch(ctx context.Context, ids []int64) ([]Chatroom, *Response, error) {
 	return callSlice[Chatroom](ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/batch", body: ids,
-		invalid: validateEach("ids", ids, math.MaxInt, func(id int64, field string) error { return validateID(field, id) })})
+		readOnly: true,
+		invalid:  validateEach("ids", ids, math.MaxInt, func(id int64, field string) error { return validateID(field, id) })})
 }
 
 // Get returns one chatroom. A room missing from the server's answer is an

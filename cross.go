@@ -239,12 +239,3 @@ func (s *CrossService) UpdateChatroomMembers(ctx context.Context, roomID int64, 
 		invalid: firstError(validateID("roomID", roomID), validateMemberChanges(changes, math.MaxInt, MaxChatroomMembers)),
 	}, nil)
 }
-
-// callSlice runs r and decodes a JSON array answer.
-func callSlice[T any](ctx context.Context, c *Client, r request) ([]T, *Response, error) {
-	out, resp, err := call[[]T](ctx, c, r)
-	if err != nil {
-		return nil, resp, err
-	}
-	return *out, resp, nil
-}

@@ -28,14 +28,25 @@
 //
 // # Retries and timeouts
 //
-// GET, PUT and DELETE are retried on transport errors, 429, 502, 503 and 504
-// with jittered exponential backoff. POST calls (message sends, registration,
-// creation) are retried only when the connection never opened or on 429,
-// because a retried send could deliver a message twice; RetryUnsafe opts a
-// call in. A wait the server asks for (Retry-After, or X-Rate-Limit-Reset on
-// a 429) is honoured; one longer than RetryPolicy.MaxRetryAfter ends the call
-// at once with an *APIError matching ErrRateLimited whose RetryAfter says how
-// long. Response.Attempts counts the attempts.
+// GET, PUT and DELETE, and the POST calls that only read (Chatrooms.GetBatch
+// and Get, Users.StatBatch and StatBatchV2), are retried on transport
+// errors, 429, 502, 503 and 504, and on code 899030 (ErrServerBusy) whatever
+// the status, with jittered exponential backoff. Other POST calls (message
+// sends, registration, creation, uploads) are retried only when the
+// connection never opened or on 429, because a retried send could deliver a
+// message twice; RetryUnsafe opts a call in. A retry sends the same bytes
+// (an upload's form is built in memory). A wait the server asks for
+// (Retry-After, or X-Rate-Limit-Reset on a 429) is honoured as asked; one
+// longer than RetryPolicy.MaxRetryAfter ends the call at once with an
+// *APIError matching ErrRateLimited whose RetryAfter says how long.
+// Response.Attempts counts the attempts.
+//
+// A retried PUT or DELETE whose first attempt did reach the server (its
+// answer lost to a reset or a timeout, or a 502–504 from a proxy) may be
+// answered with a state error, since the change was already made: removing
+// a friend again answers ErrNotFriend (899071), blacklisting again
+// ErrAlreadyBlacklisted. With Response.Attempts above 1, such an error may
+// mean the change is done.
 //
 // Two clocks bound a call. WithTimeout (DefaultTimeout, 30s) bounds each
 // attempt: connecting, sending, and reading the whole answer; an attempt

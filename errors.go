@@ -45,7 +45,7 @@ const (
 	ErrNotBlacklisted         ErrorCode = 899019 // user not in blacklist
 	ErrNoCrossAppPermission   ErrorCode = 899020 // no cross-app permission
 	ErrCrossAppRequired       ErrorCode = 899021 // must use the cross-app API
-	ErrServerBusy             ErrorCode = 899030 // server busy, retry later
+	ErrServerBusy             ErrorCode = 899030 // server busy, retry later: retried, whatever the status, for calls that can be repeated
 	ErrNoDisturbConflict      ErrorCode = 899043 // no-disturb state conflict: matches every code 899043–899050
 	ErrNoDisturbGroupNotFound ErrorCode = 899051 // group does not exist (no-disturb)
 	ErrGroupShieldAlreadyOn   ErrorCode = 899052 // group shield already on
@@ -97,7 +97,10 @@ var (
 	ErrInvalidArgument = errors.New("jmessage: invalid argument")
 	// ErrMalformedResponse is matched by an *APIError whose body could not be
 	// read as the API's JSON (an HTML page, an empty or truncated body, wrong
-	// JSON types, or a body over 8 MiB).
+	// JSON types, or a body over 8 MiB), and by one for a success answer
+	// that lacks the id the call exists for (a send without msg_id, a group
+	// create without gid, an upload without media_id, a download URL lookup
+	// without url), rather than a zero id passed off as a result.
 	ErrMalformedResponse = errors.New("jmessage: malformed response")
 )
 

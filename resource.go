@@ -75,9 +75,11 @@ func (m *Media) MediaID() string {
 // before reading when its size is known (a Len method, as bytes.Reader and
 // strings.Reader have, or an *os.File), else while reading it, since the
 // request is assembled in memory before the first byte goes out. Empty
-// content is refused the same way. An upload
-// is sent once, never retried, since content cannot be read twice; content
-// is read but not closed. An answer without a media_id is an error matching
+// content is refused the same way. Content is read once (and not closed)
+// into a multipart form in memory, so an upload follows the POST rules of
+// RetryPolicy like any call: retried, with the same bytes, on 429 or when
+// the connection never opened, and on any retryable fault under
+// RetryUnsafe. An answer without a media_id is an error matching
 // ErrMalformedResponse.
 //
 // POST /v1/resource?type=image|file|voice (multipart form, file field "filename")
@@ -98,7 +100,7 @@ func (s *ResourcesService) Upload(ctx context.Context, mediaType MediaType, file
 	src := &uploadSource{r: content}
 	r := request{method: http.MethodPost, path: "/v1/resource",
 		query:  url.Values{"type": {string(mediaType)}},
-		upload: &upload{field: "filename", filename: filename, content: src}, noRetry: true,
+		upload: &upload{field: "filename", filename: filename, content: src},
 		invalid: firstError(
 			validateOneOf("type", mediaType, MediaImage, MediaFile, MediaVoice),
 			validateFilename("filename", filename),

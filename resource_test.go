@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -270,36 +271,66 @@ type failingReader struct{ err error }
 
 func (r failingReader) Read([]byte) (int, error) { return 0, r.err }
 
-// TestUploadNotRetried: an upload is sent once even when the policy would
-// retry a POST (429, a connection that never opened) or any call (503).
-func TestUploadNotRetried(t *testing.T) {
+// TestUploadRetries: the multipart form is built in memory, so an upload
+// follows the POST rules: retried on 429 and when the connection never
+// opened, each attempt sending the same bytes; not retried on 503 (it may
+// have been stored), unless the caller opts in.
+func TestUploadRetries(t *testing.T) {
 	t.Parallel()
-	faults := map[string]func(*http.Request) (*http.Response, error){
-		"429": func(*http.Request) (*http.Response, error) {
-			return newJSONResponse(http.StatusTooManyRequests, `{"error":{"code":2002,"message":"slow down"}}`), nil
-		},
-		"503": func(*http.Request) (*http.Response, error) {
-			return newJSONResponse(http.StatusServiceUnavailable, `{"error":{"code":899030,"message":"busy"}}`), nil
-		},
-		"dial": func(*http.Request) (*http.Response, error) {
-			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
-		},
+	tooMany := func(*http.Request) (*http.Response, error) {
+		return newJSONResponse(http.StatusTooManyRequests, `{"error":{"code":2002,"message":"slow down"}}`), nil
 	}
-	for name, fault := range faults {
-		t.Run(name, func(t *testing.T) {
+	busy := func(*http.Request) (*http.Response, error) {
+		return newJSONResponse(http.StatusServiceUnavailable, `{"error":{"code":899030,"message":"busy"}}`), nil
+	}
+	dial := func(*http.Request) (*http.Response, error) {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	}
+	tests := []struct {
+		name   string
+		fault  func(*http.Request) (*http.Response, error)
+		unsafe bool // under RetryUnsafe
+		want   int  // requests sent
+	}{
+		{name: "429", fault: tooMany, want: fastRetries.MaxAttempts},
+		{name: "dial", fault: dial, want: fastRetries.MaxAttempts},
+		{name: "503", fault: busy, want: 1},
+		{name: "503 RetryUnsafe", fault: busy, unsafe: true, want: fastRetries.MaxAttempts},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mock := newTestClient(t, jmessage.WithRetryPolicy(fastRetries))
-			mock.RegisterNoResponder(fault)
-			_, _, err := c.Resources.Upload(jmessage.RetryUnsafe(t.Context()), jmessage.MediaImage, "a.jpg",
-				strings.NewReader("data"))
+			var mu sync.Mutex
+			var bodies [][]byte
+			var types []string
+			mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+				b, err := io.ReadAll(req.Body)
+				require.NoError(t, err)
+				mu.Lock()
+				bodies, types = append(bodies, b), append(types, req.Header.Get("Content-Type"))
+				mu.Unlock()
+				return tt.fault(req)
+			})
+			ctx := t.Context()
+			if tt.unsafe {
+				ctx = jmessage.RetryUnsafe(ctx)
+			}
+			content := strings.Repeat("image bytes ", 100)
+			_, resp, err := c.Resources.Upload(ctx, jmessage.MediaImage, "a.jpg", strings.NewReader(content))
 			require.Error(t, err)
-			assert.Equal(t, 1, mock.GetTotalCallCount())
-
-			// The same fault is retried for a call that can be repeated,
-			// so the count above is the upload's doing.
-			_, _, err = c.Resources.DownloadURL(t.Context(), "qiniu/image/x")
-			require.Error(t, err)
-			assert.Equal(t, 1+fastRetries.MaxAttempts, mock.GetTotalCallCount())
+			assert.Equal(t, tt.want, mock.GetTotalCallCount())
+			require.NotNil(t, resp)
+			assert.Equal(t, tt.want, resp.Attempts)
+			mu.Lock()
+			defer mu.Unlock()
+			require.Len(t, bodies, tt.want)
+			part := uploadedPart(t, captured{header: http.Header{"Content-Type": {types[0]}}, body: bodies[0]})
+			assert.Equal(t, content, string(part.content))
+			for i := 1; i < len(bodies); i++ {
+				assert.Equal(t, bodies[0], bodies[i], "attempt %d replays the same form", i+1)
+				assert.Equal(t, types[0], types[i], "attempt %d keeps the boundary", i+1)
+			}
 		})
 	}
 }

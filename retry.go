@@ -1,22 +1,40 @@
 package jmessage
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/go-resty/resty/v2"
 )
 
 // RetryPolicy says when and how long a failed attempt is retried.
 //
-// GET, PUT and DELETE are retried on transport errors, 429, 502, 503 and
-// 504. POST (send, register, create…) is retried only when the connection
-// never opened or on 429, since JMessage has no idempotency key and a
-// retried send may be a duplicate message; a caller who knows a POST is safe
-// to repeat opts in per call with RetryUnsafe.
+// GET, PUT and DELETE, and the POST calls that only read (Chatrooms.GetBatch
+// and Get, Users.StatBatch and StatBatchV2), are retried on transport
+// errors, 429, 502, 503 and 504, and on an answer carrying code 899030
+// (ErrServerBusy) whatever its status. Other POST calls (send, register,
+// create, upload…) are retried only when the connection never opened or on
+// 429, since JMessage has no idempotency key and a retried send may be a
+// duplicate message; a caller who knows a POST is safe to repeat opts in per
+// call with RetryUnsafe.
+//
+// A retried PUT or DELETE whose first attempt did reach the server (its
+// answer was lost to a reset or a timeout, or a proxy answered 502–504 after
+// forwarding it) may be answered with a state error, since the change was
+// already made: removing a friend again answers ErrNotFriend (899071),
+// blacklisting again ErrAlreadyBlacklisted, a no-disturb or shield change
+// one of ErrNoDisturbConflict or ErrGroupShieldAlreadyOn/Off. When
+// Response.Attempts is above 1, such an error may mean the change is done.
 type RetryPolicy struct {
 	// MaxAttempts is the most attempts per call, the first included; 1 turns
 	// retries off.
@@ -71,27 +89,53 @@ func RetryUnsafe(ctx context.Context) context.Context {
 	return context.WithValue(ctx, retryUnsafeKey{}, true)
 }
 
-// shouldRetry reports whether an attempt that ended with resp (nil when no
-// answer arrived) and err is worth another, under the policy of the type
-// comment of RetryPolicy.
-func (c *Client) shouldRetry(ctx context.Context, method string, resp *Response, err error) bool {
+// shouldRetry is the one resty retry condition. It replaces resty's
+// default retry-on-any-error (any condition does), so it decides for errors
+// and statuses alike, under the policy of RetryPolicy's comment: rr is the
+// attempt's response (its RawResponse nil when no answer arrived), err the
+// attempt's error.
+func (c *Client) shouldRetry(rr *resty.Response, err error) bool {
+	if rr == nil || rr.Request == nil {
+		return false // resty failed before sending anything
+	}
+	ctx := rr.Request.Context()
 	if ctx.Err() != nil {
 		return false
 	}
-	repeatable := method != http.MethodPost || ctx.Value(retryUnsafeKey{}) != nil
+	repeatable := rr.Request.Method != http.MethodPost || ctx.Value(retryUnsafeKey{}) != nil
 	if err != nil {
-		if errors.Is(err, errBodyTooLarge) {
+		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
 			return false // a complete answer, too large to read: the next would be too
 		}
 		return repeatable || neverConnected(err)
 	}
-	switch resp.StatusCode {
+	switch rr.StatusCode() {
 	case http.StatusTooManyRequests:
 		return true // refused before it was processed: safe for every method
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return repeatable
 	}
-	return false
+	return repeatable && serverBusy(rr.StatusCode(), rr.Body())
+}
+
+// serverBusy reports whether body is the error envelope of code 899030
+// (server busy, retry later). The API sends envelopes with an error status;
+// under a 2xx (which decodeResponse also reads as an error when it is an
+// envelope) only a body that starts as one is decoded, so that a large
+// success answer costs no scan.
+func serverBusy(status int, body []byte) bool {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return false
+	}
+	if status >= 200 && status < 300 && !bytes.HasPrefix(body, []byte(`{"error"`)) {
+		return false
+	}
+	if !bytes.Contains(body, []byte("899030")) {
+		return false
+	}
+	var env errorEnvelope
+	return json.Unmarshal(body, &env) == nil && env.Error != nil && env.Error.Code == ErrServerBusy
 }
 
 // neverConnected reports whether err happened before a connection opened,
@@ -101,18 +145,83 @@ func neverConnected(err error) bool {
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
-// retryWait returns how long to wait before the attempt after attempt:
-// what the server asked for in a complete answer (asked, also returned so
-// that the caller can compare it with MaxRetryAfter), else the jittered
-// exponential backoff.
-func (c *Client) retryWait(resp *Response, err error, attempt int) (wait, asked time.Duration) {
-	if err == nil && resp != nil && resp.Response != nil {
-		asked = serverWait(resp.StatusCode, resp.Header)
+// retryState is what noteRetry keeps of the last attempt to be retried.
+type retryState struct {
+	attempt int   // its number (1 for the first)
+	err     error // its error, nil when an answer arrived
+}
+
+type retryStateKey struct{}
+
+// noteRetry is resty's retry hook, run after shouldRetry chose to retry and
+// before the wait: it notes the attempt's number and error in the
+// request's context (retryAfter logs the error; outcome shows it when the
+// context ends during the wait, since resty then returns ctx.Err() alone).
+// The state is added to the context on the first retry only: a call that
+// is not retried allocates nothing for it.
+func (c *Client) noteRetry(rr *resty.Response, err error) {
+	if rr == nil || rr.Request == nil {
+		return
 	}
-	if asked > 0 {
-		return asked, asked
+	req := rr.Request
+	st, _ := req.Context().Value(retryStateKey{}).(*retryState)
+	if st == nil {
+		st = new(retryState)
+		req.SetContext(context.WithValue(req.Context(), retryStateKey{}, st))
 	}
-	return c.cfg.retry.backoff(attempt), 0
+	st.attempt, st.err = req.Attempt, err
+}
+
+// retryNoted returns what noteRetry kept for req, or nil.
+func retryNoted(req *resty.Request) *retryState {
+	st, _ := req.Context().Value(retryStateKey{}).(*retryState)
+	return st
+}
+
+// waitedAfter reports whether resty was waiting to retry req's last attempt.
+func waitedAfter(req *resty.Request) bool {
+	st := retryNoted(req)
+	return st != nil && st.attempt == req.Attempt
+}
+
+// lastRetried is the error of req's last attempt when it was retried
+// after it, or nil.
+func lastRetried(req *resty.Request) error {
+	if st := retryNoted(req); st != nil && st.attempt == req.Attempt {
+		return st.err
+	}
+	return nil
+}
+
+// waitTooLong is what retryAfter returns when the server asks for a longer
+// wait than RetryPolicy.MaxRetryAfter; resty ends the call with it and
+// outcome turns it into an *APIError matching ErrRateLimited.
+type waitTooLong struct{ wait time.Duration }
+
+func (e *waitTooLong) Error() string {
+	return fmt.Sprintf("server asked to wait %s, longer than the retry policy allows", e.wait)
+}
+
+// retryAfter is resty's RetryAfterFunc: the wait before the next attempt,
+// what the server asked for in a complete answer (Retry-After on any
+// status, X-Rate-Limit-Reset on a 429), else the policy's jittered
+// exponential backoff; never 0, which would make resty use its own
+// backoff. A server-requested wait over MaxRetryAfter ends the call with a
+// *waitTooLong instead.
+func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration, error) {
+	var asked time.Duration
+	if complete(rr) {
+		asked = serverWait(rr.StatusCode(), rr.RawResponse.Header)
+	}
+	if asked > c.cfg.retry.MaxRetryAfter {
+		return 0, &waitTooLong{wait: asked}
+	}
+	wait := asked
+	if wait <= 0 {
+		wait = c.cfg.retry.backoff(rr.Request.Attempt)
+	}
+	c.logRetry(rr, wait)
+	return wait, nil
 }
 
 // backoff is the wait after the given attempt (1 for the first): the
@@ -175,4 +284,32 @@ func parseRateLimit(h http.Header) RateLimit {
 	rl.Remaining = read("X-Rate-Limit-Remaining")
 	rl.Reset = time.Duration(read("X-Rate-Limit-Reset")) * time.Second
 	return rl
+}
+
+// logRetry logs, at debug level, that an attempt failed and another follows
+// after wait.
+func (c *Client) logRetry(rr *resty.Response, wait time.Duration) {
+	req := rr.Request
+	ctx := req.Context()
+	if !c.cfg.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method), slog.String("path", c.pathOf(req.URL)),
+		slog.Int("attempt", req.Attempt), slog.Int("status", rr.StatusCode()), slog.Duration("wait", wait),
+	}
+	if err := lastRetried(req); err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "jmessage retry", attrs...)
+}
+
+// pathOf returns the API path of a request URL built by encode: without
+// the base URL and the query.
+func (c *Client) pathOf(rawURL string) string {
+	p := strings.TrimPrefix(rawURL, c.cfg.base)
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -327,5 +328,196 @@ func TestRetryOptionsInAnyOrder(t *testing.T) {
 			assert.Equal(t, want, resp.Attempts)
 			assert.Equal(t, int32(want), seen.Load())
 		})
+	}
+}
+
+// TestReadOnlyPostsAreRetriedLikeGets: the POST calls that only read are
+// retried on a 503 (and replay the same body), unlike a POST that writes.
+func TestReadOnlyPostsAreRetriedLikeGets(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		call func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error)
+		want int
+	}{
+		{name: "Chatrooms.GetBatch", want: fastRetries.MaxAttempts, call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
+			_, resp, err := c.Chatrooms.GetBatch(ctx, []int64{1, 2})
+			return resp, err
+		}},
+		{name: "Chatrooms.Get", want: fastRetries.MaxAttempts, call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
+			_, resp, err := c.Chatrooms.Get(ctx, 1)
+			return resp, err
+		}},
+		{name: "Users.StatBatch", want: fastRetries.MaxAttempts, call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
+			_, resp, err := c.Users.StatBatch(ctx, []string{"javen", "fang"})
+			return resp, err
+		}},
+		{name: "Users.StatBatchV2", want: fastRetries.MaxAttempts, call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
+			_, resp, err := c.Users.StatBatchV2(ctx, []string{"javen", "fang"})
+			return resp, err
+		}},
+		{name: "Chatrooms.Create writes", want: 1, call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
+			_, resp, err := c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: "javen", Name: "room"})
+			return resp, err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t, jmessage.WithRetryPolicy(fastRetries))
+			seen := capture(mock, http.StatusServiceUnavailable, `{"error":{"code":899030,"message":"busy"}}`)
+			resp, err := tt.call(t.Context(), c)
+			require.ErrorIs(t, err, jmessage.ErrServerBusy)
+			require.NotNil(t, resp)
+			assert.Equal(t, tt.want, resp.Attempts)
+			reqs := seen()
+			require.Len(t, reqs, tt.want)
+			for _, r := range reqs {
+				assert.Equal(t, http.MethodPost, r.method)
+				assert.Equal(t, reqs[0].body, r.body, "every attempt sends the same body")
+				assert.Equal(t, testAuth, r.header.Get("Authorization"))
+			}
+		})
+	}
+}
+
+// TestServerBusyCodeIsRetried: an answer carrying code 899030 (server busy,
+// retry later) is retried whatever its status for a call that can be
+// repeated, and not for a POST that writes.
+func TestServerBusyCodeIsRetried(t *testing.T) {
+	t.Parallel()
+	const busy = `{"error":{"code":899030,"message":"server busy"}}`
+	get := func(ctx context.Context, c *jmessage.Client) error {
+		_, _, err := c.Users.Get(ctx, "javen")
+		return err
+	}
+	send := func(ctx context.Context, c *jmessage.Client) error {
+		_, _, err := c.Messages.Send(ctx, jmessage.Message{From: jmessage.FromAdmin("admin"), To: jmessage.ToUser("javen"),
+			Body: jmessage.Text{Text: "hello"}})
+		return err
+	}
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		call   func(ctx context.Context, c *jmessage.Client) error
+		unsafe bool
+		want   int32 // requests the server sees; the last is answered 200
+	}{
+		{name: "GET 500", status: 500, body: busy, call: get, want: 2},
+		{name: "GET 200 with the error", status: 200, body: busy, call: get, want: 2},
+		{name: "GET 400", status: 400, body: busy, call: get, want: 2},
+		{name: "GET 500 other code", status: 500, body: `{"error":{"code":899000,"message":"internal"}}`, call: get, want: 1},
+		{name: "GET 200 mentioning the code", status: 200, body: `{"username":"javen","signature":"899030"}`, call: get, want: 1},
+		{name: "send 500", status: 500, body: busy, call: send, want: 1},
+		{name: "send 500 RetryUnsafe", status: 500, body: busy, call: send, unsafe: true, want: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var n atomic.Int32
+			url, seen := httpFault(t, func(w http.ResponseWriter, r *http.Request) {
+				if n.Add(1) == 1 {
+					jsonHandler(tt.status, tt.body)(w, r)
+					return
+				}
+				if r.Method == http.MethodPost {
+					jsonHandler(201, `{"msg_id":1,"msg_ctime":1493794522950}`)(w, r)
+					return
+				}
+				jsonHandler(200, `{"username":"javen"}`)(w, r)
+			})
+			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+			ctx := t.Context()
+			if tt.unsafe {
+				ctx = jmessage.RetryUnsafe(ctx)
+			}
+			err = tt.call(ctx, c)
+			assert.Equal(t, tt.want, seen.Load())
+			if tt.want == 2 {
+				assert.NoError(t, err, "the retry was answered")
+			}
+		})
+	}
+}
+
+// TestCutAnswerAsksForNoWait: a Retry-After in an answer cut mid-body is not
+// taken as the server's request (the answer is not complete): the call is
+// retried after the policy's backoff, not failed as rate limited.
+func TestCutAnswerAsksForNoWait(t *testing.T) {
+	t.Parallel()
+	url, seen := tcpFault(t, func(conn net.Conn) {
+		_, _ = conn.Write([]byte("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n" +
+			"Retry-After: 3600\r\nContent-Length: 100\r\n\r\n{\"error\""))
+	})
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+
+	_, resp, err := c.Users.Get(t.Context(), "javen")
+	var terr *jmessage.TransportError
+	require.ErrorAs(t, err, &terr)
+	assert.NotErrorIs(t, err, jmessage.ErrRateLimited)
+	assert.Equal(t, int32(fastRetries.MaxAttempts), seen.Load())
+	assert.Equal(t, fastRetries.MaxAttempts, resp.Attempts)
+}
+
+// TestContextEndsTheWaitAfterATransportError: when the context ends while
+// waiting to retry an attempt that got no answer, that attempt's error
+// stays visible beside the context's.
+func TestContextEndsTheWaitAfterATransportError(t *testing.T) {
+	t.Parallel()
+	long := jmessage.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Hour, MaxBackoff: time.Hour, MaxRetryAfter: 2 * time.Hour}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(refusedURL(t)), jmessage.WithRetryPolicy(long),
+		jmessage.WithLogger(onRetry(cancel)))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+
+	_, resp, err := c.Users.Get(ctx, "javen")
+	require.ErrorIs(t, err, context.Canceled)
+	var terr *jmessage.TransportError
+	require.ErrorAs(t, err, &terr)
+	var opErr *net.OpError
+	require.ErrorAs(t, err, &opErr, "the refused connection stays visible")
+	assert.Equal(t, "dial", opErr.Op)
+	assert.Contains(t, err.Error(), "while waiting to retry")
+	require.NotNil(t, resp)
+	assert.Equal(t, 1, resp.Attempts)
+}
+
+// TestRetryLogNamesTheCall: the retry log line carries the call's path
+// (without the base URL or query) and the failed attempt's error.
+func TestRetryLogNamesTheCall(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var attrs []map[string]string
+	logger := slog.New(hookHandler{fn: func(r slog.Record) {
+		if r.Message != "jmessage retry" {
+			return
+		}
+		m := map[string]string{}
+		r.Attrs(func(a slog.Attr) bool { m[a.Key] = a.Value.String(); return true })
+		mu.Lock()
+		attrs = append(attrs, m)
+		mu.Unlock()
+	}})
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(refusedURL(t)+"/prefix"), jmessage.WithRetryPolicy(fastRetries),
+		jmessage.WithLogger(logger))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	_, _, err = c.Users.List(t.Context(), jmessage.ListOptions{Start: 0, Count: 10})
+	require.Error(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, attrs, fastRetries.MaxAttempts-1)
+	for i, a := range attrs {
+		assert.Equal(t, "GET", a["method"])
+		assert.Equal(t, "/v1/users/", a["path"])
+		assert.Equal(t, strconv.Itoa(i+1), a["attempt"])
+		assert.Contains(t, a["error"], "refused")
 	}
 }

@@ -295,6 +295,7 @@ type UserDevices struct {
 
 // StatBatch returns the device states of several users. An unknown user
 // fails the whole call (ErrUserNotFound); StatBatchV2 reports it per user.
+// Both only read, so they are retried like a GET although they are POSTs.
 //
 // POST /v1/users/userstat
 func (s *UsersService) StatBatch(ctx context.Context, usernames []string) ([]UserDevices, *Response, error) {
@@ -311,7 +312,7 @@ func (s *UsersService) StatBatchV2(ctx context.Context, usernames []string) ([]U
 
 func (s *UsersService) statBatch(ctx context.Context, path string, usernames []string) ([]UserDevices, *Response, error) {
 	return callSlice[UserDevices](ctx, s.client, request{method: http.MethodPost, path: path,
-		body: usernames, invalid: validateUsernames("usernames", usernames, 1, math.MaxInt)})
+		body: usernames, readOnly: true, invalid: validateUsernames("usernames", usernames, 1, math.MaxInt)})
 }
 
 // passwordBody is SetPassword's body. It is never logged.

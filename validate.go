@@ -1,9 +1,7 @@
 package jmessage
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/jmessage-go/jmessage/internal/rules"
@@ -175,20 +173,4 @@ func validateEach[T any](field string, items []T, maxN int, check func(item T, f
 		}
 	}
 	return nil
-}
-
-// callRequiring runs r as call does, and turns a 2xx answer that lacks what
-// the caller needs (has reports false: no msg_id, no gid, no url…) into an
-// *APIError matching ErrMalformedResponse, rather than a zero id.
-func callRequiring[T any](ctx context.Context, c *Client, r request, field string, has func(*T) bool) (*T, *Response, error) {
-	out, resp, err := call[T](ctx, c, r)
-	if err == nil && !has(out) {
-		return nil, resp, answerLacks(r, resp, field)
-	}
-	return out, resp, err
-}
-
-// answerLacks is the error for a 2xx answer of r without field.
-func answerLacks(r request, resp *Response, field string) error {
-	return malformed(r.method, r.path, resp, errors.New("no "+field+" in the answer"))
 }
