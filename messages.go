@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+
+	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
 // MessagesService sends and retracts messages.
@@ -287,12 +289,17 @@ func (m Message) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(messageWire{
+	return json.Marshal(m.wire(body))
+}
+
+// wire is m's wire form around its encoded body.
+func (m Message) wire(body json.RawMessage) *messageWire {
+	return &messageWire{
 		Version: messageVersion, TargetType: m.To.Type, TargetID: m.To.ID, TargetAppKey: m.To.AppKey,
 		TargetName: m.To.Name, FromType: m.From.Type, FromID: m.From.Username, FromName: m.From.Name,
 		MsgType: m.Body.MessageType(), MsgBody: body, NoOffline: m.NoOffline, NoNotification: m.NoNotification,
 		Notification: m.Notification,
-	})
+	}
 }
 
 // UnmarshalJSON reads the wire form; the body's type follows msg_type
@@ -343,18 +350,26 @@ func isNilBody(b MessageBody) bool {
 	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
-func (m Message) validate() error {
+// encode checks m and returns its wire form. The body is encoded once, both
+// to hold it to the 4096-byte limit and to send it.
+func (m Message) encode() (*messageWire, error) {
 	if err := firstError(m.From.validate(), m.To.validate()); err != nil {
-		return err
+		return nil, err
 	}
 	if isNilBody(m.Body) {
-		return invalid("msg_body", "is required")
+		return nil, invalid("msg_body", "is required")
 	}
-	return firstError(
-		m.Body.validateBody(),
-		validateJSONSize("msg_body", m.Body, MaxMessageBodyBytes),
-		m.Notification.validate(),
-	)
+	if err := m.Body.validateBody(); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(m.Body)
+	if err != nil {
+		return nil, invalid("msg_body", "must encode as JSON: %v", err)
+	}
+	if err := firstError(check("msg_body", rules.Size(len(body), MaxMessageBodyBytes)), m.Notification.validate()); err != nil {
+		return nil, err
+	}
+	return m.wire(body), nil
 }
 
 // SendResult identifies a sent message.
@@ -386,7 +401,8 @@ func (r *SendResult) UnmarshalJSON(b []byte) error {
 //
 // POST /v1/messages
 func (s *MessagesService) Send(ctx context.Context, msg Message) (*SendResult, *Response, error) {
-	return callRequiring(ctx, s.client, request{method: http.MethodPost, path: "/v1/messages", body: msg},
+	wire, err := msg.encode()
+	return callRequiring(ctx, s.client, request{method: http.MethodPost, path: "/v1/messages", body: wire, invalid: err},
 		"msg_id", func(r *SendResult) bool { return r.MsgID != 0 })
 }
 
