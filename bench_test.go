@@ -31,8 +31,8 @@ import (
 //
 //	go test -run '^$' -bench . -benchmem
 //
-// The server runs in a child process (this test binary, re-run as
-// TestBenchServerProcess), so that B/op, allocs/op and cpu-ns/op are the
+// The server runs in a child process (this test binary, re-run with
+// benchServerEnv set, so that TestMain runs serveBenchServer), so that B/op, allocs/op and cpu-ns/op are the
 // client's alone: with the server in the same process they would include
 // its work, the same for both clients, and every ratio would look better
 // than it is.
@@ -67,12 +67,10 @@ func benchHandler() http.Handler {
 	return mux
 }
 
-// TestBenchServerProcess is no test: the benchmarks run it in a child
-// process, where it serves benchHandler until its standard input closes.
-func TestBenchServerProcess(t *testing.T) {
-	if os.Getenv(benchServerEnv) == "" {
-		t.Skip("the benchmarks' server, run by them in a child process")
-	}
+// serveBenchServer is the child process the benchmarks start (TestMain runs
+// it instead of the tests when benchServerEnv is set): it serves
+// benchHandler, prints its URL, and stops when its standard input closes.
+func serveBenchServer() {
 	srv := httptest.NewServer(benchHandler())
 	defer srv.Close()
 	fmt.Println(srv.URL)
@@ -82,7 +80,7 @@ func TestBenchServerProcess(t *testing.T) {
 // benchServer starts the benchmark server in a child process and returns its URL.
 func benchServer(b *testing.B) string {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchServerProcess$", "-test.count=1")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), benchServerEnv+"=1")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
