@@ -249,7 +249,8 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 // off, its response body capped at 8 MiB, and its retries driven by the
 // SDK's policy (retry.go): one retry condition (shouldRetry, which replaces
 // resty's default retry-on-any-error), the SDK's own waits (retryAfter),
-// and a hook that notes each retried attempt (noteRetry). No credentials
+// a hook that notes each retried attempt (noteRetry), and a hook that keeps
+// the transport from replaying a POST on its own (noReplay). No credentials
 // are set on it: the Authorization header is set per request (do), so that
 // no client-level header, dump or debug log of resty carries it.
 func (c *Client) newRestClient() *resty.Client {
@@ -281,7 +282,8 @@ func (c *Client) newRestClient() *resty.Client {
 		SetRetryMaxWaitTime(max(cfg.retry.MaxRetryAfter, cfg.retry.MaxBackoff)).
 		SetRetryAfter(c.retryAfter).
 		AddRetryCondition(c.shouldRetry).
-		AddRetryHook(c.noteRetry)
+		AddRetryHook(c.noteRetry).
+		SetPreRequestHook(noReplay)
 	// The API never redirects, and a followed redirect would carry the
 	// credentials elsewhere: a 3xx comes back as an *APIError. (Set after
 	// resty.NewWithClient, which may install a policy of its own.)

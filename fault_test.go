@@ -3,6 +3,7 @@ package jmessage_test
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -374,4 +376,184 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 	_, _, err = c.Users.Get(ctx, "javen")
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Zero(t, seen.Load())
+}
+
+// h2Answer is what the raw HTTP/2 server does with one complete request.
+type h2Answer int
+
+const (
+	h2OK            h2Answer = iota // 200 with a send's answer
+	h2ResetProtocol                 // RST_STREAM PROTOCOL_ERROR: the request may have been processed
+	h2ResetRefused                  // RST_STREAM REFUSED_STREAM: the server promises it was not processed
+	h2GoAway                        // GOAWAY below the stream: the server promises it was not processed
+)
+
+// h2Fault is a raw HTTP/2 server over TLS on loopback, written frame by
+// frame so that it can reset a stream as no Go server does: answer decides
+// what happens to the n-th complete request (1 for the first). It returns
+// the URL, a transport that trusts it (HTTP/2 on), and the count of
+// requests it received and of those it answered.
+func h2Fault(t *testing.T, answer func(n int32) h2Answer) (url string, tr *http.Transport, seen, answered *atomic.Int32) {
+	t.Helper()
+	cert := httptest.NewUnstartedServer(nil)
+	cert.EnableHTTP2 = true
+	cert.StartTLS()
+	cfg := cert.TLS.Clone()
+	tr = cert.Client().Transport.(*http.Transport).Clone()
+	cert.Close()
+	t.Cleanup(tr.CloseIdleConnections)
+
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	require.NoError(t, err)
+	seen, answered = new(atomic.Int32), new(atomic.Int32)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, conn)
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				serveH2(conn, func() h2Answer {
+					n := seen.Add(1)
+					a := answer(n)
+					if a == h2OK {
+						answered.Add(1)
+					}
+					return a
+				})
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return "https://" + ln.Addr().String(), tr, seen, answered
+}
+
+// serveH2 speaks just enough HTTP/2 on conn: it reads frames until the
+// connection ends and, for each request once complete (END_STREAM), does
+// what next says.
+func serveH2(conn net.Conn, next func() h2Answer) {
+	defer func() { _ = conn.Close() }()
+	r := bufio.NewReader(conn)
+	preface := make([]byte, len(http2Preface))
+	if _, err := io.ReadFull(r, preface); err != nil || string(preface) != http2Preface {
+		return
+	}
+	write := func(typ, flags byte, stream uint32, payload []byte) {
+		h := []byte{byte(len(payload) >> 16), byte(len(payload) >> 8), byte(len(payload)), typ, flags,
+			byte(stream >> 24), byte(stream >> 16), byte(stream >> 8), byte(stream)}
+		_, _ = conn.Write(append(h, payload...))
+	}
+	const (
+		frameData, frameHeaders, frameRST, frameSettings, framePing, frameGoAway = 0, 1, 3, 4, 6, 7
+		flagEndStream, flagAck, flagEndHeaders                                   = 1, 1, 4
+	)
+	code := func(c uint32) []byte { return []byte{byte(c >> 24), byte(c >> 16), byte(c >> 8), byte(c)} }
+	write(frameSettings, 0, 0, nil)
+	head := make([]byte, 9)
+	for {
+		if _, err := io.ReadFull(r, head); err != nil {
+			return
+		}
+		payload := make([]byte, int(head[0])<<16|int(head[1])<<8|int(head[2]))
+		if _, err := io.ReadFull(r, payload); err != nil {
+			return
+		}
+		typ, flags := head[3], head[4]
+		stream := (uint32(head[5])<<24 | uint32(head[6])<<16 | uint32(head[7])<<8 | uint32(head[8])) & 0x7fffffff
+		switch {
+		case typ == frameSettings && flags&flagAck == 0:
+			write(frameSettings, flagAck, 0, nil)
+		case typ == framePing && flags&flagAck == 0:
+			write(framePing, flagAck, 0, payload)
+		case (typ == frameHeaders || typ == frameData) && flags&flagEndStream != 0:
+			switch next() {
+			case h2OK:
+				write(frameHeaders, flagEndHeaders, stream, []byte{0x88}) // HPACK: :status 200
+				write(frameData, flagEndStream, stream, []byte(`{"msg_id":1,"msg_ctime":1493794522950}`))
+			case h2ResetProtocol:
+				write(frameRST, 0, stream, code(0x1))
+			case h2ResetRefused:
+				write(frameRST, 0, stream, code(0x7))
+			case h2GoAway:
+				write(frameGoAway, 0, 0, append(code(stream-1), code(0)...)) // streams before this one only
+			}
+		}
+	}
+}
+
+const http2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+// TestSendIsNotReplayedByHTTP2: Go's HTTP/2 transport replays a request
+// whose stream the server reset with PROTOCOL_ERROR when it can rewind the
+// body (resty always lets it), though the server may have processed it. A
+// send must reach the server at most once: the reset is a transport error.
+func TestSendIsNotReplayedByHTTP2(t *testing.T) {
+	t.Parallel()
+	url, tr, seen, _ := h2Fault(t, func(n int32) h2Answer {
+		if n == 1 {
+			return h2ResetProtocol
+		}
+		return h2OK
+	})
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithTransport(tr),
+		jmessage.WithRetryPolicy(fastRetries))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+
+	_, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
+		To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hello"}})
+	assert.Equal(t, int32(1), seen.Load(), "the send reached the server once")
+	var terr *jmessage.TransportError
+	require.ErrorAs(t, err, &terr)
+	assert.Contains(t, err.Error(), "PROTOCOL_ERROR")
+	require.NotNil(t, resp)
+	assert.Equal(t, 1, resp.Attempts)
+}
+
+// TestSendIsRetriedWhenHTTP2SaysUnprocessed: a stream the server refused
+// (REFUSED_STREAM) or left out of a GOAWAY was, by the protocol's promise,
+// not processed: the send is retried, once processed.
+func TestSendIsRetriedWhenHTTP2SaysUnprocessed(t *testing.T) {
+	t.Parallel()
+	for name, refusal := range map[string]h2Answer{"REFUSED_STREAM": h2ResetRefused, "GOAWAY": h2GoAway} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			url, tr, seen, answered := h2Fault(t, func(n int32) h2Answer {
+				if n == 1 {
+					return refusal
+				}
+				return h2OK
+			})
+			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithTransport(tr),
+				jmessage.WithRetryPolicy(fastRetries))
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+
+			got, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
+				To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hello"}})
+			require.NoError(t, err)
+			assert.Equal(t, int64(1), got.MsgID)
+			assert.Equal(t, int32(2), seen.Load())
+			assert.Equal(t, int32(1), answered.Load(), "processed once")
+			assert.Equal(t, 2, resp.Attempts)
+		})
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -107,7 +108,7 @@ func (c *Client) shouldRetry(rr *resty.Response, err error) bool {
 		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
 			return false // a complete answer, too large to read: the next would be too
 		}
-		return repeatable || neverConnected(err)
+		return repeatable || neverConnected(err) || unprocessed(err)
 	}
 	switch rr.StatusCode() {
 	case http.StatusTooManyRequests:
@@ -138,11 +139,47 @@ func serverBusy(status int, body []byte) bool {
 	return json.Unmarshal(body, &env) == nil && env.Error != nil && env.Error.Code == ErrServerBusy
 }
 
+// noReplay is resty's pre-request hook, run on each attempt's
+// *http.Request just before it is sent. For a POST that may not be
+// repeated it removes GetBody (set by resty and http.NewRequest), without
+// which Go's transport cannot replay the request by itself: its HTTP/2
+// client otherwise resends a request whose stream the server reset with
+// PROTOCOL_ERROR, which the server may have processed (a duplicate message,
+// and Response.Attempts would not tell). Retrying is the retry policy's
+// decision alone.
+func noReplay(_ *resty.Client, req *http.Request) error {
+	if req.Method == http.MethodPost && req.Context().Value(retryUnsafeKey{}) == nil {
+		req.GetBody = nil
+	}
+	return nil
+}
+
 // neverConnected reports whether err happened before a connection opened,
 // so that the request cannot have reached the server.
 func neverConnected(err error) bool {
 	var opErr *net.OpError
 	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// unprocessed reports whether err is Go's HTTP/2 transport refusing to
+// replay a request (noReplay took its GetBody) whose stream the server
+// promised it did not process: refused with REFUSED_STREAM, or above the
+// last stream of a GOAWAY (RFC 9113 §8.7). Go gives these only as text;
+// should the text change, such a POST is not retried (an error, never a
+// duplicate).
+func unprocessed(err error) bool {
+	var uerr *url.Error
+	if !errors.As(err, &uerr) || uerr.Err == nil {
+		return false
+	}
+	msg := uerr.Err.Error()
+	const pre, post = "http2: Transport: cannot retry err [", "] after Request.Body was written"
+	if !strings.HasPrefix(msg, pre) {
+		return false
+	}
+	cause, _, ok := strings.Cut(msg[len(pre):], post)
+	return ok && (cause == "http2: Transport received Server's graceful shutdown GOAWAY" ||
+		strings.HasPrefix(cause, "stream error: stream ID ") && strings.Contains(cause, "; REFUSED_STREAM"))
 }
 
 // retryState is what noteRetry keeps of the last attempt to be retried.
