@@ -557,3 +557,74 @@ func TestSendIsRetriedWhenHTTP2SaysUnprocessed(t *testing.T) {
 		})
 	}
 }
+
+// TestSendOnAReusedConnectionIsNotReplayed: Go's HTTP/1 transport resends
+// a request by itself when a kept-alive connection turns out dead under
+// it, but only one it may repeat (no body or GetBody, and an idempotent
+// method or an Idempotency-Key), or one of which it wrote nothing. A send
+// written to a kept-alive connection that the server then closes, cleanly
+// or with a reset, without answering, reached the server once.
+func TestSendOnAReusedConnectionIsNotReplayed(t *testing.T) {
+	t.Parallel()
+	for _, reset := range []bool{false, true} {
+		t.Run(fmt.Sprintf("reset=%v", reset), func(t *testing.T) {
+			t.Parallel()
+			var sends atomic.Int32
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(t, err)
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					conn, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						defer func() { _ = conn.Close() }()
+						r := bufio.NewReader(conn)
+						for {
+							req, err := http.ReadRequest(r)
+							if err != nil {
+								return
+							}
+							_, _ = io.Copy(io.Discard, req.Body)
+							if req.Method == http.MethodPost && sends.Add(1) == 1 {
+								if reset {
+									_ = conn.(*net.TCPConn).SetLinger(0)
+								}
+								return // the first send: read in full, never answered
+							}
+							body := `{"username":"javen"}`
+							if req.Method == http.MethodPost {
+								body = `{"msg_id":1,"msg_ctime":1493794522950}`
+							}
+							_, _ = fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+								len(body), body)
+						}
+					}()
+				}
+			}()
+			t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
+
+			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL("http://"+ln.Addr().String()),
+				jmessage.WithRetryPolicy(fastRetries))
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+
+			// A read leaves the connection idle in the pool; the send reuses it.
+			_, _, err = c.Users.Get(t.Context(), "javen")
+			require.NoError(t, err)
+			_, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
+				To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hello"}})
+			assert.Equal(t, int32(1), sends.Load(), "the send reached the server once")
+			var terr *jmessage.TransportError
+			require.ErrorAs(t, err, &terr)
+			require.NotNil(t, resp)
+			assert.Equal(t, 1, resp.Attempts)
+		})
+	}
+}

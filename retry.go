@@ -24,10 +24,12 @@ import (
 // and Get, Users.StatBatch and StatBatchV2), are retried on transport
 // errors, 429, 502, 503 and 504, and on an answer carrying code 899030
 // (ErrServerBusy) whatever its status. Other POST calls (send, register,
-// create, upload…) are retried only when the connection never opened or on
-// 429, since JMessage has no idempotency key and a retried send may be a
-// duplicate message; a caller who knows a POST is safe to repeat opts in per
-// call with RetryUnsafe.
+// create, upload…) are retried only when the connection never opened, when
+// the server said it did not process the request (an HTTP/2 stream refused
+// or left out of a GOAWAY), or on 429, since JMessage has no idempotency key
+// and a retried send may be a duplicate message; nor does Go's HTTP
+// transport resend them on its own. A caller who knows a POST is safe to
+// repeat opts in per call with RetryUnsafe.
 //
 // A retried PUT or DELETE whose first attempt did reach the server (its
 // answer was lost to a reset or a timeout, or a proxy answered 502–504 after
@@ -84,8 +86,9 @@ func WithoutRetries() Option {
 type retryUnsafeKey struct{}
 
 // RetryUnsafe returns a context under which POST calls are retried like
-// GET, PUT and DELETE. Use it only for a call that is safe to repeat: a
-// retried message send can deliver the message twice.
+// GET, PUT and DELETE (and Go's HTTP transport may resend them on a failed
+// connection, as it may the others). Use it only for a call that is safe to
+// repeat: a retried message send can deliver the message twice.
 func RetryUnsafe(ctx context.Context) context.Context {
 	return context.WithValue(ctx, retryUnsafeKey{}, true)
 }

@@ -211,3 +211,40 @@ func TestTLSVerificationIsNeverOff(t *testing.T) {
 		assert.Equal(t, int32(1), seen.Load(), "only the trusting client reached the handler")
 	})
 }
+
+// TestResponsesNeverPrintTheSecret: a *Response (and the *APIError that
+// carries one) holds the sent *http.Request, whose headers hold the
+// credentials; printing or logging the response, as a caller debugging a
+// failure would, prints none of them.
+func TestResponsesNeverPrintTheSecret(t *testing.T) {
+	t.Parallel()
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(secretsServer(t)), jmessage.WithRetryPolicy(fastRetries))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+
+	_, failed, getErr := c.Users.Get(t.Context(), "javen")
+	require.ErrorIs(t, getErr, jmessage.ErrAuthFailed)
+	_, sent, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
+		To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hello"}})
+	require.NoError(t, err)
+	_, err = c.Users.SetPassword(t.Context(), "javen", newPassword)
+	var apiErr *jmessage.APIError
+	require.ErrorAs(t, err, &apiErr)
+
+	var logs bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewJSONHandler(&logs, nil), slog.NewTextHandler(&logs, nil)} {
+		slog.New(h).Error("call failed", "resp", failed, "sent", sent, "err", getErr, "apiErr", apiErr)
+	}
+	printed := []string{logs.String()}
+	for _, v := range []any{failed, *failed, failed.Response, *failed.Response, sent, *sent, getErr, apiErr, *apiErr} {
+		for _, verb := range []string{"%v", "%+v", "%#v"} {
+			printed = append(printed, fmt.Sprintf(verb, v))
+		}
+	}
+	token := strings.TrimPrefix(testAuth, "Basic ")
+	for _, s := range printed {
+		for _, secret := range []string{testSecret, token, newPassword} {
+			assert.NotContains(t, s, secret)
+		}
+	}
+}
