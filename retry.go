@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -284,21 +285,33 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 // family sends it with every answer, where it asks for nothing).
 func serverWait(status int, h http.Header) time.Duration {
 	if v := h.Get("Retry-After"); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 32); err == nil && secs >= 0 {
-			return time.Duration(secs) * time.Second
+		if d, ok := parseSeconds(v); ok {
+			return d
 		}
 		if t, err := http.ParseTime(v); err == nil {
 			return max(time.Until(t), 0)
 		}
 	}
 	if status == http.StatusTooManyRequests {
-		if v := h.Get("X-Rate-Limit-Reset"); v != "" {
-			if secs, err := strconv.ParseInt(v, 10, 32); err == nil && secs >= 0 {
-				return time.Duration(secs) * time.Second
-			}
+		if d, ok := parseSeconds(h.Get("X-Rate-Limit-Reset")); ok {
+			return d
 		}
 	}
 	return 0
+}
+
+// parseSeconds reads a non-negative whole number of seconds. A number too
+// large for a time.Duration is the longest Duration: a wait over any cap,
+// not a wait the server did not ask for.
+func parseSeconds(v string) (time.Duration, bool) {
+	secs, err := strconv.ParseUint(v, 10, 64)
+	switch {
+	case err == nil && secs <= uint64(math.MaxInt64/int64(time.Second)):
+		return time.Duration(secs) * time.Second, true
+	case err == nil || errors.Is(err, strconv.ErrRange):
+		return math.MaxInt64, true
+	}
+	return 0, false
 }
 
 // parseRateLimit reads the X-Rate-Limit-* headers.

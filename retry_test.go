@@ -521,3 +521,29 @@ func TestRetryLogNamesTheCall(t *testing.T) {
 		assert.Contains(t, a["error"], "refused")
 	}
 }
+
+// TestHugeServerWaitIsOverTheCap: a wait too large for the parser's
+// integer is still a wait longer than the cap (a rate-limit error at once),
+// not a wait the server did not ask for (retries after the backoff).
+func TestHugeServerWaitIsOverTheCap(t *testing.T) {
+	t.Parallel()
+	for _, header := range []string{"Retry-After", "X-Rate-Limit-Reset"} {
+		for _, value := range []string{"4294967296", "99999999999999999999999"} {
+			t.Run(header+" "+value, func(t *testing.T) {
+				t.Parallel()
+				url, seen := httpFault(t, jsonHandler(429, `{"error":{"code":2002,"message":"rate limited"}}`, header, value))
+				c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
+				require.NoError(t, err)
+				t.Cleanup(c.CloseIdleConnections)
+
+				_, resp, err := c.Users.Get(t.Context(), "javen")
+				require.ErrorIs(t, err, jmessage.ErrRateLimited)
+				var apiErr *jmessage.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Greater(t, apiErr.RetryAfter, fastRetries.MaxRetryAfter)
+				assert.Equal(t, 1, resp.Attempts)
+				assert.Equal(t, int32(1), seen.Load(), "no second request")
+			})
+		}
+	}
+}
