@@ -351,7 +351,9 @@ type Response struct {
 	RawBody []byte
 	// RateLimit holds the X-Rate-Limit-* headers when the server sent them.
 	RateLimit RateLimit
-	// Attempts is how many times the request was sent, retries included.
+	// Attempts is how many attempts the call made, the first included. An
+	// attempt whose connection never opened counts, though nothing reached
+	// the server.
 	Attempts int
 }
 

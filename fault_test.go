@@ -125,8 +125,12 @@ func jsonHandler(status int, body string, headers ...string) http.HandlerFunc {
 type faultCase struct {
 	name   string
 	server func(t *testing.T) (url string, seen *atomic.Int32)
-	// seenRepeatable and seenSend are how many requests the server must see.
+	// seenRepeatable and seenSend are how many requests the server must
+	// see, and how many attempts Response.Attempts must report unless
+	// attempts is set.
 	seenRepeatable, seenSend int32
+	// attempts, when not 0, is Response.Attempts for every operation.
+	attempts int
 	// check asserts the error.
 	check func(t *testing.T, err error, resp *jmessage.Response)
 	// badSuccessBody: a 2xx whose body cannot be decoded, which only calls
@@ -162,7 +166,7 @@ func faultCases() []faultCase {
 	}
 	return []faultCase{
 		{
-			name: "connection refused", seenRepeatable: 0, seenSend: 0,
+			name: "connection refused", seenRepeatable: 0, seenSend: 0, attempts: 3,
 			server: func(t *testing.T) (string, *atomic.Int32) { return refusedURL(t), new(atomic.Int32) },
 			check: func(t *testing.T, err error, resp *jmessage.Response) {
 				isTransportError(t, err, resp)
@@ -326,6 +330,12 @@ func TestFaults(t *testing.T) {
 					want = fc.seenSend
 				}
 				assert.Equal(t, want, seen.Load(), "requests the server saw")
+				attempts := fc.attempts
+				if attempts == 0 {
+					attempts = int(want)
+				}
+				require.NotNil(t, resp, "a Response whenever an attempt was made")
+				assert.Equal(t, attempts, resp.Attempts, "Response.Attempts")
 				assert.NotContains(t, fmt.Sprint(err), testSecret)
 			})
 		}
