@@ -249,8 +249,9 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 // off, its response body capped at 8 MiB, and its retries driven by the
 // SDK's policy (retry.go): one retry condition (shouldRetry, which replaces
 // resty's default retry-on-any-error), the SDK's own waits (retryAfter),
-// a hook that notes each retried attempt (noteRetry), and a hook that keeps
-// the transport from replaying a POST on its own (noReplay). No credentials
+// a hook that notes each retried attempt (noteRetry), and a hook that sends
+// no body as none and keeps the transport from replaying a POST on its own
+// (beforeSend). No credentials
 // are set on it: the Authorization header is set per request (do), so that
 // no client-level header, dump or debug log of resty carries it.
 func (c *Client) newRestClient() *resty.Client {
@@ -283,7 +284,7 @@ func (c *Client) newRestClient() *resty.Client {
 		SetRetryAfter(c.retryAfter).
 		AddRetryCondition(c.shouldRetry).
 		AddRetryHook(c.noteRetry).
-		SetPreRequestHook(noReplay)
+		SetPreRequestHook(beforeSend)
 	// The API never redirects, and a followed redirect would carry the
 	// credentials elsewhere: a 3xx comes back as an *APIError. (Set after
 	// resty.NewWithClient, which may install a policy of its own.)
@@ -498,6 +499,34 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 		c.logCall(ctx, r, resp, time.Since(start), err)
 	}
 	return resp, err
+}
+
+// beforeSend is resty's pre-request hook, run on each attempt's
+// *http.Request just before it is sent.
+//
+// A request without a body gets http.NoBody: resty replaces it with an
+// empty body of unknown length, which HTTP/1.1 sends chunked on a PUT or
+// POST (some servers and proxies refuse that); now a PUT or POST says
+// Content-Length: 0, as the API's other clients do.
+//
+// A POST that may not be repeated loses GetBody (set by resty and
+// http.NewRequest), without which Go's transport cannot replay it by
+// itself: its HTTP/2 client otherwise resends a request whose stream the
+// server reset with PROTOCOL_ERROR, which the server may have processed (a
+// duplicate message, and Response.Attempts would not tell). Retrying is the
+// retry policy's decision alone. (A POST without a body, Messages.Retract,
+// is the one the HTTP/2 client may still resend; retracting twice changes
+// nothing and answers ErrAlreadyRetracted.)
+func beforeSend(_ *resty.Client, req *http.Request) error {
+	if req.ContentLength == 0 && req.Body != nil && req.Body != http.NoBody {
+		// The SDK never sends an empty body: no body was given.
+		_ = req.Body.Close()
+		req.Body, req.GetBody = http.NoBody, nil
+	}
+	if req.Method == http.MethodPost && req.Context().Value(retryUnsafeKey{}) == nil {
+		req.GetBody = nil
+	}
+	return nil
 }
 
 // encoded is a request ready to be sent, as often as the retry policy says.

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,4 +182,51 @@ func TestAPIErrorIs(t *testing.T) {
 	assert.NotErrorIs(t, &jmessage.APIError{Code: 850001}, jmessage.ErrUserNotInChatroom)
 	assert.NotErrorIs(t, &jmessage.APIError{Code: 853002}, jmessage.ErrChatroomNotFound)
 	assert.NotErrorIs(t, &jmessage.APIError{Code: 850002}, jmessage.ErrChatroomNotFound)
+}
+
+// TestBodilessRequestsAreNotChunked: a call without a body sends none on
+// the wire: a PUT or POST says Content-Length: 0 (resty would otherwise
+// hand Go's transport an empty body of unknown length, which HTTP/1.1 sends
+// chunked, and some servers and proxies refuse chunked requests), and a
+// GET or DELETE sends neither header.
+func TestBodilessRequestsAreNotChunked(t *testing.T) {
+	t.Parallel()
+	type seenReq struct {
+		method, contentLength string
+		transferEncoding      []string
+		length                int64
+	}
+	var mu sync.Mutex
+	var seen []seenReq
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, seenReq{method: r.Method, contentLength: r.Header.Get("Content-Length"),
+			transferEncoding: r.TransferEncoding, length: r.ContentLength})
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(srv.URL), jmessage.WithoutRetries())
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+
+	_, err = c.Messages.Retract(t.Context(), "javen", 1)
+	require.NoError(t, err)
+	_, err = c.Config.SetSDKRegister(t.Context(), true)
+	require.NoError(t, err)
+	_, err = c.Users.Delete(t.Context(), "javen")
+	require.NoError(t, err)
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, seen, 3)
+	for _, r := range seen {
+		assert.Empty(t, r.transferEncoding, r.method)
+		assert.Zero(t, r.length, r.method)
+		want := "0"
+		if r.method == http.MethodDelete {
+			want = ""
+		}
+		assert.Equal(t, want, r.contentLength, r.method)
+	}
 }

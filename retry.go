@@ -29,8 +29,10 @@ import (
 // the server said it did not process the request (an HTTP/2 stream refused
 // or left out of a GOAWAY), or on 429, since JMessage has no idempotency key
 // and a retried send may be a duplicate message; nor does Go's HTTP
-// transport resend them on its own. A caller who knows a POST is safe to
-// repeat opts in per call with RetryUnsafe.
+// transport resend them on its own, but for Messages.Retract, which has no
+// body: over HTTP/2 Go may resend it after the server reset its stream, and
+// the second retract answers ErrAlreadyRetracted. A caller who knows a POST
+// is safe to repeat opts in per call with RetryUnsafe.
 //
 // A retried PUT or DELETE whose first attempt did reach the server (its
 // answer was lost to a reset or a timeout, or a proxy answered 502–504 after
@@ -141,21 +143,6 @@ func serverBusy(status int, body []byte) bool {
 	}
 	var env errorEnvelope
 	return json.Unmarshal(body, &env) == nil && env.Error != nil && env.Error.Code == ErrServerBusy
-}
-
-// noReplay is resty's pre-request hook, run on each attempt's
-// *http.Request just before it is sent. For a POST that may not be
-// repeated it removes GetBody (set by resty and http.NewRequest), without
-// which Go's transport cannot replay the request by itself: its HTTP/2
-// client otherwise resends a request whose stream the server reset with
-// PROTOCOL_ERROR, which the server may have processed (a duplicate message,
-// and Response.Attempts would not tell). Retrying is the retry policy's
-// decision alone.
-func noReplay(_ *resty.Client, req *http.Request) error {
-	if req.Method == http.MethodPost && req.Context().Value(retryUnsafeKey{}) == nil {
-		req.GetBody = nil
-	}
-	return nil
 }
 
 // neverConnected reports whether err happened before a connection opened,
