@@ -491,6 +491,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 		req.SetBody(enc.body)
 	}
 	rr, err := req.Execute(r.method, enc.url)
+	scrubCredentials(rr)
 	resp, err := c.outcome(ctx, r, req, rr, err)
 	if err == nil {
 		err = decodeResponse(r, resp, out)
@@ -499,6 +500,16 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 		c.logCall(ctx, r, resp, time.Since(start), err)
 	}
 	return resp, err
+}
+
+// scrubCredentials removes the Authorization header from the request that
+// a response carries (Response.Request), so that printing or logging it
+// cannot show the master secret. The call is over: nothing reads that
+// request's headers again, and a map delete costs no allocation.
+func scrubCredentials(rr *resty.Response) {
+	if rr != nil && rr.RawResponse != nil && rr.RawResponse.Request != nil {
+		delete(rr.RawResponse.Request.Header, "Authorization")
+	}
 }
 
 // beforeSend is resty's pre-request hook, run on each attempt's

@@ -33,8 +33,10 @@
 // errors, 429, 502, 503 and 504, and on code 899030 (ErrServerBusy) whatever
 // the status, with jittered exponential backoff. Other POST calls (message
 // sends, registration, creation, uploads) are retried only when the
-// connection never opened or on 429, because a retried send could deliver a
-// message twice; RetryUnsafe opts a call in. A retry sends the same bytes
+// connection never opened, when the server said it did not process the
+// request (an HTTP/2 stream refused), or on 429, because a retried send
+// could deliver a message twice; Go's transport is kept from resending them
+// on its own. RetryUnsafe opts a call in. A retry sends the same bytes
 // (an upload's form is built in memory). A wait the server asks for
 // (Retry-After, or X-Rate-Limit-Reset on a 429) is honoured as asked; one
 // longer than RetryPolicy.MaxRetryAfter ends the call at once with an

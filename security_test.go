@@ -232,11 +232,15 @@ func TestResponsesNeverPrintTheSecret(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 
 	var logs bytes.Buffer
+	require.NotNil(t, failed.Request)
+	require.NotNil(t, sent.Request)
 	for _, h := range []slog.Handler{slog.NewJSONHandler(&logs, nil), slog.NewTextHandler(&logs, nil)} {
-		slog.New(h).Error("call failed", "resp", failed, "sent", sent, "err", getErr, "apiErr", apiErr)
+		slog.New(h).Error("call failed", "resp", failed, "sent", sent, "err", getErr, "apiErr", apiErr,
+			"request", failed.Request, "sentRequest", sent.Request, "header", sent.Request.Header)
 	}
 	printed := []string{logs.String()}
-	for _, v := range []any{failed, *failed, failed.Response, *failed.Response, sent, *sent, getErr, apiErr, *apiErr} {
+	for _, v := range []any{failed, *failed, failed.Response, *failed.Response, sent, *sent, getErr, apiErr, *apiErr,
+		failed.Request, *sent.Request, sent.Request.Header} {
 		for _, verb := range []string{"%v", "%+v", "%#v"} {
 			printed = append(printed, fmt.Sprintf(verb, v))
 		}
