@@ -99,13 +99,16 @@ func (n NewChatroom) validate() error {
 	)
 }
 
-// Create creates a chatroom and returns its id.
+// Create creates a chatroom and returns its id (an answer without one is
+// an error matching ErrMalformedResponse).
 //
 // POST /v1/chatroom/
 func (s *ChatroomsService) Create(ctx context.Context, room NewChatroom) (int64, *Response, error) {
-	out, resp, err := call[struct {
+	type created struct {
 		ID ID `json:"chatroom_id"`
-	}](ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/", body: room})
+	}
+	out, resp, err := callRequiring(ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/", body: room},
+		"chatroom_id", func(c *created) bool { return c.ID != 0 })
 	if err != nil {
 		return 0, resp, err
 	}

@@ -99,8 +99,9 @@ var (
 	// read as the API's JSON (an HTML page, an empty or truncated body, wrong
 	// JSON types, or a body over 8 MiB), and by one for a success answer
 	// that lacks the id the call exists for (a send without msg_id, a group
-	// create without gid, an upload without media_id, a download URL lookup
-	// without url), rather than a zero id passed off as a result.
+	// create without gid, a chatroom create without chatroom_id, an upload
+	// without media_id, a download URL lookup without url), rather than a
+	// zero id passed off as a result.
 	ErrMalformedResponse = errors.New("jmessage: malformed response")
 )
 

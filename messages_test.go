@@ -398,6 +398,11 @@ func TestAnswersWithoutTheirIDAreMalformed(t *testing.T) {
 			assert.Nil(t, m)
 			return resp, err
 		},
+		"Chatrooms.Create": func(t *testing.T, c *jmessage.Client) (*jmessage.Response, error) {
+			id, resp, err := c.Chatrooms.Create(t.Context(), jmessage.NewChatroom{OwnerUsername: "liming", Name: "room"})
+			assert.Zero(t, id)
+			return resp, err
+		},
 		"DownloadURL": func(t *testing.T, c *jmessage.Client) (*jmessage.Response, error) {
 			u, resp, err := c.Resources.DownloadURL(t.Context(), "qiniu/image/x")
 			assert.Empty(t, u)
@@ -405,7 +410,7 @@ func TestAnswersWithoutTheirIDAreMalformed(t *testing.T) {
 		},
 	}
 	for name, call := range calls {
-		for _, body := range []string{`{}`, `{"msg_id":0,"gid":0,"media_id":"","url":""}`} {
+		for _, body := range []string{`{}`, `{"msg_id":0,"gid":0,"chatroom_id":0,"media_id":"","url":""}`} {
 			t.Run(name+" "+body, func(t *testing.T) {
 				t.Parallel()
 				c, mock := newTestClient(t)
