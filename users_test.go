@@ -402,6 +402,18 @@ func TestRegisterResults(t *testing.T) {
 		assert.NoError(t, results[1].Err)
 	})
 
+	t.Run("an error status with no per-user results fails the call", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, http.StatusInternalServerError, `[]`)
+		results, resp, err := c.Users.Register(t.Context(), users)
+		assert.Nil(t, results)
+		var apiErr *jmessage.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusInternalServerError, apiErr.HTTPStatus)
+		require.NotNil(t, resp)
+	})
+
 	t.Run("neither shape", func(t *testing.T) {
 		t.Parallel()
 		c, mock := newTestClient(t)
