@@ -3,6 +3,7 @@ package jmessage_test
 import (
 	"bytes"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -229,4 +230,20 @@ func TestBodilessRequestsAreNotChunked(t *testing.T) {
 		}
 		assert.Equal(t, want, r.contentLength, r.method)
 	}
+}
+
+// TestRateLimitResetTooLargeIsNotNegative: a reset too large for a
+// time.Duration in nanoseconds is the longest Duration, not a wrapped value.
+func TestRateLimitResetTooLargeIsNotNegative(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	mock.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+		resp := newJSONResponse(200, `{"login":true,"online":true}`)
+		resp.Header.Set("X-Rate-Limit-Reset", "99999999999")
+		return resp, nil
+	})
+	_, resp, err := c.Users.Stat(t.Context(), "javen")
+	require.NoError(t, err)
+	assert.True(t, resp.RateLimit.Present)
+	assert.Equal(t, time.Duration(math.MaxInt64), resp.RateLimit.Reset)
 }

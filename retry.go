@@ -301,7 +301,8 @@ func parseSeconds(v string) (time.Duration, bool) {
 	return 0, false
 }
 
-// parseRateLimit reads the X-Rate-Limit-* headers.
+// parseRateLimit reads the X-Rate-Limit-* headers; a value that is not a
+// number (a negative one, for Reset) is left out.
 func parseRateLimit(h http.Header) RateLimit {
 	var rl RateLimit
 	read := func(name string) int { // name is canonical: no h.Get needed
@@ -322,7 +323,11 @@ func parseRateLimit(h http.Header) RateLimit {
 		rl.Limit = read("X-Rate-Limit-Quota")
 	}
 	rl.Remaining = read("X-Rate-Limit-Remaining")
-	rl.Reset = time.Duration(read("X-Rate-Limit-Reset")) * time.Second
+	if vs := h["X-Rate-Limit-Reset"]; len(vs) > 0 {
+		if d, ok := parseSeconds(vs[0]); ok { // too large for a Duration: the longest one
+			rl.Reset, rl.Present = d, true
+		}
+	}
 	return rl
 }
 
