@@ -184,6 +184,8 @@ func (s *ChatroomsService) List(ctx context.Context, opts ListOptions) (*Page[Ch
 // All iterates over every chatroom of the app from opts.Start, fetching
 // pages of opts.Count (zero means DefaultChatroomListCount) as it goes. It
 // yields an error once and stops.
+//
+// GET /v1/chatroom?start={start}&count={count} (once per page)
 func (s *ChatroomsService) All(ctx context.Context, opts ListOptions) iter.Seq2[Chatroom, error] {
 	return paginate(ctx, opts, DefaultChatroomListCount, func(ctx context.Context, o ListOptions) (*Page[Chatroom], error) {
 		page, _, err := s.List(ctx, o)
@@ -309,6 +311,8 @@ func (s *ChatroomsService) Members(ctx context.Context, id int64, opts ListOptio
 // AllMembers iterates over every member of a chatroom from opts.Start,
 // fetching pages of opts.Count (zero means DefaultChatroomListCount) as it
 // goes. It yields an error once and stops.
+//
+// GET /v1/chatroom/{room_id}/members?start={start}&count={count} (once per page)
 func (s *ChatroomsService) AllMembers(ctx context.Context, id int64, opts ListOptions) iter.Seq2[ChatroomMember, error] {
 	return paginate(ctx, opts, DefaultChatroomListCount, func(ctx context.Context, o ListOptions) (*Page[ChatroomMember], error) {
 		page, _, err := s.Members(ctx, id, o)

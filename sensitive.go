@@ -70,6 +70,8 @@ func (s *SensitiveWordsService) List(ctx context.Context, opts ListOptions) (*Pa
 // All iterates over every word of the filter from opts.Start, fetching
 // pages of opts.Count (zero means 2000) as it goes. It yields an error once
 // and stops.
+//
+// GET /v1/sensitiveword?start={start}&count={count} (once per page)
 func (s *SensitiveWordsService) All(ctx context.Context, opts ListOptions) iter.Seq2[SensitiveWord, error] {
 	return paginate(ctx, opts, MaxSensitiveListCount, func(ctx context.Context, o ListOptions) (*Page[SensitiveWord], error) {
 		page, _, err := s.List(ctx, o)
