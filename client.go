@@ -157,13 +157,18 @@ func WithTimeout(d time.Duration) Option {
 }
 
 // WithUserAgent appends product (such as "my-service/1.2") to the SDK's
-// User-Agent header.
+// User-Agent header. A product that is empty or only spaces appends
+// nothing; one with line breaks or other control characters, which no
+// header may carry, is refused.
 func WithUserAgent(product string) Option {
 	return func(c *config) error {
-		if strings.ContainsAny(product, "\r\n") {
-			return &ValidationError{Field: "userAgent", Reason: "must not contain line breaks"}
+		if strings.IndexFunc(product, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) >= 0 {
+			return &ValidationError{Field: "userAgent", Reason: "must not contain line breaks or control characters"}
 		}
-		c.userAgent = "jmessage-go/" + Version + " " + strings.TrimSpace(product)
+		c.userAgent = "jmessage-go/" + Version
+		if product = strings.TrimSpace(product); product != "" {
+			c.userAgent += " " + product
+		}
 		return nil
 	}
 }

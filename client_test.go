@@ -38,6 +38,7 @@ func TestNewChecksCredentialsAndOptions(t *testing.T) {
 		{name: "nil transport", appKey: testAppKey, secret: "x", field: "transport", opts: []jmessage.Option{jmessage.WithTransport(nil)}},
 		{name: "nil logger", appKey: testAppKey, secret: "x", field: "logger", opts: []jmessage.Option{jmessage.WithLogger(nil)}},
 		{name: "user agent with newline", appKey: testAppKey, secret: "x", field: "userAgent", opts: []jmessage.Option{jmessage.WithUserAgent("a\nb")}},
+		{name: "user agent with a control character", appKey: testAppKey, secret: "x", field: "userAgent", opts: []jmessage.Option{jmessage.WithUserAgent("a\x00b")}},
 		{name: "zero attempts", appKey: testAppKey, secret: "x", field: "retryPolicy.MaxAttempts", opts: []jmessage.Option{jmessage.WithRetryPolicy(jmessage.RetryPolicy{})}},
 	}
 	for _, tt := range tests {
@@ -246,4 +247,23 @@ func TestRateLimitResetTooLargeIsNotNegative(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, resp.RateLimit.Present)
 	assert.Equal(t, time.Duration(math.MaxInt64), resp.RateLimit.Reset)
+}
+
+func TestWithUserAgentAppendsTheProduct(t *testing.T) {
+	t.Parallel()
+	for product, want := range map[string]string{
+		"my-service/1.2": "jmessage-go/" + jmessage.Version + " my-service/1.2",
+		"  ":             "jmessage-go/" + jmessage.Version, // nothing to append: no trailing space
+		"":               "jmessage-go/" + jmessage.Version,
+	} {
+		t.Run(product, func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t, jmessage.WithUserAgent(product))
+			seen := capture(mock, 200, `{"login":true,"online":true}`)
+			_, _, err := c.Users.Stat(t.Context(), "javen")
+			require.NoError(t, err)
+			require.Len(t, seen(), 1)
+			assert.Equal(t, want, seen()[0].header.Get("User-Agent"))
+		})
+	}
 }
