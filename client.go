@@ -705,11 +705,12 @@ func (c *Client) logCall(ctx context.Context, r request, resp *Response, d time.
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	if c.cfg.logBodies {
+		const logged = 4 << 10 // bytes of each body
 		if r.body != nil {
-			attrs = append(attrs, slog.String("request_body", redactBody(r.body)))
+			attrs = append(attrs, slog.String("request_body", excerptN([]byte(redactBody(r.body)), logged)))
 		}
 		if resp != nil {
-			attrs = append(attrs, slog.String("response_body", excerptN(resp.RawBody, 4<<10)))
+			attrs = append(attrs, slog.String("response_body", excerptN(resp.RawBody, logged)))
 		}
 	}
 	c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "jmessage request", attrs...)

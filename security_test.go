@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -251,4 +252,27 @@ func TestResponsesNeverPrintTheSecret(t *testing.T) {
 			assert.NotContains(t, s, secret)
 		}
 	}
+}
+
+// TestDebugBodiesLogsTheFirst4KiB: WithDebugBodies logs at most the first
+// 4 KiB of each body, the request's as well as the response's.
+func TestDebugBodiesLogsTheFirst4KiB(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, mock := newTestClient(t, jmessage.WithLogger(logger), jmessage.WithDebugBodies())
+	capture(mock, http.StatusNoContent, "")
+	names := make([]string, jmessage.MaxDeleteBatch)
+	for i := range names {
+		names[i] = fmt.Sprintf("user_with_a_long_name_%080d", i) // 100 × ~104 bytes: over 4 KiB
+	}
+	_, err := c.Users.DeleteBatch(t.Context(), names)
+	require.NoError(t, err)
+	var line struct {
+		RequestBody string `json:"request_body"`
+	}
+	require.NoError(t, json.Unmarshal(logs.Bytes(), &line))
+	assert.NotEmpty(t, line.RequestBody)
+	assert.LessOrEqual(t, len(line.RequestBody), 4<<10)
+	assert.True(t, strings.HasPrefix(line.RequestBody, `["user_with_a_long_name_`))
 }
