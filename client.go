@@ -347,8 +347,11 @@ func (c *Client) AppKey() string { return c.cfg.creds.appKey }
 // BaseURL returns the endpoint the client sends requests to.
 func (c *Client) BaseURL() string { return c.cfg.baseURL.String() }
 
-// Response is the HTTP response to a call. It is returned whenever a
-// response arrived, with or without an error.
+// Response is the HTTP response to a call. It is returned, with or without
+// an error, for every call that was sent; it is nil only when the call was
+// refused before sending (a *ValidationError). When no answer arrived (a
+// *TransportError), its embedded *http.Response is nil and only Attempts
+// is set: check resp.Response before reading StatusCode or Header.
 type Response struct {
 	*http.Response
 

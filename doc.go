@@ -8,8 +8,9 @@
 //	user, _, err := c.Users.Get(ctx, "alice")
 //
 // Each API area is a service on the client (c.Users, …). Every method takes
-// a context first and returns its typed result, a *Response whenever a
-// response arrived, and an error.
+// a context first and returns its typed result, a *Response for every call
+// that was sent (its embedded *http.Response nil when no answer arrived),
+// and an error.
 //
 // # Errors
 //
