@@ -348,8 +348,9 @@ func (c *Client) AppKey() string { return c.cfg.creds.appKey }
 func (c *Client) BaseURL() string { return c.cfg.baseURL.String() }
 
 // Response is the HTTP response to a call. It is returned, with or without
-// an error, for every call that was sent; it is nil only when the call was
-// refused before sending (a *ValidationError). When no answer arrived (a
+// an error, for every call that was sent; it is nil only when nothing was
+// sent (a *ValidationError, a body that could not be encoded or an upload
+// that could not be read). When no answer arrived (a
 // *TransportError), its embedded *http.Response is nil and only Attempts
 // is set: check resp.Response before reading StatusCode or Header.
 type Response struct {
