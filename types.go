@@ -169,8 +169,12 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 // Millis is a time the API writes as epoch milliseconds (msg_ctime).
 type Millis struct{ time.Time }
 
-// MarshalJSON writes epoch milliseconds.
+// MarshalJSON writes epoch milliseconds; the zero Millis is written as 0,
+// as UnmarshalJSON reads it.
 func (m Millis) MarshalJSON() ([]byte, error) {
+	if m.IsZero() {
+		return []byte("0"), nil
+	}
 	return strconv.AppendInt(nil, m.UnixMilli(), 10), nil
 }
 

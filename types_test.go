@@ -84,3 +84,13 @@ func TestPtr(t *testing.T) {
 	require.NotNil(t, p)
 	assert.Equal(t, 0, *p)
 }
+
+// TestZeroMillisEncodesAsZero: the zero Millis is written as 0, which
+// UnmarshalJSON reads back as the zero Millis, not as year 1's epoch
+// milliseconds.
+func TestZeroMillisEncodesAsZero(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(jmessage.Millis{})
+	require.NoError(t, err)
+	assert.Equal(t, "0", string(b))
+}
