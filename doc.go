@@ -23,7 +23,9 @@
 //
 // A body that is not the API's JSON (an HTML proxy page, an empty or
 // truncated body) is still an *APIError with the HTTP status and a short
-// excerpt, and matches ErrMalformedResponse when the status was 2xx. A
+// excerpt, and matches ErrMalformedResponse when the status was 2xx, as
+// does a body over 8 MiB whatever the status and a 2xx answer without the
+// id the call exists for (a send without msg_id, a create without its id). A
 // failure to get any response is a *TransportError, through which errors.Is
 // sees context.Canceled and context.DeadlineExceeded.
 //
