@@ -3,6 +3,7 @@ package jmessage_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -605,4 +606,25 @@ func TestUsersAndFriendsDoNotMutateArguments(t *testing.T) {
 	assert.Equal(t, newUsers(), users)
 	assert.Equal(t, noDisturb(), settings)
 	assert.Equal(t, notes(), friendNotes)
+}
+
+// TestEmptyListReasonNamesNoHugeBound: a list with no documented maximum
+// that is empty is refused as "at least 1", not with math.MaxInt as a bound.
+func TestEmptyListReasonNamesNoHugeBound(t *testing.T) {
+	t.Parallel()
+	c, _ := newTestClient(t)
+	for name, call := range map[string]func() error{
+		"AddToBlacklist":       func() error { _, err := c.Users.AddToBlacklist(t.Context(), "javen", nil); return err },
+		"Groups.AddMembers":    func() error { _, err := c.Groups.AddMembers(t.Context(), 1, nil); return err },
+		"SensitiveWords.Add":   func() error { _, err := c.SensitiveWords.Add(t.Context(), nil); return err },
+		"Chatrooms.List count": func() error { return onlyErr(c.Chatrooms.List(t.Context(), jmessage.ListOptions{Count: -1})) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var verr *jmessage.ValidationError
+			require.ErrorAs(t, call(), &verr)
+			assert.Contains(t, verr.Reason, "at least 1")
+			assert.NotContains(t, verr.Reason, strconv.Itoa(math.MaxInt))
+		})
+	}
 }

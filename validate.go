@@ -3,6 +3,7 @@ package jmessage
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
@@ -75,15 +76,16 @@ func validateUsernames(field string, names []string, minN, maxN int) error {
 	return nil
 }
 
-// validateCount checks a batch size.
+// validateCount checks a batch size; maxN is math.MaxInt where the API
+// states no maximum.
 func validateCount(field string, n, minN, maxN int) error {
-	if n < minN || n > maxN {
-		if minN == maxN {
-			return invalid(field, "must hold exactly %d items", minN)
-		}
-		return invalid(field, "must hold %d–%d items, not %d", minN, maxN, n)
+	switch {
+	case n >= minN && n <= maxN:
+		return nil
+	case maxN == math.MaxInt:
+		return invalid(field, "must hold at least %d items, not %d", minN, n)
 	}
-	return nil
+	return invalid(field, "must hold %d–%d items, not %d", minN, maxN, n)
 }
 
 // validatePassword: 4–128 bytes. The value never appears in the error.
