@@ -57,6 +57,11 @@ func paginate[T any](ctx context.Context, opts ListOptions, maxCount int,
 		if o.Count == 0 {
 			o.Count = maxCount
 		}
+		if ctx == nil { // as every call answers a nil context
+			var zero T
+			yield(zero, invalid("ctx", "must not be nil"))
+			return
+		}
 		for {
 			if err := ctx.Err(); err != nil {
 				var zero T

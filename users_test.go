@@ -628,3 +628,20 @@ func TestEmptyListReasonNamesNoHugeBound(t *testing.T) {
 		})
 	}
 }
+
+// TestAllWithNilContextYieldsAValidationError: an iterator given a nil
+// context yields the *ValidationError every call gives, not a panic.
+func TestAllWithNilContextYieldsAValidationError(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	n := 0
+	//lint:ignore SA1012 a nil context is what is tested
+	for _, err := range c.Users.All(nil, jmessage.ListOptions{}) {
+		n++
+		var verr *jmessage.ValidationError
+		require.ErrorAs(t, err, &verr)
+		assert.Equal(t, "ctx", verr.Field)
+	}
+	assert.Equal(t, 1, n)
+	assert.Zero(t, mock.GetTotalCallCount())
+}
