@@ -315,7 +315,7 @@ func tunedTransport() *http.Transport {
 }
 
 func isLoopback(host string) bool {
-	if host == "localhost" {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
@@ -629,10 +629,6 @@ func (u *upload) encode() ([]byte, string, error) {
 
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
-// errBodyTooLarge is the cause of the error for a response body over
-// maxResponseBytes.
-var errBodyTooLarge = errors.New("response body larger than 8 MiB")
-
 // outcome turns what resty's Execute returned (the last attempt's response
 // and the error that ended the call, if any) into what the caller sees: a
 // *Response whenever a request was sent, and the SDK's error.
@@ -656,7 +652,7 @@ func (c *Client) outcome(ctx context.Context, r request, req *resty.Request, rr 
 		return resp, apiErr
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
 		return resp, &APIError{Method: r.method, Path: r.path, HTTPStatus: statusOf(resp), Response: resp,
-			Message: "response body larger than 8 MiB", Err: fmt.Errorf("%w: %w", ErrMalformedResponse, errBodyTooLarge)}
+			Message: "response body larger than 8 MiB", Err: ErrMalformedResponse}
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		switch {

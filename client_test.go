@@ -57,6 +57,7 @@ func TestNewChecksCredentialsAndOptions(t *testing.T) {
 		for _, opts := range [][]jmessage.Option{
 			{jmessage.WithBaseURL("http://127.0.0.1:8080")},
 			{jmessage.WithBaseURL("http://localhost:8080/")},
+			{jmessage.WithBaseURL("http://LocalHost:8080/")},
 			{jmessage.WithBaseURL("http://[::1]:8080")},
 			{jmessage.WithBaseURL("http://im.internal"), jmessage.WithInsecureHTTP()},
 		} {
