@@ -187,10 +187,7 @@ func (s *ChatroomsService) List(ctx context.Context, opts ListOptions) (*Page[Ch
 //
 // GET /v1/chatroom?start={start}&count={count} (once per page)
 func (s *ChatroomsService) All(ctx context.Context, opts ListOptions) iter.Seq2[Chatroom, error] {
-	return paginate(ctx, opts, DefaultChatroomListCount, func(ctx context.Context, o ListOptions) (*Page[Chatroom], error) {
-		page, _, err := s.List(ctx, o)
-		return page, err
-	})
+	return paginate(ctx, opts, DefaultChatroomListCount, s.List)
 }
 
 // ChatroomUpdate is a chatroom's new profile. The API takes all three
@@ -314,9 +311,8 @@ func (s *ChatroomsService) Members(ctx context.Context, id int64, opts ListOptio
 //
 // GET /v1/chatroom/{room_id}/members?start={start}&count={count} (once per page)
 func (s *ChatroomsService) AllMembers(ctx context.Context, id int64, opts ListOptions) iter.Seq2[ChatroomMember, error] {
-	return paginate(ctx, opts, DefaultChatroomListCount, func(ctx context.Context, o ListOptions) (*Page[ChatroomMember], error) {
-		page, _, err := s.Members(ctx, id, o)
-		return page, err
+	return paginate(ctx, opts, DefaultChatroomListCount, func(ctx context.Context, o ListOptions) (*Page[ChatroomMember], *Response, error) {
+		return s.Members(ctx, id, o)
 	})
 }
 

@@ -273,10 +273,7 @@ func (s *GroupsService) List(ctx context.Context, opts ListOptions) (*Page[Group
 //
 // GET /v1/groups/?start={start}&count={count} (once per page)
 func (s *GroupsService) All(ctx context.Context, opts ListOptions) iter.Seq2[Group, error] {
-	return paginate(ctx, opts, MaxGroupListCount, func(ctx context.Context, o ListOptions) (*Page[Group], error) {
-		page, _, err := s.List(ctx, o)
-		return page, err
-	})
+	return paginate(ctx, opts, MaxGroupListCount, s.List)
 }
 
 // SetShield turns message shielding on (changes.Add) and off

@@ -49,9 +49,11 @@ type Page[T any] struct {
 // ctx between pages, and stops on an empty page, at Total, or, when the
 // server reports no Total, on a short page. A page shorter than asked for
 // does not end the walk while Total says more items follow: some servers cap
-// pages silently below the count asked for. It never prefetches.
+// pages silently below the count asked for. It never prefetches. fetch is
+// the list method itself (such as UsersService.List); its *Response is not
+// kept.
 func paginate[T any](ctx context.Context, opts ListOptions, maxCount int,
-	fetch func(context.Context, ListOptions) (*Page[T], error)) iter.Seq2[T, error] {
+	fetch func(context.Context, ListOptions) (*Page[T], *Response, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		o := opts
 		if o.Count == 0 {
@@ -68,7 +70,7 @@ func paginate[T any](ctx context.Context, opts ListOptions, maxCount int,
 				yield(zero, err)
 				return
 			}
-			page, err := fetch(ctx, o)
+			page, _, err := fetch(ctx, o)
 			if err != nil {
 				var zero T
 				yield(zero, err)

@@ -73,10 +73,7 @@ func (s *SensitiveWordsService) List(ctx context.Context, opts ListOptions) (*Pa
 //
 // GET /v1/sensitiveword?start={start}&count={count} (once per page)
 func (s *SensitiveWordsService) All(ctx context.Context, opts ListOptions) iter.Seq2[SensitiveWord, error] {
-	return paginate(ctx, opts, MaxSensitiveListCount, func(ctx context.Context, o ListOptions) (*Page[SensitiveWord], error) {
-		page, _, err := s.List(ctx, o)
-		return page, err
-	})
+	return paginate(ctx, opts, MaxSensitiveListCount, s.List)
 }
 
 // SetEnabled turns the sensitive-word filter on (enabled true) or off.

@@ -390,10 +390,7 @@ func (s *UsersService) List(ctx context.Context, opts ListOptions) (*Page[User],
 //
 // GET /v1/users/?start={start}&count={count} (once per page)
 func (s *UsersService) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
-	return paginate(ctx, opts, MaxUserListCount, func(ctx context.Context, o ListOptions) (*Page[User], error) {
-		page, _, err := s.List(ctx, o)
-		return page, err
-	})
+	return paginate(ctx, opts, MaxUserListCount, s.List)
 }
 
 func (s *UsersService) list(ctx context.Context, path string, opts ListOptions, maxCount int) (*Page[User], *Response, error) {
