@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
+	"iter"
 	"net/url"
 	"strings"
 	"testing"
@@ -401,49 +401,41 @@ func TestChatroomsValidation(t *testing.T) {
 	})
 }
 
+var chatroomsAll = iteratorTest[jmessage.Chatroom]{path: "/v1/chatroom", key: "rooms", item: `{"id":1}`,
+	all: func(ctx context.Context, c *jmessage.Client, o jmessage.ListOptions) iter.Seq2[jmessage.Chatroom, error] {
+		return c.Chatrooms.All(ctx, o)
+	}}
+
+var chatroomMembersAll = iteratorTest[jmessage.ChatroomMember]{path: "/v1/chatroom/42/members", key: "users",
+	item: `{"username":"u000"}`,
+	all: func(ctx context.Context, c *jmessage.Client, o jmessage.ListOptions) iter.Seq2[jmessage.ChatroomMember, error] {
+		return c.Chatrooms.AllMembers(ctx, 42, o)
+	}}
+
 func TestChatroomsIterators(t *testing.T) {
 	t.Parallel()
 	t.Run("All walks every page", func(t *testing.T) {
 		t.Parallel()
-		c, mock := newTestClient(t)
-		pages := map[string]string{
+		rooms := chatroomsAll.walkPages(t, jmessage.ListOptions{Count: 2}, "2", map[string]string{
 			"0": `{"total":3,"start":0,"count":2,"rooms":[{"id":1},{"id":2}]}`,
 			"2": `{"total":3,"start":2,"count":1,"rooms":[{"id":3}]}`,
-		}
-		var starts []string
-		mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-			assert.Equal(t, "/v1/chatroom", req.URL.Path)
-			assert.Equal(t, "2", req.URL.Query().Get("count"))
-			starts = append(starts, req.URL.Query().Get("start"))
-			return newJSONResponse(200, pages[req.URL.Query().Get("start")]), nil
-		})
+		}, []string{"0", "2"})
 		var ids []int64
-		for r, err := range c.Chatrooms.All(t.Context(), jmessage.ListOptions{Count: 2}) {
-			require.NoError(t, err)
+		for _, r := range rooms {
 			ids = append(ids, r.ID)
 		}
 		assert.Equal(t, []int64{1, 2, 3}, ids)
-		assert.Equal(t, []string{"0", "2"}, starts)
 	})
 	t.Run("AllMembers walks every page", func(t *testing.T) {
 		t.Parallel()
-		c, mock := newTestClient(t)
-		pages := map[string]string{
+		members := chatroomMembersAll.walkPages(t, jmessage.ListOptions{Count: 2}, "2", map[string]string{
 			"0": `{"total":5,"start":0,"count":2,"users":[{"username":"u000"},{"username":"u001","flag":1}]}`,
 			"2": `{"total":5,"start":2,"count":2,"users":[{"username":"u002"},{"username":"u003"}]}`,
 			"4": `{"total":5,"start":4,"count":1,"users":[{"username":"u004"}]}`,
-		}
-		var starts []string
-		mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-			assert.Equal(t, "/v1/chatroom/42/members", req.URL.Path)
-			assert.Equal(t, "2", req.URL.Query().Get("count"))
-			starts = append(starts, req.URL.Query().Get("start"))
-			return newJSONResponse(200, pages[req.URL.Query().Get("start")]), nil
-		})
+		}, []string{"0", "2", "4"})
 		var names []string
 		var muted []string
-		for m, err := range c.Chatrooms.AllMembers(t.Context(), 42, jmessage.ListOptions{Count: 2}) {
-			require.NoError(t, err)
+		for _, m := range members {
 			names = append(names, m.Username)
 			if m.Muted {
 				muted = append(muted, m.Username)
@@ -451,7 +443,14 @@ func TestChatroomsIterators(t *testing.T) {
 		}
 		assert.Equal(t, []string{"u000", "u001", "u002", "u003", "u004"}, names)
 		assert.Equal(t, []string{"u001"}, muted)
-		assert.Equal(t, []string{"0", "2", "4"}, starts)
+	})
+	t.Run("All stops", func(t *testing.T) {
+		t.Parallel()
+		runIteratorStops(t, chatroomsAll)
+	})
+	t.Run("AllMembers stops", func(t *testing.T) {
+		t.Parallel()
+		runIteratorStops(t, chatroomMembersAll)
 	})
 	t.Run("AllMembers yields a not-found error once", func(t *testing.T) {
 		t.Parallel()

@@ -3,6 +3,7 @@ package jmessage_test
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -415,49 +416,31 @@ func TestGroupsValidation(t *testing.T) {
 	runValidationTests(t, tests)
 }
 
+var groupsAll = iteratorTest[jmessage.Group]{path: "/v1/groups/", key: "groups", item: `{"gid":1}`,
+	all: func(ctx context.Context, c *jmessage.Client, o jmessage.ListOptions) iter.Seq2[jmessage.Group, error] {
+		return c.Groups.All(ctx, o)
+	}}
+
 func TestGroupsAllWalksEveryPage(t *testing.T) {
 	t.Parallel()
-	c, mock := newTestClient(t)
-	pages := map[string]string{
+	groups := groupsAll.walkPages(t, jmessage.ListOptions{Count: 2}, "2", map[string]string{
 		"0": `{"total":5,"start":0,"count":2,"groups":[{"gid":1},{"gid":"2"}]}`,
 		"2": `{"total":5,"start":2,"count":2,"groups":[{"gid":3},{"gid":4,"max_member_count":200}]}`,
 		"4": `{"total":5,"start":4,"count":1,"groups":[{"gid":5}]}`,
-	}
-	var starts []string
-	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		assert.Equal(t, "/v1/groups/", req.URL.Path)
-		start := req.URL.Query().Get("start")
-		starts = append(starts, start)
-		assert.Equal(t, "2", req.URL.Query().Get("count"))
-		return newJSONResponse(200, pages[start]), nil
-	})
-
+	}, []string{"0", "2", "4"})
 	var gids []int64
 	var caps []int
-	for g, err := range c.Groups.All(t.Context(), jmessage.ListOptions{Count: 2}) {
-		require.NoError(t, err)
+	for _, g := range groups {
 		gids = append(gids, g.GID)
 		caps = append(caps, g.MaxMemberCount)
 	}
 	assert.Equal(t, []int64{1, 2, 3, 4, 5}, gids)
 	assert.Equal(t, []int{0, 0, 0, 200, 0}, caps)
-	assert.Equal(t, []string{"0", "2", "4"}, starts)
 }
 
 func TestGroupsAllStops(t *testing.T) {
 	t.Parallel()
-	t.Run("error yielded once", func(t *testing.T) {
-		t.Parallel()
-		c, mock := newTestClient(t)
-		capture(mock, 500, `{"error":{"code":899000,"message":"boom"}}`)
-		var errs int
-		for _, err := range c.Groups.All(t.Context(), jmessage.ListOptions{}) {
-			require.ErrorIs(t, err, jmessage.ErrServerInternal)
-			errs++
-		}
-		assert.Equal(t, 1, errs)
-		assert.Equal(t, 1, mock.GetTotalCallCount())
-	})
+	runIteratorStops(t, groupsAll)
 	t.Run("error after a page", func(t *testing.T) {
 		t.Parallel()
 		c, mock := newTestClient(t)
@@ -487,38 +470,6 @@ func TestGroupsAllStops(t *testing.T) {
 		var errs int
 		for _, err := range c.Groups.All(t.Context(), jmessage.ListOptions{Count: 501}) {
 			assert.ErrorIs(t, err, jmessage.ErrInvalidArgument)
-			errs++
-		}
-		assert.Equal(t, 1, errs)
-		assert.Zero(t, mock.GetTotalCallCount())
-	})
-	t.Run("break stops fetching", func(t *testing.T) {
-		t.Parallel()
-		c, mock := newTestClient(t)
-		capture(mock, 200, `{"total":100,"start":0,"count":2,"groups":[{"gid":1},{"gid":2}]}`)
-		for range c.Groups.All(t.Context(), jmessage.ListOptions{Count: 2}) {
-			break
-		}
-		assert.Equal(t, 1, mock.GetTotalCallCount())
-	})
-	t.Run("empty page ends", func(t *testing.T) {
-		t.Parallel()
-		c, mock := newTestClient(t)
-		capture(mock, 200, `{"total":0,"start":0,"count":0,"groups":[]}`)
-		for _, err := range c.Groups.All(t.Context(), jmessage.ListOptions{}) {
-			require.NoError(t, err)
-			t.Fatal("no group expected")
-		}
-		assert.Equal(t, 1, mock.GetTotalCallCount())
-	})
-	t.Run("cancelled context", func(t *testing.T) {
-		t.Parallel()
-		c, mock := newTestClient(t)
-		ctx, cancel := context.WithCancel(t.Context())
-		cancel()
-		var errs int
-		for _, err := range c.Groups.All(ctx, jmessage.ListOptions{}) {
-			assert.ErrorIs(t, err, context.Canceled)
 			errs++
 		}
 		assert.Equal(t, 1, errs)

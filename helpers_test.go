@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/url"
 	"os"
@@ -226,3 +227,104 @@ func newJSONResponse(status int, body string) *http.Response {
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+// iteratorTest describes one paginating iterator (Users.All, Groups.All,
+// Chatrooms.AllMembers, ...) for walkPages and runIteratorStops.
+type iteratorTest[T any] struct {
+	path string // escaped path every page request must go to
+	key  string // the JSON array that holds a page's items
+	item string // the JSON of one item, for pages that only need to be full
+	all  func(ctx context.Context, c *jmessage.Client, opts jmessage.ListOptions) iter.Seq2[T, error]
+}
+
+// walkPages serves pages (keyed by the start asked for), walks it.all with
+// opts and returns what it yielded. Every request must go to it.path asking
+// for count, none may fail, and the starts asked for must be wantStarts.
+func (it iteratorTest[T]) walkPages(t *testing.T, opts jmessage.ListOptions, count string,
+	pages map[string]string, wantStarts []string) []T {
+	t.Helper()
+	c, mock := newTestClient(t)
+	var starts []string
+	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		assert.Equal(t, it.path, req.URL.EscapedPath())
+		assert.Equal(t, count, req.URL.Query().Get("count"))
+		start := req.URL.Query().Get("start")
+		starts = append(starts, start)
+		return newJSONResponse(200, pages[start]), nil
+	})
+	var got []T
+	for v, err := range it.all(t.Context(), c, opts) {
+		require.NoError(t, err)
+		got = append(got, v)
+	}
+	assert.Equal(t, wantStarts, starts)
+	return got
+}
+
+// runIteratorStops checks how an iterator ends: an error is yielded once and
+// ends the walk; break stops fetching; an empty page ends the walk; a
+// cancelled or nil context is yielded once as its error and nothing is sent.
+func runIteratorStops[T any](t *testing.T, it iteratorTest[T]) {
+	t.Helper()
+	t.Run("error yielded once", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, 500, `{"error":{"code":899000,"message":"boom"}}`)
+		var errs int
+		for _, err := range it.all(t.Context(), c, jmessage.ListOptions{}) {
+			require.ErrorIs(t, err, jmessage.ErrServerInternal)
+			errs++
+		}
+		assert.Equal(t, 1, errs)
+		assert.Equal(t, 1, mock.GetTotalCallCount())
+	})
+	t.Run("break stops fetching", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, 200, fmt.Sprintf(`{"total":100,"start":0,"count":2,%q:[%s,%s]}`, it.key, it.item, it.item))
+		var n int
+		for _, err := range it.all(t.Context(), c, jmessage.ListOptions{Count: 2}) {
+			require.NoError(t, err)
+			n++
+			break
+		}
+		assert.Equal(t, 1, n)
+		assert.Equal(t, 1, mock.GetTotalCallCount())
+	})
+	t.Run("empty page ends", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, 200, fmt.Sprintf(`{"total":0,"start":0,"count":0,%q:[]}`, it.key))
+		for _, err := range it.all(t.Context(), c, jmessage.ListOptions{}) {
+			require.NoError(t, err)
+			t.Fatal("no item expected")
+		}
+		assert.Equal(t, 1, mock.GetTotalCallCount())
+	})
+	t.Run("cancelled context", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		var errs int
+		for _, err := range it.all(ctx, c, jmessage.ListOptions{}) {
+			assert.ErrorIs(t, err, context.Canceled)
+			errs++
+		}
+		assert.Equal(t, 1, errs)
+		assert.Zero(t, mock.GetTotalCallCount())
+	})
+	t.Run("nil context", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		var errs int
+		for _, err := range it.all(nil, c, jmessage.ListOptions{}) {
+			errs++
+			var verr *jmessage.ValidationError
+			require.ErrorAs(t, err, &verr)
+			assert.Equal(t, "ctx", verr.Field)
+		}
+		assert.Equal(t, 1, errs)
+		assert.Zero(t, mock.GetTotalCallCount())
+	})
+}

@@ -2,6 +2,7 @@ package jmessage_test
 
 import (
 	"context"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -140,26 +141,25 @@ func TestSensitiveWordsValidation(t *testing.T) {
 	})
 }
 
+var sensitiveAll = iteratorTest[jmessage.SensitiveWord]{path: "/v1/sensitiveword", key: "words", item: `{"name":"w1"}`,
+	all: func(ctx context.Context, c *jmessage.Client, o jmessage.ListOptions) iter.Seq2[jmessage.SensitiveWord, error] {
+		return c.SensitiveWords.All(ctx, o)
+	}}
+
 func TestSensitiveWordsAllWalksEveryPage(t *testing.T) {
 	t.Parallel()
-	c, mock := newTestClient(t)
-	pages := map[string]string{
+	got := sensitiveAll.walkPages(t, jmessage.ListOptions{Start: 1, Count: 2}, "2", map[string]string{
 		"1": `{"total":4,"start":1,"count":2,"words":[{"name":"w1","itime":"2020-01-01 00:00:00"},{"name":"w2"}]}`,
 		"3": `{"total":4,"start":3,"count":1,"words":[{"name":"w3"}]}`,
-	}
-	var starts []string
-	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		start := req.URL.Query().Get("start")
-		starts = append(starts, start)
-		assert.Equal(t, "2", req.URL.Query().Get("count"))
-		return newJSONResponse(200, pages[start]), nil
-	})
-
+	}, []string{"1", "3"})
 	var words []string
-	for w, err := range c.SensitiveWords.All(t.Context(), jmessage.ListOptions{Start: 1, Count: 2}) {
-		require.NoError(t, err)
+	for _, w := range got {
 		words = append(words, w.Word)
 	}
 	assert.Equal(t, []string{"w1", "w2", "w3"}, words)
-	assert.Equal(t, []string{"1", "3"}, starts)
+}
+
+func TestSensitiveWordsAllStops(t *testing.T) {
+	t.Parallel()
+	runIteratorStops(t, sensitiveAll)
 }

@@ -3,6 +3,7 @@ package jmessage_test
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"net/http"
 	"net/url"
@@ -428,64 +429,28 @@ func TestRegisterResults(t *testing.T) {
 	})
 }
 
+var usersAll = iteratorTest[jmessage.User]{path: "/v1/users/", key: "users", item: `{"username":"u000"}`,
+	all: func(ctx context.Context, c *jmessage.Client, o jmessage.ListOptions) iter.Seq2[jmessage.User, error] {
+		return c.Users.All(ctx, o)
+	}}
+
 func TestUsersAllWalksEveryPage(t *testing.T) {
 	t.Parallel()
-	c, mock := newTestClient(t)
-	pages := map[string]string{
+	users := usersAll.walkPages(t, jmessage.ListOptions{Count: 2}, "2", map[string]string{
 		"0": `{"total":5,"start":0,"count":2,"users":[{"username":"u000"},{"username":"u001"}]}`,
 		"2": `{"total":5,"start":2,"count":2,"users":[{"username":"u002"},{"username":"u003"}]}`,
 		"4": `{"total":5,"start":4,"count":1,"users":[{"username":"u004"}]}`,
-	}
-	var starts []string
-	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		start := req.URL.Query().Get("start")
-		starts = append(starts, start)
-		assert.Equal(t, "2", req.URL.Query().Get("count"))
-		return newJSONResponse(200, pages[start]), nil
-	})
-
+	}, []string{"0", "2", "4"})
 	var names []string
-	for u, err := range c.Users.All(t.Context(), jmessage.ListOptions{Count: 2}) {
-		require.NoError(t, err)
+	for _, u := range users {
 		names = append(names, u.Username)
 	}
 	assert.Equal(t, []string{"u000", "u001", "u002", "u003", "u004"}, names)
-	assert.Equal(t, []string{"0", "2", "4"}, starts)
 }
 
 func TestUsersAllStopsOnErrorAndBreak(t *testing.T) {
 	t.Parallel()
-	t.Run("error yielded once", func(t *testing.T) {
-		t.Parallel()
-		c, mock := newTestClient(t)
-		capture(mock, 500, `{"error":{"code":899000,"message":"boom"}}`)
-		var errs int
-		for _, err := range c.Users.All(t.Context(), jmessage.ListOptions{}) {
-			require.ErrorIs(t, err, jmessage.ErrServerInternal)
-			errs++
-		}
-		assert.Equal(t, 1, errs)
-		assert.Equal(t, 1, mock.GetTotalCallCount())
-	})
-	t.Run("break stops fetching", func(t *testing.T) {
-		t.Parallel()
-		c, mock := newTestClient(t)
-		capture(mock, 200, `{"total":100,"start":0,"count":2,"users":[{"username":"u000"},{"username":"u001"}]}`)
-		for range c.Users.All(t.Context(), jmessage.ListOptions{Count: 2}) {
-			break
-		}
-		assert.Equal(t, 1, mock.GetTotalCallCount())
-	})
-	t.Run("cancelled context", func(t *testing.T) {
-		t.Parallel()
-		c, mock := newTestClient(t)
-		ctx, cancel := context.WithCancel(t.Context())
-		cancel()
-		for _, err := range c.Users.All(ctx, jmessage.ListOptions{}) {
-			assert.ErrorIs(t, err, context.Canceled)
-		}
-		assert.Zero(t, mock.GetTotalCallCount())
-	})
+	runIteratorStops(t, usersAll)
 }
 
 func TestNewUserHidesPassword(t *testing.T) {
@@ -627,21 +592,4 @@ func TestEmptyListReasonNamesNoHugeBound(t *testing.T) {
 			assert.NotContains(t, verr.Reason, strconv.Itoa(math.MaxInt))
 		})
 	}
-}
-
-// TestAllWithNilContextYieldsAValidationError: an iterator given a nil
-// context yields the *ValidationError every call gives, not a panic.
-func TestAllWithNilContextYieldsAValidationError(t *testing.T) {
-	t.Parallel()
-	c, mock := newTestClient(t)
-	n := 0
-	//lint:ignore SA1012 a nil context is what is tested
-	for _, err := range c.Users.All(nil, jmessage.ListOptions{}) {
-		n++
-		var verr *jmessage.ValidationError
-		require.ErrorAs(t, err, &verr)
-		assert.Equal(t, "ctx", verr.Field)
-	}
-	assert.Equal(t, 1, n)
-	assert.Zero(t, mock.GetTotalCallCount())
 }
