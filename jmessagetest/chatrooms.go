@@ -1,7 +1,6 @@
 package jmessagetest
 
 import (
-	"errors"
 	"math"
 	"net/http"
 	"slices"
@@ -259,15 +258,14 @@ func updateChatroom(c *call) (any, error) {
 // deleteChatroom deletes a room; an unknown one is 850001, the delete
 // operation's own code (endpoints.json), not 899081.
 func deleteChatroom(c *call) (any, error) {
-	r, err := c.pathChatroom()
-	var apiErr *apiError
-	if errors.As(err, &apiErr) && apiErr.code == codeChatroomNotFound {
-		err = fail(codeChatroomNoSuchRoom, "chatroom %s not exist", c.r.PathValue("room_id"))
+	id, err := c.pathID("room_id")
+	if err == nil && c.app.chatrooms[id] == nil {
+		err = fail(codeChatroomNoSuchRoom, "chatroom %d not exist", id)
 	}
 	if err := firstErr(err, c.noBody()); err != nil {
 		return nil, err
 	}
-	delete(c.app.chatrooms, r.id)
+	delete(c.app.chatrooms, id)
 	return nil, nil
 }
 
