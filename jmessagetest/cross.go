@@ -185,15 +185,9 @@ func crossBlacklistList(c *call) (any, error) {
 }
 
 type crossNoDisturbWire struct {
-	AppKey string `json:"appkey"`
-	Single *struct {
-		Add    []string `json:"add"`
-		Remove []string `json:"remove"`
-	} `json:"single"`
-	Group *struct {
-		Add    []int64 `json:"add"`
-		Remove []int64 `json:"remove"`
-	} `json:"group"`
+	AppKey string               `json:"appkey"`
+	Single *noDisturbUsersWire  `json:"single"`
+	Group  *noDisturbGroupsWire `json:"group"`
 }
 
 // crossNoDisturb changes the user's single and group no-disturb settings

@@ -492,16 +492,23 @@ func blacklistList(c *call) (any, error) {
 	return out, nil
 }
 
-type noDisturbWire struct {
-	Single *struct {
+// noDisturbUsersWire and noDisturbGroupsWire are the single and group
+// parts of a no-disturb change, single-app and cross-app alike.
+type (
+	noDisturbUsersWire struct {
 		Add    []string `json:"add"`
 		Remove []string `json:"remove"`
-	} `json:"single"`
-	Group *struct {
+	}
+	noDisturbGroupsWire struct {
 		Add    []int64 `json:"add"`
 		Remove []int64 `json:"remove"`
-	} `json:"group"`
-	Global *int `json:"global"`
+	}
+)
+
+type noDisturbWire struct {
+	Single *noDisturbUsersWire  `json:"single"`
+	Group  *noDisturbGroupsWire `json:"group"`
+	Global *int                 `json:"global"`
 }
 
 // check applies the SDK's rules: valid usernames, positive gids.
@@ -516,7 +523,8 @@ func (w *noDisturbWire) check() error {
 	return firstErr(errs...)
 }
 
-// setNoDisturb changes single, group and global no-disturb; all or none.
+// setNoDisturb changes single, group and global no-disturb; all or none,
+// with the same changes as the cross-app operation for the own app.
 func setNoDisturb(c *call) (any, error) {
 	u, err := c.pathUser()
 	if err != nil {
@@ -528,40 +536,14 @@ func setNoDisturb(c *call) (any, error) {
 	}
 	next := noDisturb{single: slices.Clone(u.noDisturb.single), groups: slices.Clone(u.noDisturb.groups),
 		global: u.noDisturb.global}
-	if in.Single != nil {
-		for _, n := range in.Single.Add {
-			if _, err := c.app.user(n); err != nil {
-				return nil, err
-			}
-			if slices.Contains(next.single, n) {
-				return nil, fail(codeNoDisturbUserOn, "single no-disturb already on for %s", n)
-			}
-			next.single = append(next.single, n)
-		}
-		for _, n := range in.Single.Remove {
-			i := slices.Index(next.single, n)
-			if i < 0 {
-				return nil, fail(codeNoDisturbUserOff, "single no-disturb not on for %s", n)
-			}
-			next.single = slices.Delete(next.single, i, i+1)
+	if s := in.Single; s != nil {
+		if next.single, _, err = c.changeSingleNoDisturb(c.app, next.single, nil, s.Add, s.Remove); err != nil {
+			return nil, err
 		}
 	}
-	if in.Group != nil {
-		for _, gid := range in.Group.Add {
-			if !c.app.hasGroup(gid) {
-				return nil, fail(codeNoDisturbNoGroup, "group %d not exist", gid)
-			}
-			if slices.Contains(next.groups, gid) {
-				return nil, fail(codeNoDisturbGroupOn, "group no-disturb already on for %d", gid)
-			}
-			next.groups = append(next.groups, gid)
-		}
-		for _, gid := range in.Group.Remove {
-			i := slices.Index(next.groups, gid)
-			if i < 0 {
-				return nil, fail(codeNoDisturbGroupOff, "group no-disturb not on for %d", gid)
-			}
-			next.groups = slices.Delete(next.groups, i, i+1)
+	if g := in.Group; g != nil {
+		if next.groups, err = changeGroupNoDisturb(c.app, next.groups, g.Add, g.Remove); err != nil {
+			return nil, err
 		}
 	}
 	if in.Global != nil {
