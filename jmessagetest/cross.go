@@ -129,34 +129,45 @@ func crossBlacklist(add bool) handler {
 			if err != nil {
 				return nil, err
 			}
-			for _, r := range refs {
-				on := slices.Contains(cross, r)
-				if r.app == c.app {
-					on = slices.Contains(own, r.u.username)
-				}
-				switch {
-				case add && r == me:
-					return nil, fail(codeInvalidParameter, "a user cannot blacklist itself")
-				case add && r.u.admin:
-					return nil, fail(codeAdminNotBlacklisted, "admin %s cannot be blacklisted", r.u.username)
-				case add && on:
-					return nil, fail(codeAlreadyBlacklisted, "user %s already in blacklist", r.u.username)
-				case !add && !on:
-					return nil, fail(codeNotBlacklisted, "user %s not in blacklist", r.u.username)
-				case r.app == c.app && add:
-					own = append(own, r.u.username)
-				case r.app == c.app:
-					own = slices.DeleteFunc(own, func(n string) bool { return n == r.u.username })
-				case add:
-					cross = append(cross, r)
-				default:
-					cross = slices.DeleteFunc(cross, func(x userRef) bool { return x == r })
-				}
+			if own, cross, err = c.changeBlacklist(me, own, cross, refs, add); err != nil {
+				return nil, err
 			}
 		}
 		me.u.blacklist, me.u.social.crossBlacklist = own, cross
 		return nil, nil
 	}
+}
+
+// changeBlacklist adds (or removes) refs to me's blacklist, all or none:
+// users of the caller's app are in own (by name), those of other apps in
+// cross. A user cannot blacklist itself (899003) nor an admin (899018),
+// nor add one twice (899017) or remove one that is not on it (899019).
+func (c *call) changeBlacklist(me userRef, own []string, cross, refs []userRef, add bool) ([]string, []userRef, error) {
+	for _, r := range refs {
+		on := slices.Contains(cross, r)
+		if r.app == c.app {
+			on = slices.Contains(own, r.u.username)
+		}
+		switch {
+		case add && r == me:
+			return nil, nil, fail(codeInvalidParameter, "a user cannot blacklist itself")
+		case add && r.u.admin:
+			return nil, nil, fail(codeAdminNotBlacklisted, "admin %s cannot be blacklisted", r.u.username)
+		case add && on:
+			return nil, nil, fail(codeAlreadyBlacklisted, "user %s already in blacklist", r.u.username)
+		case !add && !on:
+			return nil, nil, fail(codeNotBlacklisted, "user %s not in blacklist", r.u.username)
+		case r.app == c.app && add:
+			own = append(own, r.u.username)
+		case r.app == c.app:
+			own = slices.DeleteFunc(own, func(n string) bool { return n == r.u.username })
+		case add:
+			cross = append(cross, r)
+		default:
+			cross = slices.DeleteFunc(cross, func(x userRef) bool { return x == r })
+		}
+	}
+	return own, cross, nil
 }
 
 // crossUserWire is a user with the app it belongs to.

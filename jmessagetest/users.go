@@ -31,8 +31,8 @@ func routeUsers(s *Server) {
 	s.handle("POST /v1/users/userstat", http.StatusOK, userStatBatch(false))
 	s.handle("POST /v2/users/statuser", http.StatusOK, userStatBatch(true))
 	s.handle("PUT /v1/users/{username}/password", http.StatusNoContent, setPassword)
-	s.handle("PUT /v1/users/{username}/blacklist", http.StatusNoContent, blacklistAdd)
-	s.handle("DELETE /v1/users/{username}/blacklist", http.StatusNoContent, blacklistRemove)
+	s.handle("PUT /v1/users/{username}/blacklist", http.StatusNoContent, blacklistChange(true))
+	s.handle("DELETE /v1/users/{username}/blacklist", http.StatusNoContent, blacklistChange(false))
 	s.handle("GET /v1/users/{username}/blacklist", http.StatusOK, blacklistList)
 	s.handle("POST /v1/users/{username}/nodisturb", http.StatusNoContent, setNoDisturb)
 	s.handle("PUT /v1/users/{username}/forbidden", http.StatusNoContent, setForbidden)
@@ -425,56 +425,29 @@ func setForbidden(c *call) (any, error) {
 	return nil, nil
 }
 
-// blacklistAdd adds existing, non-admin users that are not on the list yet
-// (899002, 899018, 899017); all or none.
-func blacklistAdd(c *call) (any, error) {
-	u, err := c.pathUser()
-	if err != nil {
-		return nil, err
-	}
-	names, err := c.usernames(1, math.MaxInt)
-	if err != nil {
-		return nil, err
-	}
-	next := slices.Clone(u.blacklist)
-	for _, n := range names {
-		other, err := c.app.user(n)
-		switch {
-		case err != nil:
+// blacklistChange adds (or removes) users of the app to the user's
+// blacklist, all or none, as the cross-app operation does for the own app.
+func blacklistChange(add bool) handler {
+	return func(c *call) (any, error) {
+		me, err := c.self()
+		if err != nil {
 			return nil, err
-		case other.admin:
-			return nil, fail(codeAdminNotBlacklisted, "admin %s cannot be blacklisted", n)
-		case n == u.username:
-			return nil, fail(codeInvalidParameter, "a user cannot blacklist itself")
-		case slices.Contains(next, n):
-			return nil, fail(codeAlreadyBlacklisted, "user %s already in blacklist", n)
 		}
-		next = append(next, n)
-	}
-	u.blacklist = next
-	return nil, nil
-}
-
-// blacklistRemove removes users that are on the list (else 899019); all or none.
-func blacklistRemove(c *call) (any, error) {
-	u, err := c.pathUser()
-	if err != nil {
-		return nil, err
-	}
-	names, err := c.usernames(1, math.MaxInt)
-	if err != nil {
-		return nil, err
-	}
-	next := slices.Clone(u.blacklist)
-	for _, n := range names {
-		i := slices.Index(next, n)
-		if i < 0 {
-			return nil, fail(codeNotBlacklisted, "user %s not in blacklist", n)
+		names, err := c.usernames(1, math.MaxInt)
+		if err != nil {
+			return nil, err
 		}
-		next = slices.Delete(next, i, i+1)
+		refs, err := c.app.refs("usernames", names)
+		if err != nil {
+			return nil, err
+		}
+		own, _, err := c.changeBlacklist(me, slices.Clone(me.u.blacklist), nil, refs, add)
+		if err != nil {
+			return nil, err
+		}
+		me.u.blacklist = own
+		return nil, nil
 	}
-	u.blacklist = next
-	return nil, nil
 }
 
 // blacklistList answers the blacklisted users that still exist.
