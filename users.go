@@ -214,11 +214,8 @@ type registerItem struct {
 //
 // POST /v1/users/
 func (s *UsersService) Register(ctx context.Context, users []NewUser) ([]RegisterResult, *Response, error) {
-	invalidErr := validateCount("users", len(users), 1, MaxRegisterBatch)
-	for i := 0; invalidErr == nil && i < len(users); i++ {
-		invalidErr = users[i].validate(indexed("users", i))
-	}
-	r := request{method: http.MethodPost, path: "/v1/users/", body: users, invalid: invalidErr, decodeAnyStatus: true}
+	r := request{method: http.MethodPost, path: "/v1/users/", body: users, decodeAnyStatus: true,
+		invalid: validateEach("users", users, MaxRegisterBatch, NewUser.validate)}
 	var items []registerItem
 	resp, err := s.client.do(ctx, r, &items)
 	if err != nil {
