@@ -389,8 +389,9 @@ type request struct {
 	// invalid is the validation error of the call's arguments, if any; the
 	// pipeline returns it before anything is sent.
 	invalid error
-	// decodeAnyStatus makes a JSON body of the result's shape count as the
-	// answer even under an error status (register's per-item results).
+	// decodeAnyStatus makes a JSON array of the result's shape, with at
+	// least one item, count as the answer even under an error status
+	// (register's per-item results); an empty one is the status's *APIError.
 	decodeAnyStatus bool
 	// upload, when set, is sent as a multipart form instead of a JSON body.
 	upload *upload

@@ -270,12 +270,18 @@ func excerptN(body []byte, n int) string {
 	return s[:cut]
 }
 
+// nonEmptyArray reports whether body (trimmed) opens a JSON array holding
+// something; json.Unmarshal decides whether it is a valid one.
+func nonEmptyArray(body []byte) bool {
+	return len(body) > 2 && body[0] == '[' && len(bytes.TrimSpace(body[1:len(body)-1])) > 0
+}
+
 // decodeResponse checks the status and decodes the body into out, or the error.
 func decodeResponse(r request, resp *Response, out any) error {
 	body := bytes.TrimSpace(resp.RawBody)
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if !ok {
-		if r.decodeAnyStatus && out != nil && len(body) > 0 && body[0] == '[' && json.Unmarshal(body, out) == nil {
+		if r.decodeAnyStatus && out != nil && nonEmptyArray(body) && json.Unmarshal(body, out) == nil {
 			return nil
 		}
 		return newAPIError(r.method, r.path, resp)

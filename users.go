@@ -221,9 +221,6 @@ func (s *UsersService) Register(ctx context.Context, users []NewUser) ([]Registe
 	if err != nil {
 		return nil, resp, err
 	}
-	if len(items) == 0 && resp.StatusCode >= http.StatusMultipleChoices {
-		return nil, resp, newAPIError(r.method, r.path, resp) // an error status without per-user results
-	}
 	results := make([]RegisterResult, len(items))
 	for i, it := range items {
 		results[i].Username = it.Username
