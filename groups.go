@@ -209,11 +209,8 @@ func (s *GroupsService) Delete(ctx context.Context, gid int64) (*Response, error
 // POST /v1/groups/{gid}/members
 func (s *GroupsService) UpdateMembers(ctx context.Context, gid int64, changes UsernameChanges) (*Response, error) {
 	path, err := groupPath("/v1/groups/%s/members", gid)
-	if err == nil && changes.empty() {
-		err = invalid("changes", "must add or remove at least one user")
-	}
 	return s.client.do(ctx, request{method: http.MethodPost, path: path, body: changes,
-		invalid: firstError(err, changes.validate("changes"))}, nil)
+		invalid: firstError(err, changes.required("changes"))}, nil)
 }
 
 // AddMembers adds users to a group (the v2 form of UpdateMembers).
@@ -282,14 +279,8 @@ func (s *GroupsService) All(ctx context.Context, opts ListOptions) iter.Seq2[Gro
 //
 // POST /v1/users/{username}/groupsShield
 func (s *GroupsService) SetShield(ctx context.Context, username string, changes GroupIDChanges) (*Response, error) {
-	var emptyErr error
-	if changes.empty() {
-		emptyErr = invalid("changes", "must add or remove at least one group")
-	}
 	return s.client.do(ctx, request{method: http.MethodPost, path: pathf("/v1/users/%s/groupsShield", username),
-		body:    changes,
-		invalid: firstError(validateUsername("username", username), emptyErr, changes.validate("changes")),
-	}, nil)
+		body: changes, invalid: firstError(validateUsername("username", username), changes.required("changes"))}, nil)
 }
 
 // SetSilence mutes members of a group (silenced true), so that they cannot

@@ -418,6 +418,14 @@ func (c *UsernameChanges) validate(field string) error {
 	)
 }
 
+// required checks c as a change that must add or remove at least one user.
+func (c *UsernameChanges) required(field string) error {
+	if c.empty() {
+		return invalid(field, "must add or remove at least one user")
+	}
+	return c.validate(field)
+}
+
 // GroupIDChanges adds and removes group ids in a setting.
 type GroupIDChanges struct {
 	Add    []int64 `json:"add,omitempty"`    // group ids to add (positive)
@@ -432,6 +440,14 @@ func (c *GroupIDChanges) validate(field string) error {
 		return nil
 	}
 	return firstError(validateIDs(field+".add", c.Add), validateIDs(field+".remove", c.Remove))
+}
+
+// required checks c as a change that must add or remove at least one group.
+func (c *GroupIDChanges) required(field string) error {
+	if c.empty() {
+		return invalid(field, "must add or remove at least one group")
+	}
+	return c.validate(field)
 }
 
 // NoDisturb changes a user's no-disturb settings: for single chats with
