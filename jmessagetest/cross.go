@@ -286,23 +286,37 @@ func changeGroupNoDisturb(app *appState, gids, add, remove []int64) ([]int64, er
 	if err := firstErr(checkIDs("group.add", add), checkIDs("group.remove", remove)); err != nil {
 		return nil, err
 	}
+	return toggleGIDs(gids, add, remove, "group no-disturb", codeNoDisturbGroupOn, codeNoDisturbGroupOff,
+		func(gid int64) error {
+			if !app.hasGroup(gid) {
+				return fail(codeNoDisturbNoGroup, "group %d not exist", gid)
+			}
+			return nil
+		})
+}
+
+// toggleGIDs adds then removes gids of set (which it may change: pass a
+// copy), all or none: vet checks each gid added; adding one already in
+// the set is onCode, removing one that is not offCode. what names the
+// setting in the messages.
+func toggleGIDs(set, add, remove []int64, what string, onCode, offCode int, vet func(gid int64) error) ([]int64, error) {
 	for _, gid := range add {
-		switch {
-		case !app.hasGroup(gid):
-			return nil, fail(codeNoDisturbNoGroup, "group %d not exist", gid)
-		case slices.Contains(gids, gid):
-			return nil, fail(codeNoDisturbGroupOn, "group no-disturb already on for %d", gid)
+		if err := vet(gid); err != nil {
+			return nil, err
 		}
-		gids = append(gids, gid)
+		if slices.Contains(set, gid) {
+			return nil, fail(onCode, "%s already on for group %d", what, gid)
+		}
+		set = append(set, gid)
 	}
 	for _, gid := range remove {
-		i := slices.Index(gids, gid)
+		i := slices.Index(set, gid)
 		if i < 0 {
-			return nil, fail(codeNoDisturbGroupOff, "group no-disturb not on for %d", gid)
+			return nil, fail(offCode, "%s not on for group %d", what, gid)
 		}
-		gids = slices.Delete(gids, i, i+1)
+		set = slices.Delete(set, i, i+1)
 	}
-	return gids, nil
+	return set, nil
 }
 
 // crossFriends befriends (or unfriends) up to 500 users of one app: the

@@ -450,25 +450,19 @@ func setGroupShield(c *call) (any, error) {
 	if err := firstErr(checkIDs("add", in.Add), checkIDs("remove", in.Remove)); err != nil {
 		return nil, err
 	}
-	next := slices.Clone(me.u.social.shields)
-	for _, gid := range in.Add {
-		g := c.st.findGroup(gid)
-		switch {
-		case g == nil:
-			return nil, fail(codeGroupNotFound, "group %d not exist", gid)
-		case g.member(me) < 0:
-			return nil, fail(codeUserNotInGroup, "user %s not in group %d", me.u.username, gid)
-		case slices.Contains(next, gid):
-			return nil, fail(codeGroupShieldOn, "group %d is already shielded", gid)
-		}
-		next = append(next, gid)
-	}
-	for _, gid := range in.Remove {
-		i := slices.Index(next, gid)
-		if i < 0 {
-			return nil, fail(codeGroupShieldOff, "group %d is not shielded", gid)
-		}
-		next = slices.Delete(next, i, i+1)
+	next, err := toggleGIDs(slices.Clone(me.u.social.shields), in.Add, in.Remove, "group shield",
+		codeGroupShieldOn, codeGroupShieldOff, func(gid int64) error {
+			g := c.st.findGroup(gid)
+			switch {
+			case g == nil:
+				return fail(codeGroupNotFound, "group %d not exist", gid)
+			case g.member(me) < 0:
+				return fail(codeUserNotInGroup, "user %s not in group %d", me.u.username, gid)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
 	}
 	me.u.social.shields = next
 	return nil, nil
