@@ -511,15 +511,21 @@ func serveH2(conn net.Conn, next func() h2Answer) {
 
 const http2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
-// TestSendIsNotReplayedByHTTP2: Go's HTTP/2 transport replays a request
-// whose stream the server reset with PROTOCOL_ERROR when it can rewind the
-// body (resty always lets it), though the server may have processed it. A
-// send must reach the server at most once: the reset is a transport error.
-func TestSendIsNotReplayedByHTTP2(t *testing.T) {
-	t.Parallel()
-	url, tr, seen, _ := h2Fault(t, func(n int32) h2Answer {
+// h2Send is what sendOverH2 saw.
+type h2Send struct {
+	got            *jmessage.SendResult
+	resp           *jmessage.Response
+	err            error
+	seen, answered int32 // requests the server received and answered
+}
+
+// sendOverH2 sends one message, with fastRetries, to an h2Fault server that
+// meets the first request with first and answers every later one.
+func sendOverH2(t *testing.T, first h2Answer) h2Send {
+	t.Helper()
+	url, tr, seen, answered := h2Fault(t, func(n int32) h2Answer {
 		if n == 1 {
-			return h2ResetProtocol
+			return first
 		}
 		return h2OK
 	})
@@ -528,14 +534,24 @@ func TestSendIsNotReplayedByHTTP2(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 
-	_, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
+	got, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
 		To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hello"}})
-	assert.Equal(t, int32(1), seen.Load(), "the send reached the server once")
+	return h2Send{got: got, resp: resp, err: err, seen: seen.Load(), answered: answered.Load()}
+}
+
+// TestSendIsNotReplayedByHTTP2: Go's HTTP/2 transport replays a request
+// whose stream the server reset with PROTOCOL_ERROR when it can rewind the
+// body (resty always lets it), though the server may have processed it. A
+// send must reach the server at most once: the reset is a transport error.
+func TestSendIsNotReplayedByHTTP2(t *testing.T) {
+	t.Parallel()
+	r := sendOverH2(t, h2ResetProtocol)
+	assert.Equal(t, int32(1), r.seen, "the send reached the server once")
 	var terr *jmessage.TransportError
-	require.ErrorAs(t, err, &terr)
-	assert.Contains(t, err.Error(), "PROTOCOL_ERROR")
-	require.NotNil(t, resp)
-	assert.Equal(t, 1, resp.Attempts)
+	require.ErrorAs(t, r.err, &terr)
+	assert.Contains(t, r.err.Error(), "PROTOCOL_ERROR")
+	require.NotNil(t, r.resp)
+	assert.Equal(t, 1, r.resp.Attempts)
 }
 
 // TestSendIsRetriedWhenHTTP2SaysUnprocessed: a stream the server refused
@@ -546,24 +562,12 @@ func TestSendIsRetriedWhenHTTP2SaysUnprocessed(t *testing.T) {
 	for name, refusal := range map[string]h2Answer{"REFUSED_STREAM": h2ResetRefused, "GOAWAY": h2GoAway} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			url, tr, seen, answered := h2Fault(t, func(n int32) h2Answer {
-				if n == 1 {
-					return refusal
-				}
-				return h2OK
-			})
-			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithTransport(tr),
-				jmessage.WithRetryPolicy(fastRetries))
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
-
-			got, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
-				To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hello"}})
-			require.NoError(t, err)
-			assert.Equal(t, int64(1), got.MsgID)
-			assert.Equal(t, int32(2), seen.Load())
-			assert.Equal(t, int32(1), answered.Load(), "processed once")
-			assert.Equal(t, 2, resp.Attempts)
+			r := sendOverH2(t, refusal)
+			require.NoError(t, r.err)
+			assert.Equal(t, int64(1), r.got.MsgID)
+			assert.Equal(t, int32(2), r.seen)
+			assert.Equal(t, int32(1), r.answered, "processed once")
+			assert.Equal(t, 2, r.resp.Attempts)
 		})
 	}
 }
