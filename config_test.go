@@ -1,8 +1,6 @@
 package jmessage_test
 
 import (
-	"context"
-	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,37 +11,7 @@ import (
 
 func TestConfigEndpoints(t *testing.T) {
 	t.Parallel()
-	runEndpointTests(t, []endpointTest{
-		{
-			name: "SetSDKRegister on", method: "PUT", path: "/v1/sdkregister/status", query: url.Values{"status": {"1"}},
-			status: 204,
-			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
-				return ignoreResult(c.Config.SetSDKRegister(ctx, true))
-			},
-		},
-		{
-			name: "SetSDKRegister off", method: "PUT", path: "/v1/sdkregister/status", query: url.Values{"status": {"0"}},
-			status: 204,
-			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
-				return ignoreResult(c.Config.SetSDKRegister(ctx, false))
-			},
-		},
-		{
-			name: "SDKRegister off", method: "GET", path: "/v1/sdkregister/status", status: 200,
-			response: "config_sdkregister_get.response.json",
-			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
-				return c.Config.SDKRegister(ctx)
-			},
-			want: false,
-		},
-		{
-			name: "SDKRegister on", method: "GET", path: "/v1/sdkregister/status", status: 200, response: `{"status":1}`,
-			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
-				return c.Config.SDKRegister(ctx)
-			},
-			want: true,
-		},
-	})
+	runEndpointTests(t, sdkRegisterSwitch.endpointTests())
 }
 
 // TestSwitchDecoding: a status switch reads 0/1 in the forms the API may
@@ -59,12 +27,11 @@ func TestSwitchDecoding(t *testing.T) {
 			t.Parallel()
 			c, mock := newTestClient(t)
 			capture(mock, 200, body)
-			on, _, err := c.Config.SDKRegister(t.Context())
-			require.NoError(t, err)
-			assert.Equal(t, want, on)
-			on, _, err = c.SensitiveWords.Enabled(t.Context())
-			require.NoError(t, err)
-			assert.Equal(t, want, on)
+			for _, s := range []switchAPI{sdkRegisterSwitch, sensitiveSwitch} {
+				on, _, err := s.getCall(t.Context(), c)
+				require.NoError(t, err, s.get)
+				assert.Equal(t, want, on, s.get)
+			}
 		})
 	}
 	for _, body := range []string{`{"status":2}`, `{"status":"on"}`, `{"status":[1]}`, `{}`, `{"status":null}`, ""} {
@@ -72,13 +39,15 @@ func TestSwitchDecoding(t *testing.T) {
 			t.Parallel()
 			c, mock := newTestClient(t)
 			capture(mock, 200, body)
-			on, resp, err := c.Config.SDKRegister(t.Context())
-			assert.False(t, on)
-			assert.ErrorIs(t, err, jmessage.ErrMalformedResponse)
-			var apiErr *jmessage.APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, 200, apiErr.HTTPStatus)
-			assert.NotNil(t, resp)
+			for _, s := range []switchAPI{sdkRegisterSwitch, sensitiveSwitch} {
+				on, resp, err := s.getCall(t.Context(), c)
+				assert.False(t, on, s.get)
+				assert.ErrorIs(t, err, jmessage.ErrMalformedResponse, s.get)
+				var apiErr *jmessage.APIError
+				require.ErrorAs(t, err, &apiErr, s.get)
+				assert.Equal(t, 200, apiErr.HTTPStatus, s.get)
+				assert.NotNil(t, resp, s.get)
+			}
 		})
 	}
 }

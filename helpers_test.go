@@ -328,3 +328,63 @@ func runIteratorStops[T any](t *testing.T, it iteratorTest[T]) {
 		assert.Zero(t, mock.GetTotalCallCount())
 	})
 }
+
+// switchAPI is a status switch (SDK registration, sensitive-word filter):
+// a PUT of ?status=1|0 and a GET answering {"status":1|0}, both at path.
+type switchAPI struct {
+	set, get string // method names, for test names
+	path     string
+	// golden is the GET answer under testdata/ and goldenOn what it says.
+	golden   string
+	goldenOn bool
+	setCall  func(ctx context.Context, c *jmessage.Client, on bool) (*jmessage.Response, error)
+	getCall  func(ctx context.Context, c *jmessage.Client) (bool, *jmessage.Response, error)
+}
+
+// endpointTests are the switch's endpoint tests: set on, set off, and get
+// answering the golden state and the other one.
+func (s switchAPI) endpointTests() []endpointTest {
+	var tests []endpointTest
+	for _, on := range []bool{true, false} {
+		state, status := "off", "0"
+		if on {
+			state, status = "on", "1"
+		}
+		response := `{"status":` + status + `}`
+		if on == s.goldenOn {
+			response = s.golden
+		}
+		tests = append(tests, endpointTest{
+			name: s.set + " " + state, method: "PUT", path: s.path, query: url.Values{"status": {status}}, status: 204,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return ignoreResult(s.setCall(ctx, c, on))
+			},
+		}, endpointTest{
+			name: s.get + " " + state, method: "GET", path: s.path, status: 200, response: response,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return s.getCall(ctx, c)
+			},
+			want: on,
+		})
+	}
+	return tests
+}
+
+var (
+	sdkRegisterSwitch = switchAPI{set: "SetSDKRegister", get: "SDKRegister", path: "/v1/sdkregister/status",
+		golden: "config_sdkregister_get.response.json", goldenOn: false,
+		setCall: func(ctx context.Context, c *jmessage.Client, on bool) (*jmessage.Response, error) {
+			return c.Config.SetSDKRegister(ctx, on)
+		},
+		getCall: func(ctx context.Context, c *jmessage.Client) (bool, *jmessage.Response, error) {
+			return c.Config.SDKRegister(ctx)
+		}}
+	sensitiveSwitch = switchAPI{set: "SetEnabled", get: "Enabled", path: "/v1/sensitiveword/status",
+		golden: "sensitive_status_get.response.json", goldenOn: true,
+		setCall: func(ctx context.Context, c *jmessage.Client, on bool) (*jmessage.Response, error) {
+			return c.SensitiveWords.SetEnabled(ctx, on)
+		},
+		getCall: func(ctx context.Context, c *jmessage.Client) (bool, *jmessage.Response, error) {
+			return c.SensitiveWords.Enabled(ctx)
+		}}
+)

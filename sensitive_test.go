@@ -16,7 +16,7 @@ import (
 
 func TestSensitiveWordsEndpoints(t *testing.T) {
 	t.Parallel()
-	runEndpointTests(t, []endpointTest{
+	runEndpointTests(t, append(sensitiveSwitch.endpointTests(), []endpointTest{
 		{
 			name: "Add", method: "POST", path: "/v1/sensitiveword", request: "sensitive_add.request.json", status: 204,
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
@@ -53,29 +53,7 @@ func TestSensitiveWordsEndpoints(t *testing.T) {
 			},
 			want: &jmessage.Page[jmessage.SensitiveWord]{Items: []jmessage.SensitiveWord{}},
 		},
-		{
-			name: "SetEnabled on", method: "PUT", path: "/v1/sensitiveword/status", query: url.Values{"status": {"1"}},
-			status: 204,
-			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
-				return ignoreResult(c.SensitiveWords.SetEnabled(ctx, true))
-			},
-		},
-		{
-			name: "SetEnabled off", method: "PUT", path: "/v1/sensitiveword/status", query: url.Values{"status": {"0"}},
-			status: 204,
-			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
-				return ignoreResult(c.SensitiveWords.SetEnabled(ctx, false))
-			},
-		},
-		{
-			name: "Enabled", method: "GET", path: "/v1/sensitiveword/status", status: 200,
-			response: "sensitive_status_get.response.json",
-			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
-				return c.SensitiveWords.Enabled(ctx)
-			},
-			want: true,
-		},
-	})
+	}...))
 }
 
 func TestSensitiveWordsAcceptTenCharacters(t *testing.T) {
