@@ -2,6 +2,7 @@ package jmessagetest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -241,7 +242,6 @@ func sendMessage(c *call) (any, error) {
 	}
 	c.st.nextMsgID++
 	c.app.messages = append(c.app.messages, m)
-	c.app.msgByID[m.ID] = m
 	return map[string]int64{"msg_id": m.ID, "msg_ctime": now.UnixMilli()}, nil
 }
 
@@ -306,7 +306,7 @@ func retractMessage(c *call) (any, error) {
 	if err := c.noBody(); err != nil {
 		return nil, err
 	}
-	m := c.app.msgByID[id]
+	m := c.app.message(id)
 	switch {
 	case m == nil:
 		return nil, fail(codeMessageNotFound, "message %d not exist", id)
@@ -319,4 +319,14 @@ func retractMessage(c *call) (any, error) {
 	}
 	m.Retracted = true
 	return nil, nil
+}
+
+// message returns the app's message id, or nil: ids ascend in sending
+// order, so a binary search finds it.
+func (a *appState) message(id int64) *Message {
+	i, ok := slices.BinarySearchFunc(a.messages, id, func(m *Message, id int64) int { return cmp.Compare(m.ID, id) })
+	if !ok {
+		return nil
+	}
+	return a.messages[i]
 }

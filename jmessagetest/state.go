@@ -36,9 +36,8 @@ func (st *state) seq() int64 { st.nextSeq++; return st.nextSeq }
 // appState is one app's data.
 type appState struct {
 	key        string
-	users      map[string]*user // users and admins, by username
-	messages   []*Message       // in sending order
-	msgByID    map[int64]*Message
+	users      map[string]*user    // users and admins, by username
+	messages   []*Message          // in sending order, so by ascending id
 	words      []sensitiveWord     // sensitive words, in insertion order
 	wordsOn    bool                // the sensitive-word filter switch
 	sdkRegOpen bool                // the SDK-register switch
@@ -47,7 +46,7 @@ type appState struct {
 }
 
 func newAppState(key string) *appState {
-	return &appState{key: key, users: map[string]*user{}, msgByID: map[int64]*Message{},
+	return &appState{key: key, users: map[string]*user{},
 		wordsOn: true, sdkRegOpen: true, groups: map[int64]*group{}, chatrooms: map[int64]*chatroom{}}
 }
 
