@@ -279,13 +279,6 @@ func updateGroup(c *call) (any, error) {
 	return nil, nil
 }
 
-// setIf sets *dst to *src when src is set.
-func setIf(dst, src *string) {
-	if src != nil {
-		*dst = *src
-	}
-}
-
 func deleteGroup(c *call) (any, error) {
 	g, err := c.pathGroup()
 	if err := firstErr(err, c.noBody()); err != nil {

@@ -112,6 +112,13 @@ func deref(p *string) string {
 	return *p
 }
 
+// setIf sets *dst to *src when src is set.
+func setIf(dst, src *string) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
 // check applies the field rules; field names are prefixed with prefix.
 func (w *profileWire) check(prefix string) error {
 	var genderErr, birthdayErr, extrasErr error
@@ -138,17 +145,12 @@ func (w *profileWire) check(prefix string) error {
 
 // apply sets the fields w carries on p.
 func (w *profileWire) apply(p *profile) {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	set(&p.nickname, w.Nickname)
-	set(&p.avatar, w.Avatar)
-	set(&p.birthday, w.Birthday)
-	set(&p.signature, w.Signature)
-	set(&p.region, w.Region)
-	set(&p.address, w.Address)
+	setIf(&p.nickname, w.Nickname)
+	setIf(&p.avatar, w.Avatar)
+	setIf(&p.birthday, w.Birthday)
+	setIf(&p.signature, w.Signature)
+	setIf(&p.region, w.Region)
+	setIf(&p.address, w.Address)
 	if w.Gender != nil {
 		g := *w.Gender
 		p.gender = &g
