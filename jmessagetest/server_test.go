@@ -81,14 +81,42 @@ func TestAppsAreIsolated(t *testing.T) {
 func TestReset(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)
-	register(t, c, "alice")
+	ctx := t.Context()
+	register(t, c, "alice", "bob01")
+	g, _, err := c.Groups.Create(ctx, jmessage.NewGroup{OwnerUsername: "alice", Name: "g", Members: []string{"bob01"}})
+	require.NoError(t, err)
+	room, _, err := c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: "alice", Name: "r"})
+	require.NoError(t, err)
+	sent, _, err := c.Messages.Send(ctx, jmessage.Message{From: jmessage.FromUser("alice"), To: jmessage.ToUser("bob01"),
+		Body: jmessage.Text{Text: "hi"}})
+	require.NoError(t, err)
+	_, err = c.SensitiveWords.Add(ctx, []string{"bad"})
+	require.NoError(t, err)
+	require.NotEmpty(t, srv.Messages())
+
 	srv.FailNext("", "", 5, http.StatusInternalServerError, 899000)
 	srv.Reset()
 	_, ok := srv.User("alice")
 	assert.False(t, ok)
-	page, _, err := c.Users.List(t.Context(), jmessage.ListOptions{})
+	_, ok = srv.Group(g.GID)
+	assert.False(t, ok, "groups are gone")
+	assert.Empty(t, srv.GroupIDs())
+	_, ok = srv.Chatroom(room)
+	assert.False(t, ok, "chatrooms are gone")
+	assert.Empty(t, srv.Messages(), "sent messages are gone")
+	page, _, err := c.Users.List(ctx, jmessage.ListOptions{})
 	require.NoError(t, err, "faults are gone too")
 	assert.Zero(t, page.Total)
+	words, _, err := c.SensitiveWords.List(ctx, jmessage.ListOptions{})
+	require.NoError(t, err)
+	assert.Zero(t, words.Total, "sensitive words are gone")
+
+	// Message ids never repeat on one server, across a Reset.
+	register(t, c, "alice", "bob01")
+	again, _, err := c.Messages.Send(ctx, jmessage.Message{From: jmessage.FromUser("alice"), To: jmessage.ToUser("bob01"),
+		Body: jmessage.Text{Text: "hi"}})
+	require.NoError(t, err)
+	assert.Greater(t, again.MsgID, sent.MsgID)
 }
 
 func TestClock(t *testing.T) {
