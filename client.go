@@ -656,12 +656,12 @@ func (c *Client) outcome(ctx context.Context, r request, req *resty.Request, rr 
 			Message: "response body larger than 8 MiB", Err: ErrMalformedResponse}
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		switch {
-		case err == ctxErr && waitedAfter(req):
+		switch retried := lastRetried(req); {
+		case err == ctxErr && retried != nil:
 			// resty's Backoff returns ctx.Err() itself when the context
 			// ends while it waits to retry: keep the last attempt's
 			// outcome visible.
-			last := lastRetried(req)
+			last := retried.err
 			if last == nil && resp.Response != nil {
 				last = newAPIError(r.method, r.path, resp)
 			}

@@ -200,23 +200,11 @@ func (c *Client) noteRetry(rr *resty.Response, err error) {
 	st.attempt, st.err = req.Attempt, err
 }
 
-// retryNoted returns what noteRetry kept for req, or nil.
-func retryNoted(req *resty.Request) *retryState {
-	st, _ := req.Context().Value(retryStateKey{}).(*retryState)
-	return st
-}
-
-// waitedAfter reports whether resty was waiting to retry req's last attempt.
-func waitedAfter(req *resty.Request) bool {
-	st := retryNoted(req)
-	return st != nil && st.attempt == req.Attempt
-}
-
-// lastRetried is the error of req's last attempt when it was retried
-// after it, or nil.
-func lastRetried(req *resty.Request) error {
-	if st := retryNoted(req); st != nil && st.attempt == req.Attempt {
-		return st.err
+// lastRetried returns what noteRetry kept of req's last attempt when that
+// attempt was retried (resty was waiting after it), else nil.
+func lastRetried(req *resty.Request) *retryState {
+	if st, _ := req.Context().Value(retryStateKey{}).(*retryState); st != nil && st.attempt == req.Attempt {
+		return st
 	}
 	return nil
 }
@@ -343,8 +331,8 @@ func (c *Client) logRetry(rr *resty.Response, wait time.Duration) {
 		slog.String("method", req.Method), slog.String("path", c.pathOf(req.URL)),
 		slog.Int("attempt", req.Attempt), slog.Int("status", rr.StatusCode()), slog.Duration("wait", wait),
 	}
-	if err := lastRetried(req); err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+	if st := lastRetried(req); st != nil && st.err != nil {
+		attrs = append(attrs, slog.String("error", st.err.Error()))
 	}
 	c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "jmessage retry", attrs...)
 }
