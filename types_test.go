@@ -93,4 +93,7 @@ func TestZeroMillisEncodesAsZero(t *testing.T) {
 	b, err := json.Marshal(jmessage.Millis{})
 	require.NoError(t, err)
 	assert.Equal(t, "0", string(b))
+	back := jmessage.Millis{Time: time.Now()}
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.True(t, back.IsZero(), "read back as %v", back.Time)
 }
