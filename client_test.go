@@ -209,11 +209,9 @@ func TestBodilessRequestsAreNotChunked(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(srv.URL), jmessage.WithoutRetries())
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	c := serverClient(t, srv.URL, jmessage.WithoutRetries())
 
-	_, err = c.Messages.Retract(t.Context(), "javen", 1)
+	_, err := c.Messages.Retract(t.Context(), "javen", 1)
 	require.NoError(t, err)
 	_, err = c.Config.SetSDKRegister(t.Context(), true)
 	require.NoError(t, err)

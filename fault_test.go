@@ -312,12 +312,10 @@ func TestFaults(t *testing.T) {
 				if timeout == 0 {
 					timeout = 10 * time.Second
 				}
-				c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url),
-					jmessage.WithRetryPolicy(fastRetries), jmessage.WithTimeout(timeout))
-				require.NoError(t, err)
-				t.Cleanup(c.CloseIdleConnections)
+				c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries), jmessage.WithTimeout(timeout))
 
 				var resp *jmessage.Response
+				var err error
 				require.NotPanics(t, func() { resp, err = op.call(t.Context(), c) })
 				if fc.badSuccessBody && !op.hasResult {
 					require.NoError(t, err, "a 2xx is success for a call with no result to decode")
@@ -345,9 +343,7 @@ func TestFaults(t *testing.T) {
 func TestRetryUnsafeOptsAPostIn(t *testing.T) {
 	t.Parallel()
 	url, seen := httpFault(t, jsonHandler(503, ""))
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries))
 
 	_, resp, err := c.Users.Register(jmessage.RetryUnsafe(t.Context()), []jmessage.NewUser{{Username: "javen", Password: "password"}})
 	require.Error(t, err)
@@ -365,9 +361,7 @@ func TestRetrySucceedsAfterTransientFailures(t *testing.T) {
 		}
 		jsonHandler(200, `{"username":"javen"}`)(w, r)
 	})
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries))
 
 	user, resp, err := c.Users.Get(t.Context(), "javen")
 	require.NoError(t, err)
@@ -529,10 +523,7 @@ func sendOverH2(t *testing.T, first h2Answer) h2Send {
 		}
 		return h2OK
 	})
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithTransport(tr),
-		jmessage.WithRetryPolicy(fastRetries))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	c := serverClient(t, url, jmessage.WithTransport(tr), jmessage.WithRetryPolicy(fastRetries))
 
 	got, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
 		To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hello"}})
@@ -624,10 +615,7 @@ func TestSendOnAReusedConnectionIsNotReplayed(t *testing.T) {
 			}()
 			t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
 
-			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL("http://"+ln.Addr().String()),
-				jmessage.WithRetryPolicy(fastRetries))
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
+			c := serverClient(t, "http://"+ln.Addr().String(), jmessage.WithRetryPolicy(fastRetries))
 
 			// A read leaves the connection idle in the pool; the send reuses it.
 			_, _, err = c.Users.Get(t.Context(), "javen")

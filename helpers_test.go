@@ -388,3 +388,13 @@ var (
 			return c.SensitiveWords.Enabled(ctx)
 		}}
 )
+
+// serverClient is a client of the server at baseURL, with opts, whose idle
+// connections are closed when the test ends (goleak watches them).
+func serverClient(t *testing.T, baseURL string, opts ...jmessage.Option) *jmessage.Client {
+	t.Helper()
+	c, err := jmessage.New(testAppKey, testSecret, append([]jmessage.Option{jmessage.WithBaseURL(baseURL)}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}

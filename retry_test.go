@@ -105,9 +105,7 @@ func TestPostIsNotRetriedOnceSent(t *testing.T) {
 		t.Run(http.StatusText(status), func(t *testing.T) {
 			t.Parallel()
 			url, seen := httpFault(t, jsonHandler(status, ""))
-			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
+			c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries))
 			_, resp, err := c.Messages.Send(t.Context(), jmessage.Message{From: jmessage.FromAdmin("admin"),
 				To: jmessage.ToUser("javen"), Body: jmessage.Text{Text: "hello"}})
 			var apiErr *jmessage.APIError
@@ -157,12 +155,9 @@ func TestServerRequestedWaitIsHonoured(t *testing.T) {
 					cancel()
 				}
 			}})
-			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries),
-				jmessage.WithLogger(logger))
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
+			c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries), jmessage.WithLogger(logger))
 
-			_, _, err = c.Users.Get(ctx, "javen")
+			_, _, err := c.Users.Get(ctx, "javen")
 			require.ErrorIs(t, err, context.Canceled)
 			assert.Equal(t, []time.Duration{tt.want}, waits.get())
 			assert.Equal(t, int32(1), seen.Load())
@@ -175,10 +170,7 @@ func TestServerRequestedWaitIsHonoured(t *testing.T) {
 		var waits retryWaits
 		policy := jmessage.RetryPolicy{MaxAttempts: 4, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond,
 			MaxRetryAfter: time.Second}
-		c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(policy),
-			jmessage.WithLogger(waits.logger()))
-		require.NoError(t, err)
-		t.Cleanup(c.CloseIdleConnections)
+		c := serverClient(t, url, jmessage.WithRetryPolicy(policy), jmessage.WithLogger(waits.logger()))
 
 		_, resp, err := c.Users.Get(t.Context(), "javen")
 		require.Error(t, err)
@@ -199,9 +191,7 @@ func TestWaitLongerThanTheCapIsARateLimitError(t *testing.T) {
 		t.Run(http.StatusText(status), func(t *testing.T) {
 			t.Parallel()
 			url, seen := httpFault(t, jsonHandler(status, "", "Retry-After", "120"))
-			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
+			c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries))
 
 			_, resp, err := c.Users.Get(t.Context(), "javen")
 			require.ErrorIs(t, err, jmessage.ErrRateLimited)
@@ -233,10 +223,7 @@ func TestContextEndsTheWaitAtOnce(t *testing.T) {
 			url, seen := httpFault(t, tt.handler)
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
-			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(long),
-				jmessage.WithLogger(onRetry(cancel)))
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
+			c := serverClient(t, url, jmessage.WithRetryPolicy(long), jmessage.WithLogger(onRetry(cancel)))
 
 			_, resp, err := c.Users.Get(ctx, "javen")
 			require.ErrorIs(t, err, context.Canceled)
@@ -254,10 +241,7 @@ func TestContextDeadlineBoundsTheWholeCall(t *testing.T) {
 	t.Parallel()
 	// Each attempt may take an hour; the context allows a fraction of a second.
 	url, seen := httpFault(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithTimeout(time.Hour),
-		jmessage.WithRetryPolicy(fastRetries))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	c := serverClient(t, url, jmessage.WithTimeout(time.Hour), jmessage.WithRetryPolicy(fastRetries))
 
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
@@ -281,10 +265,7 @@ func TestTimeoutBoundsEachAttempt(t *testing.T) {
 		}
 		jsonHandler(200, `{"username":"javen"}`)(w, r)
 	})
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithTimeout(time.Second),
-		jmessage.WithRetryPolicy(fastRetries))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	c := serverClient(t, url, jmessage.WithTimeout(time.Second), jmessage.WithRetryPolicy(fastRetries))
 
 	user, resp, err := c.Users.Get(t.Context(), "javen")
 	require.NoError(t, err)
@@ -296,9 +277,7 @@ func TestTimeoutBoundsEachAttempt(t *testing.T) {
 func TestWithoutRetriesSendsOnce(t *testing.T) {
 	t.Parallel()
 	url, seen := httpFault(t, jsonHandler(503, ""))
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithoutRetries())
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	c := serverClient(t, url, jmessage.WithoutRetries())
 	_, resp, err := c.Users.Get(t.Context(), "javen")
 	require.Error(t, err)
 	assert.Equal(t, 1, resp.Attempts)
@@ -316,9 +295,7 @@ func TestRetryOptionsInAnyOrder(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			url, seen := httpFault(t, jsonHandler(503, ""))
-			c, err := jmessage.New(testAppKey, testSecret, append(opts, jmessage.WithBaseURL(url))...)
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
+			c := serverClient(t, url, opts...)
 			_, resp, err := c.Users.Get(t.Context(), "javen")
 			require.Error(t, err)
 			want := fastRetries.MaxAttempts
@@ -427,14 +404,12 @@ func TestServerBusyCodeIsRetried(t *testing.T) {
 				}
 				jsonHandler(200, `{"username":"javen"}`)(w, r)
 			})
-			c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
+			c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries))
 			ctx := t.Context()
 			if tt.unsafe {
 				ctx = jmessage.RetryUnsafe(ctx)
 			}
-			err = tt.call(ctx, c)
+			err := tt.call(ctx, c)
 			assert.Equal(t, tt.want, seen.Load())
 			if tt.want == 2 {
 				assert.NoError(t, err, "the retry was answered")
@@ -452,9 +427,7 @@ func TestCutAnswerAsksForNoWait(t *testing.T) {
 		_, _ = conn.Write([]byte("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n" +
 			"Retry-After: 3600\r\nContent-Length: 100\r\n\r\n{\"error\""))
 	})
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries))
 
 	_, resp, err := c.Users.Get(t.Context(), "javen")
 	var terr *jmessage.TransportError
@@ -472,10 +445,7 @@ func TestContextEndsTheWaitAfterATransportError(t *testing.T) {
 	long := jmessage.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Hour, MaxBackoff: time.Hour, MaxRetryAfter: 2 * time.Hour}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(refusedURL(t)), jmessage.WithRetryPolicy(long),
-		jmessage.WithLogger(onRetry(cancel)))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	c := serverClient(t, refusedURL(t), jmessage.WithRetryPolicy(long), jmessage.WithLogger(onRetry(cancel)))
 
 	_, resp, err := c.Users.Get(ctx, "javen")
 	require.ErrorIs(t, err, context.Canceled)
@@ -505,11 +475,8 @@ func TestRetryLogNamesTheCall(t *testing.T) {
 		attrs = append(attrs, m)
 		mu.Unlock()
 	}})
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(refusedURL(t)+"/prefix"), jmessage.WithRetryPolicy(fastRetries),
-		jmessage.WithLogger(logger))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
-	_, _, err = c.Users.List(t.Context(), jmessage.ListOptions{Start: 0, Count: 10})
+	c := serverClient(t, refusedURL(t)+"/prefix", jmessage.WithRetryPolicy(fastRetries), jmessage.WithLogger(logger))
+	_, _, err := c.Users.List(t.Context(), jmessage.ListOptions{Start: 0, Count: 10})
 	require.Error(t, err)
 	mu.Lock()
 	defer mu.Unlock()
@@ -532,9 +499,7 @@ func TestHugeServerWaitIsOverTheCap(t *testing.T) {
 			t.Run(header+" "+value, func(t *testing.T) {
 				t.Parallel()
 				url, seen := httpFault(t, jsonHandler(429, `{"error":{"code":2002,"message":"rate limited"}}`, header, value))
-				c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(url), jmessage.WithRetryPolicy(fastRetries))
-				require.NoError(t, err)
-				t.Cleanup(c.CloseIdleConnections)
+				c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries))
 
 				_, resp, err := c.Users.Get(t.Context(), "javen")
 				require.ErrorIs(t, err, jmessage.ErrRateLimited)

@@ -75,9 +75,7 @@ func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 			var logs bytes.Buffer
 			logger := slog.New(newHandler(&logs))
 			opts := []jmessage.Option{jmessage.WithLogger(logger), jmessage.WithDebugBodies(), jmessage.WithRetryPolicy(fastRetries)}
-			c, err := jmessage.New(testAppKey, testSecret, append(opts, jmessage.WithBaseURL(secretsServer(t)))...)
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
+			c := serverClient(t, secretsServer(t), opts...)
 			refused, err := jmessage.New(testAppKey, testSecret, append(opts, jmessage.WithBaseURL(refusedURL(t)))...)
 			require.NoError(t, err)
 
@@ -187,11 +185,8 @@ func TestTLSVerificationIsNeverOff(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c, err := jmessage.New(testAppKey, testSecret, append(opts, jmessage.WithBaseURL(srv.URL),
-				jmessage.WithRetryPolicy(fastRetries))...)
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
-			_, _, err = c.Users.Get(t.Context(), "javen")
+			c := serverClient(t, srv.URL, append(opts, jmessage.WithRetryPolicy(fastRetries))...)
+			_, _, err := c.Users.Get(t.Context(), "javen")
 			var terr *jmessage.TransportError
 			require.ErrorAs(t, err, &terr)
 			var unknownCA x509.UnknownAuthorityError
@@ -203,9 +198,7 @@ func TestTLSVerificationIsNeverOff(t *testing.T) {
 		t.Parallel()
 		// The same server is fine once its certificate is trusted: the
 		// failures above are the certificate's, nothing else's.
-		c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(srv.URL), jmessage.WithHTTPClient(srv.Client()))
-		require.NoError(t, err)
-		t.Cleanup(c.CloseIdleConnections)
+		c := serverClient(t, srv.URL, jmessage.WithHTTPClient(srv.Client()))
 		user, _, err := c.Users.Get(t.Context(), "javen")
 		require.NoError(t, err)
 		assert.Equal(t, "javen", user.Username)
@@ -219,9 +212,7 @@ func TestTLSVerificationIsNeverOff(t *testing.T) {
 // failure would, prints none of them.
 func TestResponsesNeverPrintTheSecret(t *testing.T) {
 	t.Parallel()
-	c, err := jmessage.New(testAppKey, testSecret, jmessage.WithBaseURL(secretsServer(t)), jmessage.WithRetryPolicy(fastRetries))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	c := serverClient(t, secretsServer(t), jmessage.WithRetryPolicy(fastRetries))
 
 	_, failed, getErr := c.Users.Get(t.Context(), "javen")
 	require.ErrorIs(t, getErr, jmessage.ErrAuthFailed)
