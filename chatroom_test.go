@@ -275,23 +275,41 @@ func TestChatroomDecoding(t *testing.T) {
 func TestChatroomsMemberLimit(t *testing.T) {
 	t.Parallel()
 	names := numberedUsers(jmessage.MaxChatroomMembers)
-	for name, call := range map[string]func(ctx context.Context, c *jmessage.Client) error{
-		"add": func(ctx context.Context, c *jmessage.Client) error {
+	// asArray reads a plain array of usernames.
+	asArray := func(t *testing.T, body []byte) []string {
+		var got []string
+		require.NoError(t, json.Unmarshal(body, &got))
+		return got
+	}
+	for name, tc := range map[string]struct {
+		call func(ctx context.Context, c *jmessage.Client) error
+		sent func(t *testing.T, body []byte) []string
+	}{
+		"add": {func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.AddMembers(ctx, 1, names))
-		},
-		"remove": func(ctx context.Context, c *jmessage.Client) error {
+		}, asArray},
+		"remove": {func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.RemoveMembers(ctx, 1, names))
-		},
-		"create": func(ctx context.Context, c *jmessage.Client) error {
+		}, asArray},
+		"create": {func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: "owner", Name: "n", Members: names}))
-		},
+		}, func(t *testing.T, body []byte) []string {
+			var got struct {
+				Members []string `json:"members_username"`
+			}
+			require.NoError(t, json.Unmarshal(body, &got))
+			return got.Members
+		}},
 	} {
 		t.Run(name+" takes 3000", func(t *testing.T) {
 			t.Parallel()
 			c, mock := newTestClient(t)
-			capture(mock, 201, `{"chatroom_id":1}`)
-			require.NoError(t, call(t.Context(), c))
+			seen := capture(mock, 201, `{"chatroom_id":1}`)
+			require.NoError(t, tc.call(t.Context(), c))
 			assert.Equal(t, 1, mock.GetTotalCallCount())
+			reqs := seen()
+			require.Len(t, reqs, 1)
+			assert.Equal(t, names, tc.sent(t, reqs[0].body), "all 3000 sent, in order")
 		})
 	}
 }
