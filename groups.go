@@ -114,17 +114,8 @@ func (u GroupUpdate) validate() error {
 	if u.Name == nil && u.Desc == nil && u.Avatar == nil {
 		return invalid("update", "must change name, desc or avatar")
 	}
-	var errs []error
-	if u.Name != nil {
-		errs = append(errs, validateName("name", *u.Name))
-	}
-	if u.Desc != nil {
-		errs = append(errs, validateText("desc", *u.Desc))
-	}
-	if u.Avatar != nil {
-		errs = append(errs, validateText("avatar", *u.Avatar))
-	}
-	return firstError(errs...)
+	return firstError(validateName("name", deref(u.Name)), validateText("desc", deref(u.Desc)),
+		validateText("avatar", deref(u.Avatar)))
 }
 
 // GroupRole is a member's role in a group (the wire's "flag").

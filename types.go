@@ -13,6 +13,16 @@ import (
 // Ptr returns a pointer to v, for optional request fields.
 func Ptr[T any](v T) *T { return &v }
 
+// deref returns *p, or T's zero value when p is nil (an optional field that
+// is not set, which every field rule accepts).
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
 // TimeLayout is the API's time format: local time in China, no zone.
 const TimeLayout = "2006-01-02 15:04:05"
 

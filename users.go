@@ -170,17 +170,8 @@ func (u UserUpdate) validate() error {
 		u.Region == nil && u.Address == nil && len(u.Extras) == 0 {
 		return invalid("update", "must change at least one field")
 	}
-	deref := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
 	p := profile{nickname: deref(u.Nickname), avatar: deref(u.Avatar), signature: deref(u.Signature), region: deref(u.Region),
-		address: deref(u.Address), extras: u.Extras}
-	if u.Gender != nil {
-		p.gender = *u.Gender
-	}
+		address: deref(u.Address), gender: deref(u.Gender), extras: u.Extras}
 	if u.Birthday != nil {
 		if u.Birthday.IsZero() {
 			return invalid("birthday", "must be a calendar day")
