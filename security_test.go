@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -249,21 +250,48 @@ func TestResponsesNeverPrintTheSecret(t *testing.T) {
 // 4 KiB of each body, the request's as well as the response's.
 func TestDebugBodiesLogsTheFirst4KiB(t *testing.T) {
 	t.Parallel()
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, mock := newTestClient(t, jmessage.WithLogger(logger), jmessage.WithDebugBodies())
-	capture(mock, http.StatusNoContent, "")
-	names := make([]string, jmessage.MaxDeleteBatch)
-	for i := range names {
-		names[i] = fmt.Sprintf("user_with_a_long_name_%080d", i) // 100 × ~104 bytes: over 4 KiB
+	type logLine struct {
+		RequestBody  *string `json:"request_body"`
+		ResponseBody *string `json:"response_body"`
 	}
-	_, err := c.Users.DeleteBatch(t.Context(), names)
-	require.NoError(t, err)
-	var line struct {
-		RequestBody string `json:"request_body"`
+	// debugClient logs bodies into a buffer of its own.
+	debugClient := func(t *testing.T) (*jmessage.Client, *httpmock.MockTransport, *bytes.Buffer) {
+		var logs bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c, mock := newTestClient(t, jmessage.WithLogger(logger), jmessage.WithDebugBodies())
+		return c, mock, &logs
 	}
-	require.NoError(t, json.Unmarshal(logs.Bytes(), &line))
-	assert.NotEmpty(t, line.RequestBody)
-	assert.LessOrEqual(t, len(line.RequestBody), 4<<10)
-	assert.True(t, strings.HasPrefix(line.RequestBody, `["user_with_a_long_name_`))
+	t.Run("request", func(t *testing.T) {
+		t.Parallel()
+		c, mock, logs := debugClient(t)
+		seen := capture(mock, http.StatusNoContent, "")
+		names := make([]string, jmessage.MaxDeleteBatch)
+		for i := range names {
+			names[i] = fmt.Sprintf("user_with_a_long_name_%080d", i) // 100 × ~104 bytes: over 4 KiB
+		}
+		_, err := c.Users.DeleteBatch(t.Context(), names)
+		require.NoError(t, err)
+		var line logLine
+		require.NoError(t, json.Unmarshal(logs.Bytes(), &line))
+		require.NotNil(t, line.RequestBody)
+		assert.NotEmpty(t, *line.RequestBody)
+		assert.LessOrEqual(t, len(*line.RequestBody), 4<<10)
+		assert.True(t, strings.HasPrefix(*line.RequestBody, `["user_with_a_long_name_`))
+		require.Len(t, seen(), 1)
+		sent := seen()[0].body
+		require.Greater(t, len(sent), 4<<10)
+		assert.Equal(t, string(sent[:4<<10]), *line.RequestBody, "the first 4 KiB of what was sent")
+	})
+	t.Run("response", func(t *testing.T) {
+		t.Parallel()
+		c, mock, logs := debugClient(t)
+		body := `{"username":"javen","signature":"` + strings.Repeat("s", 6<<10) + `"}`
+		capture(mock, http.StatusOK, body)
+		_, _, err := c.Users.Get(t.Context(), "javen")
+		require.NoError(t, err)
+		var line logLine
+		require.NoError(t, json.Unmarshal(logs.Bytes(), &line))
+		require.NotNil(t, line.ResponseBody)
+		assert.Equal(t, body[:4<<10], *line.ResponseBody, "the first 4 KiB of what was answered")
+	})
 }
