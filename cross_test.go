@@ -149,44 +149,28 @@ func TestCrossEndpoints(t *testing.T) {
 // are arrays, which one object, and that unset lists are left out.
 func TestCrossBodyShapes(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		call func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error)
-		want string
-	}{
-		{"group members add only", func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
-			return c.Cross.UpdateGroupMembers(ctx, 1, []jmessage.CrossMemberChanges{{AppKey: otherAppKey, Add: []string{"test1"}}})
+	runBodyTests(t, http.StatusNoContent, "", []bodyTest{
+		{"group members add only", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Cross.UpdateGroupMembers(ctx, 1, []jmessage.CrossMemberChanges{{AppKey: otherAppKey, Add: []string{"test1"}}}))
 		}, `[{"appkey":"` + otherAppKey + `","add":["test1"]}]`},
-		{"chatroom members remove only, two apps", func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
-			return c.Cross.UpdateChatroomMembers(ctx, 1, []jmessage.CrossMemberChanges{
+		{"chatroom members remove only, two apps", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Cross.UpdateChatroomMembers(ctx, 1, []jmessage.CrossMemberChanges{
 				{AppKey: otherAppKey, Remove: []string{"test1"}},
 				{AppKey: testAppKeyB, Add: []string{"test2"}},
-			})
+			}))
 		}, `[{"appkey":"` + otherAppKey + `","remove":["test1"]},{"appkey":"` + testAppKeyB + `","add":["test2"]}]`},
-		{"no-disturb single only, never global", func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
-			return c.Cross.SetNoDisturb(ctx, "javen", []jmessage.CrossNoDisturb{
+		{"no-disturb single only, never global", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Cross.SetNoDisturb(ctx, "javen", []jmessage.CrossNoDisturb{
 				{AppKey: otherAppKey, Single: &jmessage.UsernameChanges{Remove: []string{"test1"}}},
-			})
+			}))
 		}, `[{"appkey":"` + otherAppKey + `","single":{"remove":["test1"]}}]`},
-		{"friends remove is one object", func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
-			return c.Cross.RemoveFriends(ctx, "javen", jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: []string{"test1"}})
+		{"friends remove is one object", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Cross.RemoveFriends(ctx, "javen", jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: []string{"test1"}}))
 		}, `{"appkey":"` + otherAppKey + `","users":["test1"]}`},
-		{"friend note cleared", func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
-			return c.Cross.UpdateFriendNotes(ctx, "javen", []jmessage.CrossFriendNote{{AppKey: otherAppKey, FriendNote: jmessage.FriendNote{Username: "test1"}}})
+		{"friend note cleared", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Cross.UpdateFriendNotes(ctx, "javen", []jmessage.CrossFriendNote{{AppKey: otherAppKey, FriendNote: jmessage.FriendNote{Username: "test1"}}}))
 		}, `[{"appkey":"` + otherAppKey + `","username":"test1","note_name":"","others":""}]`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			c, mock := newTestClient(t)
-			seen := capture(mock, http.StatusNoContent, "")
-			_, err := tt.call(t.Context(), c)
-			require.NoError(t, err)
-			reqs := seen()
-			require.Len(t, reqs, 1)
-			assert.JSONEq(t, tt.want, string(reqs[0].body))
-		})
-	}
+	})
 }
 
 const testAppKeyB = "0123456789abcdefABCDEF01"

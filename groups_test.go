@@ -253,39 +253,26 @@ func TestGroupsEndpoints(t *testing.T) {
 // left out when unset.
 func TestGroupsSendOnlySetFields(t *testing.T) {
 	t.Parallel()
-	for name, tc := range map[string]struct {
-		call func(ctx context.Context, c *jmessage.Client) error
-		body string
-	}{
-		"create with owner and name": {func(ctx context.Context, c *jmessage.Client) error {
+	runBodyTests(t, http.StatusCreated, `{"gid":1}`, []bodyTest{
+		{"create with owner and name", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Groups.Create(ctx, jmessage.NewGroup{OwnerUsername: "tom01", Name: "g"}))
 		}, `{"owner_username":"tom01","name":"g"}`},
-		"create public": {func(ctx context.Context, c *jmessage.Client) error {
+		{"create public", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Groups.Create(ctx, jmessage.NewGroup{OwnerUsername: "tom01", Name: "g", Type: jmessage.GroupPublic}))
 		}, `{"owner_username":"tom01","name":"g","flag":2}`},
-		"update clears desc": {func(ctx context.Context, c *jmessage.Client) error {
+		{"update clears desc", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Groups.Update(ctx, 1, jmessage.GroupUpdate{Desc: jmessage.Ptr("")}))
 		}, `{"desc":""}`},
-		"add members only": {func(ctx context.Context, c *jmessage.Client) error {
+		{"add members only", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Groups.UpdateMembers(ctx, 1, jmessage.UsernameChanges{Add: []string{"test1"}}))
 		}, `{"add":["test1"]}`},
-		"shield remove only": {func(ctx context.Context, c *jmessage.Client) error {
+		{"shield remove only", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Groups.SetShield(ctx, "javen", jmessage.GroupIDChanges{Remove: []int64{9007199254740993}}))
 		}, `{"remove":[9007199254740993]}`},
-		"owner of this app": {func(ctx context.Context, c *jmessage.Client) error {
+		{"owner of this app", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Groups.TransferOwner(ctx, 1, jmessage.GroupOwner{Username: "new_owner"}))
 		}, `{"username":"new_owner"}`},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			c, mock := newTestClient(t)
-			seen := capture(mock, http.StatusCreated, `{"gid":1}`)
-			require.NoError(t, tc.call(t.Context(), c))
-			reqs := seen()
-			require.Len(t, reqs, 1)
-			assert.JSONEq(t, tc.body, string(reqs[0].body))
-		})
-	}
+	})
 }
 
 func TestGroupsDoNotMutateArguments(t *testing.T) {

@@ -398,3 +398,27 @@ func serverClient(t *testing.T, baseURL string, opts ...jmessage.Option) *jmessa
 	t.Cleanup(c.CloseIdleConnections)
 	return c
 }
+
+// bodyTest is a call and the JSON body it must send.
+type bodyTest struct {
+	name string
+	call func(ctx context.Context, c *jmessage.Client) error
+	body string
+}
+
+// runBodyTests makes each call against a server that answers status and
+// answer: it must succeed with exactly one request, whose body is body.
+func runBodyTests(t *testing.T, status int, answer string, tests []bodyTest) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t)
+			seen := capture(mock, status, answer)
+			require.NoError(t, tc.call(t.Context(), c))
+			reqs := seen()
+			require.Len(t, reqs, 1)
+			assert.JSONEq(t, tc.body, string(reqs[0].body))
+		})
+	}
+}

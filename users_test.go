@@ -511,38 +511,25 @@ func TestUsersAllStopsOnAShortPageWithoutTotal(t *testing.T) {
 // out when unset, and the zero values that must still be sent.
 func TestUsersSendOnlySetFields(t *testing.T) {
 	t.Parallel()
-	for name, tc := range map[string]struct {
-		call func(ctx context.Context, c *jmessage.Client) error
-		body string
-	}{
-		"no-disturb global off alone": {func(ctx context.Context, c *jmessage.Client) error {
+	runBodyTests(t, http.StatusCreated, `[{"username":"dev_fang"}]`, []bodyTest{
+		{"no-disturb global off alone", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.SetNoDisturb(ctx, "javen", jmessage.NoDisturb{Global: jmessage.Ptr(false)}))
 		}, `{"global":0}`},
-		"no-disturb global on alone": {func(ctx context.Context, c *jmessage.Client) error {
+		{"no-disturb global on alone", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.SetNoDisturb(ctx, "javen", jmessage.NoDisturb{Global: jmessage.Ptr(true)}))
 		}, `{"global":1}`},
-		"no-disturb single remove only": {func(ctx context.Context, c *jmessage.Client) error {
+		{"no-disturb single remove only", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.SetNoDisturb(ctx, "javen",
 				jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Remove: []string{"user01"}}}))
 		}, `{"single":{"remove":["user01"]}}`},
-		"update clears nickname, unknown gender": {func(ctx context.Context, c *jmessage.Client) error {
+		{"update clears nickname, unknown gender", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.Update(ctx, "javen",
 				jmessage.UserUpdate{Nickname: jmessage.Ptr(""), Gender: jmessage.Ptr(jmessage.GenderUnknown)}))
 		}, `{"nickname":"","gender":0}`},
-		"register leaves unset fields out": {func(ctx context.Context, c *jmessage.Client) error {
+		{"register leaves unset fields out", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Users.Register(ctx, []jmessage.NewUser{{Username: "dev_fang", Password: "password"}}))
 		}, `[{"username":"dev_fang","password":"password"}]`},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			c, mock := newTestClient(t)
-			seen := capture(mock, http.StatusCreated, `[{"username":"dev_fang"}]`)
-			require.NoError(t, tc.call(t.Context(), c))
-			reqs := seen()
-			require.Len(t, reqs, 1)
-			assert.JSONEq(t, tc.body, string(reqs[0].body))
-		})
-	}
+	})
 }
 
 // TestUsersAndFriendsDoNotMutateArguments: the slices and structs a caller
