@@ -588,12 +588,20 @@ func (c *Client) encode(r request) (encoded, error) {
 // directly spares json.Marshal's second pass that re-validates and compacts
 // the whole output.
 func marshalBody(body any) ([]byte, error) {
-	if m, ok := body.(json.Marshaler); ok {
-		if v := reflect.ValueOf(body); v.Kind() != reflect.Pointer || !v.IsNil() {
-			return m.MarshalJSON()
-		}
+	if m, ok := body.(json.Marshaler); ok && !isNil(body) {
+		return m.MarshalJSON()
 	}
 	return json.Marshal(body)
+}
+
+// isNil reports whether v is nil or a nil pointer (a nil *Text message body,
+// a nil pointer to a body type with its own MarshalJSON).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 // encode writes the upload as a multipart form, in memory, so that nothing

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"reflect"
 	"strconv"
 
 	"github.com/jmessage-go/jmessage/internal/rules"
@@ -282,7 +281,7 @@ const messageVersion = 1
 // MarshalJSON writes the wire form: version 1, the target, the sender,
 // msg_type from the body, and msg_body.
 func (m Message) MarshalJSON() ([]byte, error) {
-	if isNilBody(m.Body) {
+	if isNil(m.Body) {
 		return nil, invalid("msg_body", "is required")
 	}
 	body, err := json.Marshal(m.Body)
@@ -341,22 +340,13 @@ func decodeBody[T MessageBody](raw json.RawMessage) (MessageBody, error) {
 	return v, err
 }
 
-// isNilBody reports whether b is nil or a nil pointer.
-func isNilBody(b MessageBody) bool {
-	if b == nil {
-		return true
-	}
-	v := reflect.ValueOf(b)
-	return v.Kind() == reflect.Pointer && v.IsNil()
-}
-
 // encode checks m and returns its wire form. The body is encoded once, both
 // to hold it to the 4096-byte limit and to send it.
 func (m Message) encode() (*messageWire, error) {
 	if err := firstError(m.From.validate(), m.To.validate()); err != nil {
 		return nil, err
 	}
-	if isNilBody(m.Body) {
+	if isNil(m.Body) {
 		return nil, invalid("msg_body", "is required")
 	}
 	if err := m.Body.validateBody(); err != nil {
