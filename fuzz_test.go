@@ -289,6 +289,28 @@ func FuzzDateAndMillis(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		jsonIdempotent[Date](t, b)
 		jsonIdempotent[Millis](t, b)
+		// The round trip keeps the value, not only the encoding: an encoder
+		// that wrote every value the same way would pass the check above.
+		var d Date
+		if json.Unmarshal(b, &d) == nil {
+			if out, err := json.Marshal(d); err == nil {
+				var again Date
+				if err := json.Unmarshal(out, &again); err != nil || again != d {
+					t.Fatalf("date %s decoded as %v, re-encoded as %s, read back as %v (%v)", b, d, out, again, err)
+				}
+			}
+		}
+		var m Millis
+		if json.Unmarshal(b, &m) == nil {
+			out, err := json.Marshal(m)
+			if err != nil {
+				t.Fatalf("millis %s decoded as %v does not encode: %v", b, m.Time, err)
+			}
+			var again Millis
+			if err := json.Unmarshal(out, &again); err != nil || !again.Equal(m.Time) || again.IsZero() != m.IsZero() {
+				t.Fatalf("millis %s decoded as %v, re-encoded as %s, read back as %v (%v)", b, m.Time, out, again.Time, err)
+			}
+		}
 	})
 }
 
