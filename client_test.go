@@ -107,11 +107,13 @@ func TestBadResponsesBecomeTypedErrors(t *testing.T) {
 		name, body string
 		status     int
 		malformed  bool
+		code       jmessage.ErrorCode // the code the answer carries, 0 for none
 	}{
 		{name: "HTML error page", status: 502, body: "<html><body>502 Bad Gateway</body></html>"},
 		{name: "empty error body", status: 500, body: ""},
 		{name: "truncated error envelope", status: 500, body: `{"error":{"code":8990`},
-		{name: "error object in a 2xx body", status: 200, body: `{"error":{"code":899002,"message":"no user"}}`},
+		{name: "error object in a 2xx body", status: 200, body: `{"error":{"code":899002,"message":"no user"}}`,
+			code: jmessage.ErrUserNotFound},
 		{name: "HTML with 200", status: 200, body: "<html>maintenance</html>", malformed: true},
 		{name: "empty 200", status: 200, body: "", malformed: true},
 		{name: "truncated 200", status: 200, body: `{"username":"jav`, malformed: true},
@@ -131,6 +133,11 @@ func TestBadResponsesBecomeTypedErrors(t *testing.T) {
 			assert.Equal(t, tt.status, apiErr.HTTPStatus)
 			assert.Equal(t, tt.malformed, apiErr.Err != nil)
 			assert.Equal(t, tt.malformed, assert.ObjectsAreEqual(true, isMalformed(err)))
+			assert.Equal(t, tt.code, apiErr.Code)
+			if tt.code != 0 {
+				assert.ErrorIs(t, err, tt.code)
+				assert.Equal(t, "no user", apiErr.Message)
+			}
 			if apiErr.Code == 0 {
 				assert.Equal(t, tt.body[:min(len(tt.body), 256)], apiErr.Excerpt)
 			}
