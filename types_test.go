@@ -83,6 +83,13 @@ func TestPtr(t *testing.T) {
 	p := jmessage.Ptr(0)
 	require.NotNil(t, p)
 	assert.Equal(t, 0, *p)
+
+	v := "nickname"
+	q := jmessage.Ptr(v)
+	assert.Equal(t, "nickname", *q)
+	*q = "changed"
+	assert.Equal(t, "nickname", v, "Ptr points at a copy, not at the caller's variable")
+	assert.NotSame(t, jmessage.Ptr(1), jmessage.Ptr(1), "each call returns a new pointer")
 }
 
 // TestZeroMillisEncodesAsZero: the zero Millis is written as 0, which
