@@ -108,13 +108,11 @@ func (s *ResourcesService) Upload(ctx context.Context, mediaType MediaType, file
 		)}
 	resp, err := s.client.do(ctx, r, out)
 	switch {
-	case src.tooLarge:
+	case errors.Is(err, errUploadTooLarge):
 		return nil, resp, tooLarge("content")
-	case src.empty:
+	case errors.Is(err, errUploadEmpty):
 		return nil, resp, invalid("content", "must not be empty")
-	case src.err != nil:
-		return nil, resp, fmt.Errorf("jmessage: reading upload content: %w", src.err)
-	case err != nil:
+	case err != nil: // a read error of content comes wrapped by the pipeline's encode
 		return nil, resp, err
 	case m.MediaID() == "":
 		return nil, resp, answerLacks(r, resp, "media_id")
@@ -204,8 +202,6 @@ type uploadSource struct {
 	r        io.Reader
 	n        int64
 	tooLarge bool
-	empty    bool  // r ended before its first byte
-	err      error // a read error of r, other than EOF
 }
 
 var (
@@ -226,11 +222,7 @@ func (s *uploadSource) Read(p []byte) (int, error) {
 		return 0, errUploadTooLarge
 	}
 	if s.n == 0 && errors.Is(err, io.EOF) {
-		s.empty = true
 		return 0, errUploadEmpty
-	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		s.err = err
 	}
 	return n, err
 }
