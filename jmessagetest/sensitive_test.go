@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -24,7 +25,9 @@ func words(t *testing.T, c *jmessage.Client) []string {
 
 func TestSensitiveWords(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t)
+	// A fixed clock: the words' itime is the server's time when added.
+	added := time.Date(2024, time.May, 1, 12, 0, 7, 0, time.UTC)
+	srv, c := newFake(t, jmessagetest.WithClock(func() time.Time { return added }))
 	ctx := t.Context()
 
 	_, err := c.SensitiveWords.Add(ctx, []string{"FUCK", "darn", "heck", "FUCK"})
@@ -37,7 +40,7 @@ func TestSensitiveWords(t *testing.T) {
 	assert.Equal(t, 3, page.Total)
 	require.Len(t, page.Items, 1)
 	assert.Equal(t, "heck", page.Items[0].Word)
-	assert.Equal(t, srv.Now().Unix(), page.Items[0].ITime.Unix())
+	assert.True(t, page.Items[0].ITime.Equal(added), "itime %v", page.Items[0].ITime)
 
 	_, err = c.SensitiveWords.Update(ctx, "FUCK", "fuck")
 	require.NoError(t, err)

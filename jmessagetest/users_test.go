@@ -159,7 +159,10 @@ func TestWireStrictness(t *testing.T) {
 
 func TestUserProfile(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t)
+	// A fixed clock, so that ctime and mtime do not depend on when a second
+	// turns over during the test.
+	start := time.Date(2024, time.May, 1, 12, 0, 7, 0, time.UTC)
+	srv, c := newFake(t, jmessagetest.WithClock(func() time.Time { return start }))
 	ctx := t.Context()
 	_, _, err := c.Users.Register(ctx, []jmessage.NewUser{fullUser})
 	require.NoError(t, err)
@@ -171,7 +174,7 @@ func TestUserProfile(t *testing.T) {
 	assert.Equal(t, jmessage.GenderMale, got.Gender)
 	assert.Equal(t, map[string]any{"key": "value"}, got.Extras)
 	assert.Equal(t, "1990-01-24", got.Birthday.Format("2006-01-02"))
-	assert.Equal(t, srv.Now().Unix(), got.CTime.Unix())
+	assert.True(t, got.CTime.Equal(start), "ctime %v", got.CTime)
 
 	srv.Advance(time.Hour)
 	_, err = c.Users.Update(ctx, "dev_javen", jmessage.UserUpdate{Nickname: jmessage.Ptr(""),
