@@ -436,7 +436,7 @@ func BenchmarkFakeServer(b *testing.B) {
 	srv := jmessagetest.NewServer(b)
 	c := srv.Client()
 	ctx := context.Background()
-	if _, _, err := c.Users.Register(ctx, []jmessage.NewUser{{Username: "javen", Password: "password"}}); err != nil {
+	if _, _, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "javen", Password: "password"}}); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "fang", Password: "password"}); err != nil {

@@ -19,7 +19,7 @@ const DefaultBulkConcurrency = 4
 // it is safe.
 var ErrNotAttempted = errors.New("jmessage: not attempted")
 
-// BulkOptions tunes a bulk operation (Users.RegisterAll, Users.DeleteAll…).
+// BulkOptions tunes a bulk operation (Users.RegisterBulk, Users.DeleteBulk…).
 // The zero value is ready to use.
 type BulkOptions struct {
 	// Concurrency is the most calls in flight at once. Zero means
@@ -282,7 +282,7 @@ func missingResult(method, path string, resp *Response) error {
 		Message: "the answer holds no result for this item", Err: ErrMalformedResponse}
 }
 
-// RegisterAll registers any number of users: it sends them in calls of at
+// RegisterBulk registers any number of users: it sends them in calls of at
 // most MaxRegisterBatch (500, or opts.ChunkSize), opts.Concurrency calls at
 // a time, and returns one result per user, in input order (Item is the
 // username). A user refused by validation is reported in its result and the
@@ -299,13 +299,13 @@ func missingResult(method, path string, resp *Response) error {
 // follow the client's retry policy for POST.
 //
 // POST /v1/users/ (once per chunk)
-func (s *UsersService) RegisterAll(ctx context.Context, users []NewUser, opts BulkOptions) ([]BulkResult, error) {
+func (s *UsersService) RegisterBulk(ctx context.Context, users []NewUser, opts BulkOptions) ([]BulkResult, error) {
 	return runBulk(ctx, bulkOp[NewUser]{
 		op: "POST /v1/users/", field: "users", maxChunk: MaxRegisterBatch,
 		key:      func(u NewUser) string { return u.Username },
 		validate: func(field string, u NewUser) error { return u.validate(field) },
 		send: func(ctx context.Context, chunk []NewUser) ([]error, error) {
-			res, resp, err := s.Register(ctx, chunk)
+			res, resp, err := s.register(ctx, chunk, nil) // validated once, by runBulk
 			if err != nil {
 				return nil, err
 			}
@@ -351,27 +351,27 @@ func matchRegisterResults(chunk []NewUser, res []RegisterResult, missing error) 
 // whole operation (ctx, opts, a group or room id, a username) return nil
 // results and a *ValidationError.
 
-// DeleteAll deletes any number of users, in DeleteBatch calls of at most
+// DeleteBulk deletes any number of users, in DeleteBatch calls of at most
 // MaxDeleteBatch (100) usernames. Invalid usernames are reported in their
 // results and never sent.
 //
 // DELETE /v1/users/ (once per chunk)
-func (s *UsersService) DeleteAll(ctx context.Context, usernames []string, opts BulkOptions) ([]BulkResult, error) {
+func (s *UsersService) DeleteBulk(ctx context.Context, usernames []string, opts BulkOptions) ([]BulkResult, error) {
 	return runBulk(ctx, callOp{method: http.MethodDelete, path: "/v1/users/", field: "usernames",
 		maxChunk: MaxDeleteBatch, validate: validateUsername, send: s.DeleteBatch}.bulk(), usernames, opts)
 }
 
-// sensitiveAddChunk is the most words AddAll sends per call: the API states
+// sensitiveAddChunk is the most words AddBulk sends per call: the API states
 // no cap per call, and 100 is the default quota of words per app.
 const sensitiveAddChunk = 100
 
-// AddAll adds any number of words to the filter, in Add calls of at most 100
+// AddBulk adds any number of words to the filter, in Add calls of at most 100
 // words (the API states no cap per call; 100 is the default quota of words
 // per app). Words that are not 1–10 characters are reported in their
 // results and never sent.
 //
 // POST /v1/sensitiveword (once per chunk)
-func (s *SensitiveWordsService) AddAll(ctx context.Context, words []string, opts BulkOptions) ([]BulkResult, error) {
+func (s *SensitiveWordsService) AddBulk(ctx context.Context, words []string, opts BulkOptions) ([]BulkResult, error) {
 	return runBulk(ctx, callOp{method: http.MethodPost, path: "/v1/sensitiveword", field: "words",
 		maxChunk: sensitiveAddChunk, validate: validateSensitiveWord, send: s.Add}.bulk(), words, opts)
 }
@@ -381,42 +381,42 @@ func (s *SensitiveWordsService) AddAll(ctx context.Context, words []string, opts
 // its cap for users in register and friend calls.
 const groupMembersChunk = 500
 
-// AddMembersAll adds any number of users to group gid, in AddMembers calls
+// AddMembersBulk adds any number of users to group gid, in AddMembers calls
 // of at most 500 usernames (for instance, a call fails with ErrGroupFull as
 // a whole). Invalid usernames are reported in their results and never sent.
 //
 // POST /v2/groups/{gid}/addMembers (once per chunk)
-func (s *GroupsService) AddMembersAll(ctx context.Context, gid int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
+func (s *GroupsService) AddMembersBulk(ctx context.Context, gid int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
 	path, err := groupPath("/v2/groups/%s/addMembers", gid)
 	return runBulk(ctx, usernamesOp(http.MethodPost, path, groupMembersChunk, err, bind(s.AddMembers, gid)), usernames, opts)
 }
 
-// RemoveMembersAll removes any number of users from group gid, in
+// RemoveMembersBulk removes any number of users from group gid, in
 // RemoveMembers calls of at most 500 usernames. Invalid usernames are
 // reported in their results and never sent.
 //
 // POST /v2/groups/{gid}/delMembers (once per chunk)
-func (s *GroupsService) RemoveMembersAll(ctx context.Context, gid int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
+func (s *GroupsService) RemoveMembersBulk(ctx context.Context, gid int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
 	path, err := groupPath("/v2/groups/%s/delMembers", gid)
 	return runBulk(ctx, usernamesOp(http.MethodPost, path, groupMembersChunk, err, bind(s.RemoveMembers, gid)), usernames, opts)
 }
 
-// AddAll makes any number of users friends of username, in Add calls of at
+// AddBulk makes any number of users friends of username, in Add calls of at
 // most MaxFriendsBatch (500) users (for instance, a call fails with
 // ErrAlreadyFriends as a whole). Invalid usernames are reported in their
 // results and never sent.
 //
 // POST /v1/users/{username}/friends (once per chunk)
-func (s *FriendsService) AddAll(ctx context.Context, username string, friends []string, opts BulkOptions) ([]BulkResult, error) {
+func (s *FriendsService) AddBulk(ctx context.Context, username string, friends []string, opts BulkOptions) ([]BulkResult, error) {
 	return runBulk(ctx, s.changeOp(http.MethodPost, username, s.Add), friends, opts)
 }
 
-// RemoveAll removes any number of users from username's friends, in Remove
+// RemoveBulk removes any number of users from username's friends, in Remove
 // calls of at most MaxFriendsBatch (500) users. Invalid usernames are
 // reported in their results and never sent.
 //
 // DELETE /v1/users/{username}/friends (once per chunk)
-func (s *FriendsService) RemoveAll(ctx context.Context, username string, friends []string, opts BulkOptions) ([]BulkResult, error) {
+func (s *FriendsService) RemoveBulk(ctx context.Context, username string, friends []string, opts BulkOptions) ([]BulkResult, error) {
 	return runBulk(ctx, s.changeOp(http.MethodDelete, username, s.Remove), friends, opts)
 }
 
@@ -427,27 +427,27 @@ func (s *FriendsService) changeOp(method, username string, send func(context.Con
 	return op
 }
 
-// AddMembersAll adds any number of users to chatroom id, in AddMembers calls
+// AddMembersBulk adds any number of users to chatroom roomID, in AddMembers calls
 // of at most MaxChatroomMembers (3000) usernames. Invalid usernames are
 // reported in their results and never sent.
 //
 // PUT /v1/chatroom/{room_id}/members (once per chunk)
-func (s *ChatroomsService) AddMembersAll(ctx context.Context, id int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
-	return runBulk(ctx, s.membersOp(http.MethodPut, id, s.AddMembers), usernames, opts)
+func (s *ChatroomsService) AddMembersBulk(ctx context.Context, roomID int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
+	return runBulk(ctx, s.membersOp(http.MethodPut, roomID, s.AddMembers), usernames, opts)
 }
 
-// RemoveMembersAll removes any number of users from chatroom id, in
+// RemoveMembersBulk removes any number of users from chatroom roomID, in
 // RemoveMembers calls of at most MaxChatroomMembers (3000) usernames.
 // Invalid usernames are reported in their results and never sent.
 //
 // DELETE /v1/chatroom/{room_id}/members (once per chunk)
-func (s *ChatroomsService) RemoveMembersAll(ctx context.Context, id int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
-	return runBulk(ctx, s.membersOp(http.MethodDelete, id, s.RemoveMembers), usernames, opts)
+func (s *ChatroomsService) RemoveMembersBulk(ctx context.Context, roomID int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
+	return runBulk(ctx, s.membersOp(http.MethodDelete, roomID, s.RemoveMembers), usernames, opts)
 }
 
-func (s *ChatroomsService) membersOp(method string, id int64, send func(context.Context, int64, []string) (*Response, error)) bulkOp[string] {
-	return usernamesOp(method, pathf("/v1/chatroom/%s/members", idSeg(id)), MaxChatroomMembers,
-		validateID("id", id), bind(send, id))
+func (s *ChatroomsService) membersOp(method string, roomID int64, send func(context.Context, int64, []string) (*Response, error)) bulkOp[string] {
+	return usernamesOp(method, pathf("/v1/chatroom/%s/members", idSeg(roomID)), MaxChatroomMembers,
+		validateID("room_id", roomID), bind(send, roomID))
 }
 
 // callOp is a bulk operation over strings (usernames, words) whose API

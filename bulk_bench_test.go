@@ -38,9 +38,9 @@ func benchRegisterAll(b *testing.B, srv *jmessagetest.Server, c *jmessage.Client
 		srv.Reset() // forget the users of the last round (and the latency)
 		srv.SetLatency(latency)
 		b.StartTimer()
-		results, err := c.Users.RegisterAll(b.Context(), users, jmessage.BulkOptions{Concurrency: conc})
+		results, err := c.Users.RegisterBulk(b.Context(), users, jmessage.BulkOptions{Concurrency: conc})
 		if err != nil || len(results) != len(users) {
-			b.Fatalf("RegisterAll: %d results, %v", len(results), err)
+			b.Fatalf("RegisterBulk: %d results, %v", len(results), err)
 		}
 	}
 	b.ReportMetric(float64(b.N*len(users))/b.Elapsed().Seconds(), "users/s")

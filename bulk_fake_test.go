@@ -34,11 +34,11 @@ func TestBulkAgainstFake(t *testing.T) {
 			existing = append(existing, users[i])
 		}
 	}
-	_, err := c.Users.RegisterAll(ctx, existing, jmessage.BulkOptions{})
+	_, err := c.Users.RegisterBulk(ctx, existing, jmessage.BulkOptions{})
 	require.NoError(t, err, "registering the existing users")
 
 	srv.FailNext(http.MethodPost, "/v1/users/", 1, http.StatusServiceUnavailable, int(jmessage.ErrServerBusy))
-	results, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{})
+	results, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{})
 	require.Len(t, results, n)
 	var bulkErr *jmessage.BulkError
 	require.ErrorAs(t, err, &bulkErr)
@@ -79,7 +79,7 @@ func TestBulkAgainstFake(t *testing.T) {
 			badNames++
 		}
 	}
-	results, err = c.Users.DeleteAll(ctx, names, jmessage.BulkOptions{Concurrency: 8})
+	results, err = c.Users.DeleteBulk(ctx, names, jmessage.BulkOptions{Concurrency: 8})
 	require.Len(t, results, n)
 	require.ErrorAs(t, err, &bulkErr)
 	assert.Equal(t, badNames, bulkErr.Invalid)
@@ -107,7 +107,7 @@ func TestSensitiveWordsAddAllAgainstFake(t *testing.T) {
 		words[i] = sprintf("word%d", i)
 	}
 	var progress []int
-	results, err := c.SensitiveWords.AddAll(t.Context(), words, jmessage.BulkOptions{ChunkSize: 50, Concurrency: 1,
+	results, err := c.SensitiveWords.AddBulk(t.Context(), words, jmessage.BulkOptions{ChunkSize: 50, Concurrency: 1,
 		Progress: func(done, _ int) { progress = append(progress, done) }})
 	require.Len(t, results, len(words))
 	assert.Equal(t, []int{50, 100, 150}, progress)
@@ -140,7 +140,7 @@ func registerOnFake(t *testing.T, c *jmessage.Client, prefix string, n int) []st
 		names[i] = sprintf("%s-%05d", prefix, i)
 		users[i] = jmessage.NewUser{Username: names[i], Password: "password"}
 	}
-	_, err := c.Users.RegisterAll(t.Context(), users, jmessage.BulkOptions{})
+	_, err := c.Users.RegisterBulk(t.Context(), users, jmessage.BulkOptions{})
 	require.NoError(t, err)
 	return names
 }
@@ -216,13 +216,13 @@ func TestChatroomsMembersAllAgainstFake(t *testing.T) {
 	// The ghost lands in the second call of 3000 valid names, which fails
 	// as a whole.
 	items, bad := withBadItems(slices.Insert(slices.Clone(names), 4500, "ghost-user"))
-	results, err := c.Chatrooms.AddMembersAll(ctx, id, items, jmessage.BulkOptions{})
+	results, err := c.Chatrooms.AddMembersBulk(ctx, id, items, jmessage.BulkOptions{})
 	added, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotFound)
 	assert.Equal(t, jmessage.MaxChatroomMembers, failed, "one whole call failed")
 	assert.False(t, added["ghost-user"])
 	assert.Equal(t, added, members(), "the room holds exactly the members reported added")
 
-	results, err = c.Chatrooms.RemoveMembersAll(ctx, id, items, jmessage.BulkOptions{Concurrency: 1})
+	results, err = c.Chatrooms.RemoveMembersBulk(ctx, id, items, jmessage.BulkOptions{Concurrency: 1})
 	removed, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotFound)
 	assert.Equal(t, jmessage.MaxChatroomMembers, failed, "the call with the ghost fails again")
 	assert.Equal(t, added, removed, "every member added is removed")
@@ -256,7 +256,7 @@ func TestGroupsMembersAllAgainstFake(t *testing.T) {
 
 	items, bad := withBadItems(names)
 	var progress []int
-	results, err := c.Groups.AddMembersAll(ctx, group.GID, items, jmessage.BulkOptions{ChunkSize: 200, Concurrency: 1,
+	results, err := c.Groups.AddMembersBulk(ctx, group.GID, items, jmessage.BulkOptions{ChunkSize: 200, Concurrency: 1,
 		Progress: func(done, _ int) { progress = append(progress, done) }})
 	added, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrGroupFull)
 	assert.Equal(t, 800, failed, "calls 3 to 6 overflow the group")
@@ -266,7 +266,7 @@ func TestGroupsMembersAllAgainstFake(t *testing.T) {
 	require.Len(t, progress, 7)
 	assert.Equal(t, len(items), progress[6])
 
-	results, err = c.Groups.RemoveMembersAll(ctx, group.GID, items, jmessage.BulkOptions{ChunkSize: 200})
+	results, err = c.Groups.RemoveMembersBulk(ctx, group.GID, items, jmessage.BulkOptions{ChunkSize: 200})
 	removed, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotInGroup)
 	assert.Equal(t, 800, failed, "the users never added are not in the group")
 	assert.Equal(t, added, removed)
@@ -294,7 +294,7 @@ func TestFriendsAllAgainstFake(t *testing.T) {
 	}
 
 	items, bad := withBadItems(slices.Insert(slices.Clone(names), 700, "ghost-user"))
-	results, err := c.Friends.AddAll(ctx, owner, items, jmessage.BulkOptions{})
+	results, err := c.Friends.AddBulk(ctx, owner, items, jmessage.BulkOptions{})
 	added, failed := assertBulkOutcome(t, results, err, items, bad, "friends", jmessage.ErrUserNotFound)
 	assert.Equal(t, jmessage.MaxFriendsBatch, failed, "the call with the ghost fails as a whole")
 	assert.Equal(t, added, friends())
@@ -304,7 +304,7 @@ func TestFriendsAllAgainstFake(t *testing.T) {
 		assert.Equal(t, owner, u.Friends[0].Username)
 	}
 
-	results, err = c.Friends.RemoveAll(ctx, owner, items, jmessage.BulkOptions{Concurrency: 2})
+	results, err = c.Friends.RemoveBulk(ctx, owner, items, jmessage.BulkOptions{Concurrency: 2})
 	removed, failed := assertBulkOutcome(t, results, err, items, bad, "friends", jmessage.ErrUserNotFound)
 	assert.Equal(t, jmessage.MaxFriendsBatch, failed)
 	assert.Equal(t, added, removed)
@@ -329,14 +329,14 @@ func TestRegisterAllCancelledAgainstFake(t *testing.T) {
 			existing = append(existing, users[i])
 		}
 	}
-	_, err := c.Users.RegisterAll(t.Context(), existing, jmessage.BulkOptions{})
+	_, err := c.Users.RegisterBulk(t.Context(), existing, jmessage.BulkOptions{})
 	require.NoError(t, err)
 	srv.SetLatency(5 * time.Millisecond) // so that calls are in flight when cancel comes
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	settledAtCancel := 0
-	results, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{Concurrency: conc,
+	results, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{Concurrency: conc,
 		Progress: func(done, _ int) {
 			if done >= 3000 && settledAtCancel == 0 {
 				settledAtCancel = done

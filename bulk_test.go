@@ -169,7 +169,7 @@ func TestRegisterAllTenThousandUsers(t *testing.T) {
 	original := slices.Clone(users)
 
 	var progress [][2]int
-	results, err := c.Users.RegisterAll(t.Context(), users, jmessage.BulkOptions{
+	results, err := c.Users.RegisterBulk(t.Context(), users, jmessage.BulkOptions{
 		Concurrency: concurrency,
 		// Unsynchronized on purpose: the race detector fails the test if
 		// Progress is ever called from two goroutines at once.
@@ -257,7 +257,7 @@ func TestRegisterAllCancelled(t *testing.T) {
 			users[i] = jmessage.NewUser{Username: sprintf("user-%04d", i), Password: "password"}
 		}
 		var calls int
-		results, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{Concurrency: 1, ChunkSize: 100,
+		results, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{Concurrency: 1, ChunkSize: 100,
 			Progress: func(done, total int) { calls++ }})
 		require.Len(t, results, len(users))
 		assert.Equal(t, 3, srv.calls, "no call starts after the context ends")
@@ -294,7 +294,7 @@ func TestRegisterAllCancelled(t *testing.T) {
 			{Username: "user-0002", Password: "x"},
 			{Username: "user-0003", Password: "password"},
 		}
-		results, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{
+		results, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{
 			Progress: func(int, int) { t.Error("no chunk ran: no progress") }})
 		require.Len(t, results, 3)
 		assert.ErrorIs(t, results[0].Err, jmessage.ErrNotAttempted)
@@ -316,7 +316,7 @@ func TestRegisterAllMatchesResultsByUsername(t *testing.T) {
 		{Username: "user-0002", Password: "password"},
 		{Username: "user-0003", Password: "password"},
 	}
-	results, err := c.Users.RegisterAll(t.Context(), users, jmessage.BulkOptions{})
+	results, err := c.Users.RegisterBulk(t.Context(), users, jmessage.BulkOptions{})
 	require.Len(t, results, 3)
 	assert.NoError(t, results[0].Err)
 	assert.ErrorIs(t, results[1].Err, jmessage.ErrMalformedResponse, "an item the answer leaves out is not lost")
@@ -334,7 +334,7 @@ func TestRegisterAllSuccess(t *testing.T) {
 	for i := range users {
 		users[i] = jmessage.NewUser{Username: sprintf("user-%04d", i), Password: "password"}
 	}
-	results, err := c.Users.RegisterAll(t.Context(), users, jmessage.BulkOptions{ChunkSize: 400})
+	results, err := c.Users.RegisterBulk(t.Context(), users, jmessage.BulkOptions{ChunkSize: 400})
 	require.NoError(t, err)
 	require.Len(t, results, len(users))
 	for i, r := range results {
@@ -346,13 +346,13 @@ func TestRegisterAllSuccess(t *testing.T) {
 	t.Run("a panicking Progress leaves no worker behind", func(t *testing.T) {
 		// goleak (TestMain) fails the run if a worker goroutine is left.
 		assert.PanicsWithValue(t, "boom", func() {
-			_, _ = c.Users.RegisterAll(t.Context(), users, jmessage.BulkOptions{ChunkSize: 100, Concurrency: 3,
+			_, _ = c.Users.RegisterBulk(t.Context(), users, jmessage.BulkOptions{ChunkSize: 100, Concurrency: 3,
 				Progress: func(int, int) { panic("boom") }})
 		})
 	})
 	t.Run("nothing to do", func(t *testing.T) {
 		calls := srv.calls
-		results, err := c.Users.RegisterAll(t.Context(), nil, jmessage.BulkOptions{})
+		results, err := c.Users.RegisterBulk(t.Context(), nil, jmessage.BulkOptions{})
 		assert.NoError(t, err)
 		assert.Empty(t, results)
 		assert.Equal(t, calls, srv.calls)
@@ -457,60 +457,60 @@ func TestWholeCallBulkOperations(t *testing.T) {
 	username := func(i int) string { return sprintf("user-%05d", i) }
 	runWholeCallBulkTests(t, []wholeCallBulkTest{
 		{
-			name: "Users.DeleteAll", method: http.MethodDelete, path: "/v1/users/", cap: jmessage.MaxDeleteBatch,
+			name: "Users.DeleteBulk", method: http.MethodDelete, path: "/v1/users/", cap: jmessage.MaxDeleteBatch,
 			item: username, bad: "x!", field: "usernames", failCode: jmessage.ErrUserNotFound,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
-				return c.Users.DeleteAll(ctx, items, opts)
+				return c.Users.DeleteBulk(ctx, items, opts)
 			},
 		},
 		{
-			name: "SensitiveWords.AddAll", method: http.MethodPost, path: "/v1/sensitiveword", cap: 100,
+			name: "SensitiveWords.AddBulk", method: http.MethodPost, path: "/v1/sensitiveword", cap: 100,
 			item: func(i int) string { return sprintf("w%d", i) }, bad: "elevenchars", field: "words",
 			failCode: jmessage.ErrInvalidParameter,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
-				return c.SensitiveWords.AddAll(ctx, items, opts)
+				return c.SensitiveWords.AddBulk(ctx, items, opts)
 			},
 		},
 		{
-			name: "Friends.AddAll", method: http.MethodPost, path: "/v1/users/dev_fang/friends", cap: jmessage.MaxFriendsBatch,
+			name: "Friends.AddBulk", method: http.MethodPost, path: "/v1/users/dev_fang/friends", cap: jmessage.MaxFriendsBatch,
 			item: username, bad: "no spaces", field: "friends", failCode: jmessage.ErrAlreadyFriends,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
-				return c.Friends.AddAll(ctx, "dev_fang", items, opts)
+				return c.Friends.AddBulk(ctx, "dev_fang", items, opts)
 			},
 		},
 		{
-			name: "Friends.RemoveAll", method: http.MethodDelete, path: "/v1/users/dev_fang/friends", cap: jmessage.MaxFriendsBatch,
+			name: "Friends.RemoveBulk", method: http.MethodDelete, path: "/v1/users/dev_fang/friends", cap: jmessage.MaxFriendsBatch,
 			item: username, bad: "abc", field: "friends", failCode: jmessage.ErrNotFriend,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
-				return c.Friends.RemoveAll(ctx, "dev_fang", items, opts)
+				return c.Friends.RemoveBulk(ctx, "dev_fang", items, opts)
 			},
 		},
 		{
-			name: "Chatrooms.AddMembersAll", method: http.MethodPut, path: "/v1/chatroom/777/members", cap: jmessage.MaxChatroomMembers,
+			name: "Chatrooms.AddMembersBulk", method: http.MethodPut, path: "/v1/chatroom/777/members", cap: jmessage.MaxChatroomMembers,
 			item: username, bad: "user name", field: "usernames", failCode: jmessage.ErrChatroomNotFound,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
-				return c.Chatrooms.AddMembersAll(ctx, 777, items, opts)
+				return c.Chatrooms.AddMembersBulk(ctx, 777, items, opts)
 			},
 		},
 		{
-			name: "Chatrooms.RemoveMembersAll", method: http.MethodDelete, path: "/v1/chatroom/777/members", cap: jmessage.MaxChatroomMembers,
+			name: "Chatrooms.RemoveMembersBulk", method: http.MethodDelete, path: "/v1/chatroom/777/members", cap: jmessage.MaxChatroomMembers,
 			item: username, bad: "_user", field: "usernames", failCode: jmessage.ErrUserNotInChatroom,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
-				return c.Chatrooms.RemoveMembersAll(ctx, 777, items, opts)
+				return c.Chatrooms.RemoveMembersBulk(ctx, 777, items, opts)
 			},
 		},
 		{
-			name: "Groups.AddMembersAll", method: http.MethodPost, path: "/v2/groups/12345/addMembers", cap: 500,
+			name: "Groups.AddMembersBulk", method: http.MethodPost, path: "/v2/groups/12345/addMembers", cap: 500,
 			item: username, bad: "-bad-name", field: "usernames", failCode: jmessage.ErrGroupFull,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
-				return c.Groups.AddMembersAll(ctx, 12345, items, opts)
+				return c.Groups.AddMembersBulk(ctx, 12345, items, opts)
 			},
 		},
 		{
-			name: "Groups.RemoveMembersAll", method: http.MethodPost, path: "/v2/groups/12345/delMembers", cap: 500,
+			name: "Groups.RemoveMembersBulk", method: http.MethodPost, path: "/v2/groups/12345/delMembers", cap: 500,
 			item: username, bad: "", field: "usernames", failCode: jmessage.ErrUserNotInGroup,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
-				return c.Groups.RemoveMembersAll(ctx, 12345, items, opts)
+				return c.Groups.RemoveMembersBulk(ctx, 12345, items, opts)
 			},
 		},
 	})
@@ -521,36 +521,36 @@ func TestBulkValidation(t *testing.T) {
 	users := []jmessage.NewUser{{Username: "user-0001", Password: "password"}}
 	runValidationTests(t, []validationTest{
 		{"chunk size over the cap", "opts.ChunkSize", func(ctx context.Context, c *jmessage.Client) error {
-			_, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{ChunkSize: jmessage.MaxRegisterBatch + 1})
+			_, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{ChunkSize: jmessage.MaxRegisterBatch + 1})
 			return err
 		}},
 		{"negative chunk size", "opts.ChunkSize", func(ctx context.Context, c *jmessage.Client) error {
-			_, err := c.Users.DeleteAll(ctx, []string{"user-0001"}, jmessage.BulkOptions{ChunkSize: -1})
+			_, err := c.Users.DeleteBulk(ctx, []string{"user-0001"}, jmessage.BulkOptions{ChunkSize: -1})
 			return err
 		}},
 		{"words chunk over 100", "opts.ChunkSize", func(ctx context.Context, c *jmessage.Client) error {
-			_, err := c.SensitiveWords.AddAll(ctx, []string{"word"}, jmessage.BulkOptions{ChunkSize: 101})
+			_, err := c.SensitiveWords.AddBulk(ctx, []string{"word"}, jmessage.BulkOptions{ChunkSize: 101})
 			return err
 		}},
 		{"negative concurrency", "opts.Concurrency", func(ctx context.Context, c *jmessage.Client) error {
-			_, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{Concurrency: -1})
+			_, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{Concurrency: -1})
 			return err
 		}},
 		{"group id", "gid", func(ctx context.Context, c *jmessage.Client) error {
-			_, err := c.Groups.AddMembersAll(ctx, 0, []string{"user-0001"}, jmessage.BulkOptions{})
+			_, err := c.Groups.AddMembersBulk(ctx, 0, []string{"user-0001"}, jmessage.BulkOptions{})
 			return err
 		}},
 		{"friends owner", "username", func(ctx context.Context, c *jmessage.Client) error {
-			_, err := c.Friends.RemoveAll(ctx, "x", []string{"user-0001"}, jmessage.BulkOptions{})
+			_, err := c.Friends.RemoveBulk(ctx, "x", []string{"user-0001"}, jmessage.BulkOptions{})
 			return err
 		}},
-		{"room id", "id", func(ctx context.Context, c *jmessage.Client) error {
-			_, err := c.Chatrooms.RemoveMembersAll(ctx, -1, []string{"user-0001"}, jmessage.BulkOptions{})
+		{"room id", "room_id", func(ctx context.Context, c *jmessage.Client) error {
+			_, err := c.Chatrooms.RemoveMembersBulk(ctx, -1, []string{"user-0001"}, jmessage.BulkOptions{})
 			return err
 		}},
 		{"nil context", "ctx", func(_ context.Context, c *jmessage.Client) error {
 			//lint:ignore SA1012 a nil context is what is tested
-			_, err := c.Users.DeleteAll(nil, []string{"user-0001"}, jmessage.BulkOptions{})
+			_, err := c.Users.DeleteBulk(nil, []string{"user-0001"}, jmessage.BulkOptions{})
 			return err
 		}},
 	})
@@ -576,7 +576,7 @@ func TestBulkTransportError(t *testing.T) {
 	for i := range names {
 		names[i] = sprintf("user-%05d", i)
 	}
-	results, err := c.Users.DeleteAll(t.Context(), names, jmessage.BulkOptions{Concurrency: 1})
+	results, err := c.Users.DeleteBulk(t.Context(), names, jmessage.BulkOptions{Concurrency: 1})
 	require.Len(t, results, len(names))
 	for i, r := range results {
 		if i/jmessage.MaxDeleteBatch != 1 {

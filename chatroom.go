@@ -91,7 +91,7 @@ func (n NewChatroom) MarshalJSON() ([]byte, error) {
 
 func (n NewChatroom) validate() error {
 	return firstError(
-		validateUsername("ownerUsername", n.OwnerUsername),
+		validateUsername("owner_username", n.OwnerUsername),
 		validateRequired("name", n.Name),
 		validateName("name", n.Name),
 		validateText("description", n.Description),
@@ -121,31 +121,31 @@ func (s *ChatroomsService) Create(ctx context.Context, room NewChatroom) (int64,
 // retried like a GET although it is a POST.
 //
 // POST /v1/chatroom/batch
-func (s *ChatroomsService) GetBatch(ctx context.Context, ids []int64) ([]Chatroom, *Response, error) {
-	return callSlice[Chatroom](ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/batch", body: ids,
+func (s *ChatroomsService) GetBatch(ctx context.Context, roomIDs []int64) ([]Chatroom, *Response, error) {
+	return callSlice[Chatroom](ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/batch", body: roomIDs,
 		readOnly: true,
-		invalid:  validateEach("ids", ids, math.MaxInt, func(id int64, field string) error { return validateID(field, id) })})
+		invalid:  validateEach("room_ids", roomIDs, math.MaxInt, func(roomID int64, field string) error { return validateID(field, roomID) })})
 }
 
 // Get returns one chatroom. A room missing from the server's answer is an
 // *APIError matching ErrChatroomNotFound.
 //
 // POST /v1/chatroom/batch
-func (s *ChatroomsService) Get(ctx context.Context, id int64) (*Chatroom, *Response, error) {
-	if err := validateID("id", id); err != nil {
+func (s *ChatroomsService) Get(ctx context.Context, roomID int64) (*Chatroom, *Response, error) {
+	if err := validateID("room_id", roomID); err != nil {
 		return nil, nil, err
 	}
-	rooms, resp, err := s.GetBatch(ctx, []int64{id})
+	rooms, resp, err := s.GetBatch(ctx, []int64{roomID})
 	if err != nil {
 		return nil, resp, err
 	}
 	for i := range rooms {
-		if rooms[i].ID == id {
+		if rooms[i].ID == roomID {
 			return &rooms[i], resp, nil
 		}
 	}
 	return nil, resp, &APIError{Method: http.MethodPost, Path: "/v1/chatroom/batch", HTTPStatus: resp.StatusCode,
-		Code: ErrChatroomNotFound, Message: fmt.Sprintf("chatroom %d not in the answer", id), Response: resp}
+		Code: ErrChatroomNotFound, Message: fmt.Sprintf("chatroom %d not in the answer", roomID), Response: resp}
 }
 
 // ListByUser returns the chatrooms a user is a member of (not paged).
@@ -204,7 +204,7 @@ type ChatroomUpdate struct {
 
 func (u ChatroomUpdate) validate() error {
 	return firstError(
-		validateUsername("ownerUsername", u.OwnerUsername),
+		validateUsername("owner_username", u.OwnerUsername),
 		validateRequired("name", u.Name),
 		validateName("name", u.Name),
 		validateText("description", u.Description),
@@ -216,27 +216,27 @@ func (u ChatroomUpdate) validate() error {
 // ErrUserNotInChatroom.
 //
 // PUT /v1/chatroom/{room_id}
-func (s *ChatroomsService) Update(ctx context.Context, id int64, update ChatroomUpdate) (*Response, error) {
-	return s.client.do(ctx, request{method: http.MethodPut, path: pathf("/v1/chatroom/%s", idSeg(id)),
-		body: update, invalid: validateID("id", id)}, nil)
+func (s *ChatroomsService) Update(ctx context.Context, roomID int64, update ChatroomUpdate) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodPut, path: pathf("/v1/chatroom/%s", idSeg(roomID)),
+		body: update, invalid: validateID("room_id", roomID)}, nil)
 }
 
 // Delete deletes a chatroom. The server answers 850001 for a room that
 // does not exist, which matches ErrChatroomNotFound.
 //
 // DELETE /v1/chatroom/{room_id}
-func (s *ChatroomsService) Delete(ctx context.Context, id int64) (*Response, error) {
-	return s.client.do(ctx, request{method: http.MethodDelete, path: pathf("/v1/chatroom/%s", idSeg(id)),
-		invalid: validateID("id", id)}, nil)
+func (s *ChatroomsService) Delete(ctx context.Context, roomID int64) (*Response, error) {
+	return s.client.do(ctx, request{method: http.MethodDelete, path: pathf("/v1/chatroom/%s", idSeg(roomID)),
+		invalid: validateID("room_id", roomID)}, nil)
 }
 
 // SetMemberMuted mutes a chatroom member (muted true) or unmutes them.
 //
 // PUT /v1/chatroom/{room_id}/forbidden/{username}?status=1|0
-func (s *ChatroomsService) SetMemberMuted(ctx context.Context, id int64, username string, muted bool) (*Response, error) {
+func (s *ChatroomsService) SetMemberMuted(ctx context.Context, roomID int64, username string, muted bool) (*Response, error) {
 	return s.client.do(ctx, request{method: http.MethodPut,
-		path: pathf("/v1/chatroom/%s/forbidden/%s", idSeg(id), username), query: statusQuery(muted),
-		invalid: firstError(validateID("id", id), validateUsername("username", username))}, nil)
+		path: pathf("/v1/chatroom/%s/forbidden/%s", idSeg(roomID), username), query: statusQuery(muted),
+		invalid: firstError(validateID("room_id", roomID), validateUsername("username", username))}, nil)
 }
 
 // ChatroomMember is a member of a chatroom.
@@ -292,13 +292,13 @@ func (m ChatroomMember) MarshalJSON() ([]byte, error) {
 // DefaultChatroomListCount).
 //
 // GET /v1/chatroom/{room_id}/members?start={start}&count={count}
-func (s *ChatroomsService) Members(ctx context.Context, id int64, opts ListOptions) (*Page[ChatroomMember], *Response, error) {
+func (s *ChatroomsService) Members(ctx context.Context, roomID int64, opts ListOptions) (*Page[ChatroomMember], *Response, error) {
 	q, invalidErr := chatroomListQuery(opts)
 	out, resp, err := call[struct {
 		wirePage
 		Users []ChatroomMember `json:"users"`
-	}](ctx, s.client, request{method: http.MethodGet, path: pathf("/v1/chatroom/%s/members", idSeg(id)), query: q,
-		invalid: firstError(validateID("id", id), invalidErr)})
+	}](ctx, s.client, request{method: http.MethodGet, path: pathf("/v1/chatroom/%s/members", idSeg(roomID)), query: q,
+		invalid: firstError(validateID("room_id", roomID), invalidErr)})
 	if err != nil {
 		return nil, resp, err
 	}
@@ -310,27 +310,27 @@ func (s *ChatroomsService) Members(ctx context.Context, id int64, opts ListOptio
 // goes. It yields an error once and stops.
 //
 // GET /v1/chatroom/{room_id}/members?start={start}&count={count} (once per page)
-func (s *ChatroomsService) AllMembers(ctx context.Context, id int64, opts ListOptions) iter.Seq2[ChatroomMember, error] {
+func (s *ChatroomsService) AllMembers(ctx context.Context, roomID int64, opts ListOptions) iter.Seq2[ChatroomMember, error] {
 	return paginate(ctx, opts, DefaultChatroomListCount, func(ctx context.Context, o ListOptions) (*Page[ChatroomMember], *Response, error) {
-		return s.Members(ctx, id, o)
+		return s.Members(ctx, roomID, o)
 	})
 }
 
 // AddMembers adds up to 3000 users to a chatroom.
 //
 // PUT /v1/chatroom/{room_id}/members
-func (s *ChatroomsService) AddMembers(ctx context.Context, id int64, usernames []string) (*Response, error) {
-	return s.members(ctx, http.MethodPut, id, usernames)
+func (s *ChatroomsService) AddMembers(ctx context.Context, roomID int64, usernames []string) (*Response, error) {
+	return s.members(ctx, http.MethodPut, roomID, usernames)
 }
 
 // RemoveMembers removes up to 3000 users from a chatroom.
 //
 // DELETE /v1/chatroom/{room_id}/members (with a JSON array body)
-func (s *ChatroomsService) RemoveMembers(ctx context.Context, id int64, usernames []string) (*Response, error) {
-	return s.members(ctx, http.MethodDelete, id, usernames)
+func (s *ChatroomsService) RemoveMembers(ctx context.Context, roomID int64, usernames []string) (*Response, error) {
+	return s.members(ctx, http.MethodDelete, roomID, usernames)
 }
 
-func (s *ChatroomsService) members(ctx context.Context, method string, id int64, usernames []string) (*Response, error) {
-	return s.client.do(ctx, request{method: method, path: pathf("/v1/chatroom/%s/members", idSeg(id)), body: usernames,
-		invalid: firstError(validateID("id", id), validateUsernames("usernames", usernames, 1, MaxChatroomMembers))}, nil)
+func (s *ChatroomsService) members(ctx context.Context, method string, roomID int64, usernames []string) (*Response, error) {
+	return s.client.do(ctx, request{method: method, path: pathf("/v1/chatroom/%s/members", idSeg(roomID)), body: usernames,
+		invalid: firstError(validateID("room_id", roomID), validateUsernames("usernames", usernames, 1, MaxChatroomMembers))}, nil)
 }

@@ -334,20 +334,20 @@ func TestChatroomsValidation(t *testing.T) {
 	}
 	tooMany := numberedUsers(jmessage.MaxChatroomMembers + 1)
 	runValidationTests(t, []validationTest{
-		{"create bad owner", "ownerUsername", create(func(r *jmessage.NewChatroom) { r.OwnerUsername = "x" })},
+		{"create bad owner", "owner_username", create(func(r *jmessage.NewChatroom) { r.OwnerUsername = "x" })},
 		{"create no name", "name", create(func(r *jmessage.NewChatroom) { r.Name = "" })},
 		{"create name 65 bytes", "name", create(func(r *jmessage.NewChatroom) { r.Name = strings.Repeat("n", 65) })},
 		{"create name newline", "name", create(func(r *jmessage.NewChatroom) { r.Name = "a\nb" })},
 		{"create description 251 bytes", "description", create(func(r *jmessage.NewChatroom) { r.Description = strings.Repeat("d", 251) })},
 		{"create 3001 members", "members", create(func(r *jmessage.NewChatroom) { r.Members = tooMany })},
 		{"create bad member", "members[1]", create(func(r *jmessage.NewChatroom) { r.Members = []string{"good_one", "b/d"} })},
-		{"get batch none", "ids", func(ctx context.Context, c *jmessage.Client) error {
+		{"get batch none", "room_ids", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Chatrooms.GetBatch(ctx, nil))
 		}},
-		{"get batch zero id", "ids[1]", func(ctx context.Context, c *jmessage.Client) error {
+		{"get batch zero id", "room_ids[1]", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Chatrooms.GetBatch(ctx, []int64{1, 0}))
 		}},
-		{"get zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+		{"get zero id", "room_id", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Chatrooms.Get(ctx, 0))
 		}},
 		{"list by user bad username", "username", func(ctx context.Context, c *jmessage.Client) error {
@@ -359,28 +359,28 @@ func TestChatroomsValidation(t *testing.T) {
 		{"list negative count", "count", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Chatrooms.List(ctx, jmessage.ListOptions{Count: -1}))
 		}},
-		{"update zero id", "id", update(0, func(*jmessage.ChatroomUpdate) {})},
-		{"update bad owner", "ownerUsername", update(1, func(u *jmessage.ChatroomUpdate) { u.OwnerUsername = "" })},
+		{"update zero id", "room_id", update(0, func(*jmessage.ChatroomUpdate) {})},
+		{"update bad owner", "owner_username", update(1, func(u *jmessage.ChatroomUpdate) { u.OwnerUsername = "" })},
 		{"update no name", "name", update(1, func(u *jmessage.ChatroomUpdate) { u.Name = "" })},
 		{"update name newline", "name", update(1, func(u *jmessage.ChatroomUpdate) { u.Name = "a\rb" })},
-		{"update owner bad characters", "ownerUsername", update(1, func(u *jmessage.ChatroomUpdate) { u.OwnerUsername = "li ming" })},
+		{"update owner bad characters", "owner_username", update(1, func(u *jmessage.ChatroomUpdate) { u.OwnerUsername = "li ming" })},
 		{"update description 251 bytes", "description", update(1, func(u *jmessage.ChatroomUpdate) { u.Description = strings.Repeat("d", 251) })},
-		{"delete negative id", "id", func(ctx context.Context, c *jmessage.Client) error {
+		{"delete negative id", "room_id", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.Delete(ctx, -1))
 		}},
-		{"mute zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+		{"mute zero id", "room_id", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.SetMemberMuted(ctx, 0, "caiyh", true))
 		}},
 		{"mute bad username", "username", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.SetMemberMuted(ctx, 1, "a/b", true))
 		}},
-		{"members zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+		{"members zero id", "room_id", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Chatrooms.Members(ctx, 0, jmessage.ListOptions{}))
 		}},
 		{"members negative start", "start", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Chatrooms.Members(ctx, 1, jmessage.ListOptions{Start: -5}))
 		}},
-		{"all members zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+		{"all members zero id", "room_id", func(ctx context.Context, c *jmessage.Client) error {
 			for _, err := range c.Chatrooms.AllMembers(ctx, 0, jmessage.ListOptions{}) {
 				return err
 			}
@@ -395,7 +395,7 @@ func TestChatroomsValidation(t *testing.T) {
 		{"add bad member", "usernames[2]", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.AddMembers(ctx, 1, []string{"user1", "user2", "_bad"}))
 		}},
-		{"add zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+		{"add zero id", "room_id", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.AddMembers(ctx, 0, []string{"user1"}))
 		}},
 		{"remove 3001 members", "usernames", func(ctx context.Context, c *jmessage.Client) error {
@@ -407,7 +407,7 @@ func TestChatroomsValidation(t *testing.T) {
 		{"remove bad member", "usernames[0]", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.RemoveMembers(ctx, 1, []string{"abc", "user2"}))
 		}},
-		{"remove zero id", "id", func(ctx context.Context, c *jmessage.Client) error {
+		{"remove zero id", "room_id", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Chatrooms.RemoveMembers(ctx, 0, []string{"user1"}))
 		}},
 		{"all negative count", "count", func(ctx context.Context, c *jmessage.Client) error {

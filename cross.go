@@ -236,6 +236,6 @@ func (s *CrossService) UpdateFriendNotes(ctx context.Context, username string, n
 func (s *CrossService) UpdateChatroomMembers(ctx context.Context, roomID int64, changes []CrossMemberChanges) (*Response, error) {
 	return s.client.do(ctx, request{method: http.MethodPost, path: pathf("/v1/cross/chatroom/%s/members", idSeg(roomID)),
 		body:    changes,
-		invalid: firstError(validateID("roomID", roomID), validateMemberChanges(changes, math.MaxInt, MaxChatroomMembers)),
+		invalid: firstError(validateID("room_id", roomID), validateMemberChanges(changes, math.MaxInt, MaxChatroomMembers)),
 	}, nil)
 }

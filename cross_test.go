@@ -256,7 +256,7 @@ func TestCrossValidation(t *testing.T) {
 		{"group members bad add", "changes[0].add[1]", members(jmessage.CrossMemberChanges{AppKey: otherAppKey, Add: []string{"test1", "x"}})},
 		{"group members bad remove", "changes[0].remove[0]", members(jmessage.CrossMemberChanges{AppKey: otherAppKey, Remove: []string{"a b c"}})},
 		// UpdateChatroomMembers
-		{"chatroom members bad room", "roomID", func(ctx context.Context, c *jmessage.Client) error {
+		{"chatroom members bad room", "room_id", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Cross.UpdateChatroomMembers(ctx, -1, []jmessage.CrossMemberChanges{okChange}))
 		}},
 		{"chatroom members none", "changes", roomMembers()},

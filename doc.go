@@ -72,15 +72,15 @@
 //
 // The API caps each call (500 users per register, 100 per batch delete,
 // 3000 chatroom members…). The bulk methods, named after the call they
-// repeat (Users.RegisterAll, Users.DeleteAll, Groups.AddMembersAll,
-// Chatrooms.AddMembersAll, Friends.AddAll, SensitiveWords.AddAll…), take
+// repeat (Users.RegisterBulk, Users.DeleteBulk, Groups.AddMembersBulk,
+// Chatrooms.AddMembersBulk, Friends.AddBulk, SensitiveWords.AddBulk…), take
 // any number of items, send them in calls of at most the cap with bounded
 // concurrency (BulkOptions), and return one BulkResult per item, in input
 // order. Items refused by validation are reported and the rest still sent;
 // cancelling the context stops starting new calls, and items never sent
 // match ErrNotAttempted. The error is nil only when every item succeeded:
 //
-//	results, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{
+//	results, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{
 //		Progress: func(done, total int) { log.Printf("%d/%d", done, total) },
 //	})
 //	for _, r := range results {

@@ -53,7 +53,7 @@ func users(c *jmessage.Client, names ...string) {
 	for i, n := range names {
 		batch[i] = jmessage.NewUser{Username: n, Password: n + "-password"}
 	}
-	_, _, err := c.Users.Register(context.Background(), batch)
+	_, _, err := c.Users.RegisterBatch(context.Background(), batch)
 	must(err)
 }
 
@@ -62,23 +62,14 @@ func ExampleUsersService_Register() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	results, _, err := c.Users.Register(ctx, []jmessage.NewUser{
-		{Username: "alice", Password: "alice-password", Nickname: "Alice", Gender: jmessage.GenderFemale},
-		{Username: "bob01", Password: "bob-password"},
+	_, err := c.Users.Register(ctx, jmessage.NewUser{
+		Username: "alice", Password: "alice-password", Nickname: "Alice", Gender: jmessage.GenderFemale,
 	})
 	must(err)
-	for _, r := range results {
-		fmt.Println("registered", r.Username, r.Err == nil)
-	}
 
-	// Each user of a call has its own result: alice exists, carol is new.
-	results, _, err = c.Users.Register(ctx, []jmessage.NewUser{
-		{Username: "alice", Password: "another-password"},
-		{Username: "carol", Password: "carol-password"},
-	})
-	must(err)
-	fmt.Println("alice again:", errors.Is(results[0].Err, jmessage.ErrUserExists))
-	fmt.Println("carol:", results[1].Err == nil)
+	// A user who exists already is the call's error.
+	_, err = c.Users.Register(ctx, jmessage.NewUser{Username: "alice", Password: "another-password"})
+	fmt.Println("alice again:", errors.Is(err, jmessage.ErrUserExists))
 
 	u, _, err := c.Users.Get(ctx, "alice")
 	must(err)
@@ -87,15 +78,32 @@ func ExampleUsersService_Register() {
 	_, _, err = c.Users.Get(ctx, "nobody")
 	fmt.Println("nobody:", errors.Is(err, jmessage.ErrUserNotFound))
 	// Output:
-	// registered alice true
-	// registered bob01 true
 	// alice again: true
-	// carol: true
 	// alice Alice true
 	// nobody: true
 }
 
-func ExampleUsersService_RegisterAll() {
+func ExampleUsersService_RegisterBatch() {
+	srv, c := fake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	users(c, "alice")
+	// Each user of a call has its own result: alice exists, carol is new.
+	results, _, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{
+		{Username: "alice", Password: "another-password"},
+		{Username: "carol", Password: "carol-password"},
+	})
+	must(err)
+	for _, r := range results {
+		fmt.Println(r.Username, "exists:", errors.Is(r.Err, jmessage.ErrUserExists), "registered:", r.Err == nil)
+	}
+	// Output:
+	// alice exists: true registered: false
+	// carol exists: false registered: true
+}
+
+func ExampleUsersService_RegisterBulk() {
 	srv, c := fake()
 	defer srv.Close()
 	ctx := context.Background()
@@ -106,7 +114,7 @@ func ExampleUsersService_RegisterAll() {
 		batch[i] = jmessage.NewUser{Username: fmt.Sprintf("user%04d", i), Password: "password"}
 	}
 	calls := 0
-	results, err := c.Users.RegisterAll(ctx, batch, jmessage.BulkOptions{
+	results, err := c.Users.RegisterBulk(ctx, batch, jmessage.BulkOptions{
 		Concurrency: 1,
 		Progress:    func(done, total int) { calls++ },
 	})

@@ -53,7 +53,7 @@ var faultOps = []faultOp{
 		return resp, err
 	}},
 	{name: "register", repeatable: false, hasResult: true, call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
-		_, resp, err := c.Users.Register(ctx, []jmessage.NewUser{{Username: "javen", Password: "password"}})
+		_, resp, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "javen", Password: "password"}})
 		return resp, err
 	}},
 }
@@ -345,7 +345,7 @@ func TestRetryUnsafeOptsAPostIn(t *testing.T) {
 	url, seen := httpFault(t, jsonHandler(503, ""))
 	c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries))
 
-	_, resp, err := c.Users.Register(jmessage.RetryUnsafe(t.Context()), []jmessage.NewUser{{Username: "javen", Password: "password"}})
+	_, resp, err := c.Users.RegisterBatch(jmessage.RetryUnsafe(t.Context()), []jmessage.NewUser{{Username: "javen", Password: "password"}})
 	require.Error(t, err)
 	assert.Equal(t, int32(3), seen.Load())
 	assert.Equal(t, 3, resp.Attempts)

@@ -404,5 +404,5 @@ func (s *MessagesService) Send(ctx context.Context, msg Message) (*SendResult, *
 func (s *MessagesService) Retract(ctx context.Context, sender string, msgID int64) (*Response, error) {
 	return s.client.do(ctx, request{method: http.MethodPost,
 		path:    pathf("/v1/messages/%s/%s/retract", sender, idSeg(msgID)),
-		invalid: firstError(validateUsername("sender", sender), validateID("msgID", msgID))}, nil)
+		invalid: firstError(validateUsername("sender", sender), validateID("msgid", msgID))}, nil)
 }

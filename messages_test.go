@@ -196,7 +196,7 @@ func TestMessagesValidation(t *testing.T) {
 		{"Retract sender", "sender", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Messages.Retract(ctx, "a/b", 1))
 		}},
-		{"Retract msgID", "msgID", func(ctx context.Context, c *jmessage.Client) error {
+		{"Retract msgID", "msgid", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Messages.Retract(ctx, "admin_1", 0))
 		}},
 	})

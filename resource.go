@@ -239,7 +239,7 @@ type downloadURL struct {
 // GET /v1/resource?mediaId={mediaId}
 func (s *ResourcesService) DownloadURL(ctx context.Context, mediaID string) (string, *Response, error) {
 	out, resp, err := callRequiring(ctx, s.client, request{method: http.MethodGet, path: "/v1/resource",
-		query: url.Values{"mediaId": {mediaID}}, invalid: validateRequired("mediaId", mediaID)},
+		query: url.Values{"mediaId": {mediaID}}, invalid: validateRequired("media_id", mediaID)},
 		"url", func(d *downloadURL) bool { return d.URL != "" })
 	if err != nil {
 		return "", resp, err

@@ -210,7 +210,7 @@ func TestUploadValidation(t *testing.T) {
 		{"UploadFile type", "type", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Resources.UploadFile(ctx, "video", empty))
 		}},
-		{"DownloadURL mediaId", "mediaId", func(ctx context.Context, c *jmessage.Client) error {
+		{"DownloadURL mediaId", "media_id", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Resources.DownloadURL(ctx, ""))
 		}},
 	})

@@ -82,7 +82,7 @@ func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 
 			ctx := t.Context()
 			var errs []error
-			results, _, err := c.Users.Register(ctx, []jmessage.NewUser{{Username: "javen", Password: registerPassword}})
+			results, _, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "javen", Password: registerPassword}})
 			require.NoError(t, err)
 			require.Len(t, results, 1)
 			errs = append(errs, results[0].Err)
@@ -96,7 +96,7 @@ func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 			_, _, err = c.Messages.Send(ctx, jmessage.Message{From: jmessage.FromAdmin("admin"), To: jmessage.ToUser("javen"),
 				Body: jmessage.Text{Text: "hello"}})
 			require.NoError(t, err)
-			_, _, err = refused.Users.Register(ctx, []jmessage.NewUser{{Username: "javen", Password: registerPassword}})
+			_, _, err = refused.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "javen", Password: registerPassword}})
 			errs = append(errs, err)
 			_, err = jmessage.New("bad", testSecret)
 			errs = append(errs, err)

@@ -38,7 +38,7 @@ type wordUpdate struct {
 func (s *SensitiveWordsService) Update(ctx context.Context, oldWord, newWord string) (*Response, error) {
 	return s.client.do(ctx, request{method: http.MethodPut, path: "/v1/sensitiveword",
 		body:    wordUpdate{NewWord: newWord, OldWord: oldWord},
-		invalid: firstError(validateSensitiveWord("oldWord", oldWord), validateSensitiveWord("newWord", newWord))}, nil)
+		invalid: firstError(validateSensitiveWord("old_word", oldWord), validateSensitiveWord("new_word", newWord))}, nil)
 }
 
 // Delete removes a word from the filter.

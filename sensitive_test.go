@@ -86,10 +86,10 @@ func TestSensitiveWordsValidation(t *testing.T) {
 		{"add invalid UTF-8", "words[0]", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.SensitiveWords.Add(ctx, []string{"\xff"}))
 		}},
-		{"update old word too long", "oldWord", func(ctx context.Context, c *jmessage.Client) error {
+		{"update old word too long", "old_word", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.SensitiveWords.Update(ctx, eleven, "fuck"))
 		}},
-		{"update new word too long", "newWord", func(ctx context.Context, c *jmessage.Client) error {
+		{"update new word too long", "new_word", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.SensitiveWords.Update(ctx, "FUCK", eleven))
 		}},
 		{"delete empty", "word", func(ctx context.Context, c *jmessage.Client) error {
@@ -98,10 +98,10 @@ func TestSensitiveWordsValidation(t *testing.T) {
 		{"delete 11 characters", "word", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.SensitiveWords.Delete(ctx, eleven))
 		}},
-		{"update empty old word", "oldWord", func(ctx context.Context, c *jmessage.Client) error {
+		{"update empty old word", "old_word", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.SensitiveWords.Update(ctx, "", "fuck"))
 		}},
-		{"update empty new word", "newWord", func(ctx context.Context, c *jmessage.Client) error {
+		{"update empty new word", "new_word", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.SensitiveWords.Update(ctx, "FUCK", ""))
 		}},
 		{"list count 2001", "count", func(ctx context.Context, c *jmessage.Client) error {

@@ -103,8 +103,8 @@ func (u NewUser) LogValue() slog.Value {
 
 func (u NewUser) validate(field string) error {
 	return firstError(
-		validateUsername(field+".username", u.Username),
-		validatePassword(field+".password", u.Password),
+		validateUsername(sub(field, "username"), u.Username),
+		validatePassword(sub(field, "password"), u.Password),
 		profile{u.Nickname, u.Avatar, u.Signature, u.Region, u.Address, u.Gender, u.Birthday, u.Extras}.validate(field),
 	)
 }
@@ -118,23 +118,19 @@ type profile struct {
 }
 
 func (p profile) validate(field string) error {
-	prefix := field
-	if prefix != "" {
-		prefix += "."
-	}
 	var birthdayErr error
 	if !p.birthday.IsZero() && !p.birthday.valid() {
-		birthdayErr = invalid(prefix+"birthday", "must be a calendar day")
+		birthdayErr = invalid(sub(field, "birthday"), "must be a calendar day")
 	}
 	return firstError(
-		validateName(prefix+"nickname", p.nickname),
-		validateText(prefix+"avatar", p.avatar),
-		validateText(prefix+"signature", p.signature),
-		validateText(prefix+"region", p.region),
-		validateText(prefix+"address", p.address),
-		validateOneOf(prefix+"gender", p.gender, GenderUnknown, GenderMale, GenderFemale),
+		validateName(sub(field, "nickname"), p.nickname),
+		validateText(sub(field, "avatar"), p.avatar),
+		validateText(sub(field, "signature"), p.signature),
+		validateText(sub(field, "region"), p.region),
+		validateText(sub(field, "address"), p.address),
+		validateOneOf(sub(field, "gender"), p.gender, GenderUnknown, GenderMale, GenderFemale),
 		birthdayErr,
-		validateExtras(prefix+"extras", p.extras),
+		validateExtras(sub(field, "extras"), p.extras),
 	)
 }
 
@@ -196,17 +192,37 @@ type registerItem struct {
 	Error    *errorBody `json:"error"`
 }
 
-// Register registers up to 500 users in one call and returns one result per
-// user, in the server's order. A user that could not be registered (it
-// exists, or the server refused a parameter) has its own Err; the call's
-// error is non-nil only when there are no per-user results. The server may
-// answer per-user results under an error status too: they are decoded all
-// the same, and a user without its own error then gets the call's status.
+// RegisterBatch registers up to 500 users in one call and returns one
+// result per user, in the server's order. A user that could not be
+// registered (it exists, or the server refused a parameter) has its own
+// Err; the call's error is non-nil only when there are no per-user results.
+// The server may answer per-user results under an error status too: they
+// are decoded all the same, and a user without its own error then gets the
+// call's status. Register registers one user with one error to check;
+// RegisterBulk any number of users.
 //
 // POST /v1/users/
-func (s *UsersService) Register(ctx context.Context, users []NewUser) ([]RegisterResult, *Response, error) {
-	r := request{method: http.MethodPost, path: "/v1/users/", body: users, decodeAnyStatus: true,
-		invalid: validateEach("users", users, MaxRegisterBatch, NewUser.validate)}
+func (s *UsersService) RegisterBatch(ctx context.Context, users []NewUser) ([]RegisterResult, *Response, error) {
+	return s.register(ctx, users, validateEach("users", users, MaxRegisterBatch, NewUser.validate))
+}
+
+// Register registers one user. The error is the user's own when the server
+// refused it (errors.Is(err, ErrUserExists) for 899001, ErrInvalidParameter
+// for 899003), else the call's.
+//
+// POST /v1/users/ (with a one-user array)
+func (s *UsersService) Register(ctx context.Context, user NewUser) (*Response, error) {
+	users := []NewUser{user}
+	results, resp, err := s.register(ctx, users, user.validate(""))
+	if err != nil {
+		return resp, err
+	}
+	return resp, matchRegisterResults(users, results, missingResult(http.MethodPost, "/v1/users/", resp))[0]
+}
+
+// register sends one register call; invalidErr is the users' validation error.
+func (s *UsersService) register(ctx context.Context, users []NewUser, invalidErr error) ([]RegisterResult, *Response, error) {
+	r := request{method: http.MethodPost, path: "/v1/users/", body: users, decodeAnyStatus: true, invalid: invalidErr}
 	var items []registerItem
 	resp, err := s.client.do(ctx, r, &items)
 	if err != nil {
@@ -315,7 +331,7 @@ type passwordBody struct {
 func (s *UsersService) SetPassword(ctx context.Context, username, newPassword string) (*Response, error) {
 	return s.client.do(ctx, request{method: http.MethodPut, path: pathf("/v1/users/%s/password", username),
 		body:    passwordBody{NewPassword: newPassword},
-		invalid: firstError(validateUsername("username", username), validatePassword("newPassword", newPassword)),
+		invalid: firstError(validateUsername("username", username), validatePassword("new_password", newPassword)),
 	}, nil)
 }
 
@@ -472,7 +488,7 @@ func (n NoDisturb) MarshalJSON() ([]byte, error) {
 
 func (n NoDisturb) validate() error {
 	if n.Single.empty() && n.Group.empty() && n.Global == nil {
-		return invalid("noDisturb", "must change single, group or global")
+		return invalid("settings", "must change single, group or global")
 	}
 	return firstError(n.Single.validate("single"), n.Group.validate("group"))
 }
@@ -535,4 +551,12 @@ func (s *UsersService) RegisterAdmin(ctx context.Context, admin NewAdmin) (*Resp
 // GET /v1/admins?start={start}&count={count}
 func (s *UsersService) ListAdmins(ctx context.Context, opts ListOptions) (*Page[User], *Response, error) {
 	return s.list(ctx, "/v1/admins", opts, MaxAdminListCount)
+}
+
+// AllAdmins iterates over every admin from opts.Start, fetching pages of
+// opts.Count (zero means 500) as it goes. It yields an error once and stops.
+//
+// GET /v1/admins?start={start}&count={count} (once per page)
+func (s *UsersService) AllAdmins(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
+	return paginate(ctx, opts, MaxAdminListCount, s.ListAdmins)
 }

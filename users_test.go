@@ -46,7 +46,7 @@ func TestUsersEndpoints(t *testing.T) {
 			name: "Register", method: "POST", path: "/v1/users/", request: "users_register.request.json",
 			status: 201, response: "users_register.response.json",
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
-				return c.Users.Register(ctx, []jmessage.NewUser{
+				return c.Users.RegisterBatch(ctx, []jmessage.NewUser{
 					{Username: "dev_fang", Password: "password"},
 					{Username: "dev_javen", Password: "password", Nickname: "Javen", Avatar: "qiniu/image/F39AA12204DAB6A2",
 						Birthday: jmessage.NewDate(1990, time.January, 24), Signature: "orz", Gender: jmessage.GenderMale,
@@ -227,7 +227,7 @@ func TestUsersValidation(t *testing.T) {
 		return []jmessage.NewUser{ok, u}
 	}
 	register := func(users []jmessage.NewUser) func(context.Context, *jmessage.Client) error {
-		return func(ctx context.Context, c *jmessage.Client) error { return onlyErr(c.Users.Register(ctx, users)) }
+		return func(ctx context.Context, c *jmessage.Client) error { return onlyErr(c.Users.RegisterBatch(ctx, users)) }
 	}
 	many := func(n int) []string {
 		names := make([]string, n)
@@ -297,7 +297,7 @@ func TestUsersValidation(t *testing.T) {
 		{"stat batch v2 bad item", "usernames[1]", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Users.StatBatchV2(ctx, []string{"good_one", "x"}))
 		}},
-		{"password too short", "newPassword", func(ctx context.Context, c *jmessage.Client) error {
+		{"password too short", "new_password", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.SetPassword(ctx, "javen", "123"))
 		}},
 		{"delete bad username", "username", func(ctx context.Context, c *jmessage.Client) error {
@@ -321,10 +321,10 @@ func TestUsersValidation(t *testing.T) {
 		{"list negative start", "start", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Users.List(ctx, jmessage.ListOptions{Start: -1}))
 		}},
-		{"no-disturb nothing to change", "noDisturb", func(ctx context.Context, c *jmessage.Client) error {
+		{"no-disturb nothing to change", "settings", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.SetNoDisturb(ctx, "javen", jmessage.NoDisturb{}))
 		}},
-		{"no-disturb only empty parts", "noDisturb", func(ctx context.Context, c *jmessage.Client) error {
+		{"no-disturb only empty parts", "settings", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.SetNoDisturb(ctx, "javen", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{},
 				Group: &jmessage.GroupIDChanges{Add: []int64{}}}))
 		}},
@@ -355,7 +355,7 @@ func TestRegisterResults(t *testing.T) {
 			c, mock := newTestClient(t)
 			capture(mock, status, golden(t, "users_register.response.json"))
 
-			results, resp, err := c.Users.Register(t.Context(), users)
+			results, resp, err := c.Users.RegisterBatch(t.Context(), users)
 			require.NoError(t, err, "per-user results are decoded whatever the status")
 			require.Len(t, results, 2)
 			assert.Equal(t, status, resp.StatusCode)
@@ -381,7 +381,7 @@ func TestRegisterResults(t *testing.T) {
 			t.Parallel()
 			c, mock := newTestClient(t)
 			capture(mock, status, `{"error":{"code":899013,"message":"too many"}}`)
-			results, resp, err := c.Users.Register(t.Context(), users)
+			results, resp, err := c.Users.RegisterBatch(t.Context(), users)
 			assert.Nil(t, results)
 			assert.ErrorIs(t, err, jmessage.ErrTooManyUsers)
 			var apiErr *jmessage.APIError
@@ -396,7 +396,7 @@ func TestRegisterResults(t *testing.T) {
 		c, mock := newTestClient(t)
 		capture(mock, http.StatusCreated,
 			`[{"username":"dev_fang","error":{"code":899003,"message":"bad"}},{"username":"dev_javen"}]`)
-		results, _, err := c.Users.Register(t.Context(), users)
+		results, _, err := c.Users.RegisterBatch(t.Context(), users)
 		require.NoError(t, err)
 		require.Len(t, results, 2)
 		assert.ErrorIs(t, results[0].Err, jmessage.ErrInvalidParameter)
@@ -408,7 +408,7 @@ func TestRegisterResults(t *testing.T) {
 		t.Parallel()
 		c, mock := newTestClient(t)
 		capture(mock, http.StatusInternalServerError, `[]`)
-		results, resp, err := c.Users.Register(t.Context(), users)
+		results, resp, err := c.Users.RegisterBatch(t.Context(), users)
 		assert.Nil(t, results)
 		var apiErr *jmessage.APIError
 		require.ErrorAs(t, err, &apiErr)
@@ -420,7 +420,7 @@ func TestRegisterResults(t *testing.T) {
 		t.Parallel()
 		c, mock := newTestClient(t)
 		capture(mock, http.StatusBadGateway, `<html>bad gateway</html>`)
-		results, _, err := c.Users.Register(t.Context(), users)
+		results, _, err := c.Users.RegisterBatch(t.Context(), users)
 		assert.Nil(t, results)
 		var apiErr *jmessage.APIError
 		require.ErrorAs(t, err, &apiErr)
@@ -527,7 +527,7 @@ func TestUsersSendOnlySetFields(t *testing.T) {
 				jmessage.UserUpdate{Nickname: jmessage.Ptr(""), Gender: jmessage.Ptr(jmessage.GenderUnknown)}))
 		}, `{"nickname":"","gender":0}`},
 		{"register leaves unset fields out", func(ctx context.Context, c *jmessage.Client) error {
-			return onlyErr(c.Users.Register(ctx, []jmessage.NewUser{{Username: "dev_fang", Password: "password"}}))
+			return onlyErr(c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "dev_fang", Password: "password"}}))
 		}, `[{"username":"dev_fang","password":"password"}]`},
 	})
 }
@@ -549,7 +549,7 @@ func TestUsersAndFriendsDoNotMutateArguments(t *testing.T) {
 	notes := func() []jmessage.FriendNote { return []jmessage.FriendNote{{Username: "user01", NoteName: "n"}} }
 
 	users, settings, friendNotes := newUsers(), noDisturb(), notes()
-	_, _, err := c.Users.Register(t.Context(), users)
+	_, _, err := c.Users.RegisterBatch(t.Context(), users)
 	require.NoError(t, err)
 	_, err = c.Users.SetNoDisturb(t.Context(), "javen", settings)
 	require.NoError(t, err)
@@ -579,4 +579,75 @@ func TestEmptyListReasonNamesNoHugeBound(t *testing.T) {
 			assert.NotContains(t, verr.Reason, strconv.Itoa(math.MaxInt))
 		})
 	}
+}
+
+var adminsAll = iteratorTest[jmessage.User]{path: "/v1/admins", key: "users", item: `{"username":"a000"}`,
+	all: func(ctx context.Context, c *jmessage.Client, o jmessage.ListOptions) iter.Seq2[jmessage.User, error] {
+		return c.Users.AllAdmins(ctx, o)
+	}}
+
+func TestUsersAllAdmins(t *testing.T) {
+	t.Parallel()
+	t.Run("walks every page", func(t *testing.T) {
+		t.Parallel()
+		admins := adminsAll.walkPages(t, jmessage.ListOptions{}, "500", map[string]string{
+			"0": `{"total":2,"start":0,"count":1,"users":[{"username":"ops_admin"}]}`,
+			"1": `{"total":2,"start":1,"count":1,"users":[{"username":"bot_admin"}]}`,
+		}, []string{"0", "1"})
+		require.Len(t, admins, 2)
+		assert.Equal(t, "ops_admin", admins[0].Username)
+		assert.Equal(t, "bot_admin", admins[1].Username)
+	})
+	t.Run("stops", func(t *testing.T) {
+		t.Parallel()
+		runIteratorStops(t, adminsAll)
+	})
+}
+
+func TestRegisterOne(t *testing.T) {
+	t.Parallel()
+	user := jmessage.NewUser{Username: "dev_fang", Password: "password"}
+	t.Run("registered", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		seen := capture(mock, http.StatusCreated, `[{"username":"dev_fang"}]`)
+		resp, err := c.Users.Register(t.Context(), user)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusCreated, resp.StatusCode)
+		reqs := seen()
+		require.Len(t, reqs, 1)
+		assert.Equal(t, "/v1/users/", reqs[0].path)
+		assert.JSONEq(t, `[{"username":"dev_fang","password":"password"}]`, string(reqs[0].body))
+	})
+	t.Run("the user's own error is the error", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, http.StatusCreated, `[{"username":"dev_fang","error":{"code":899001,"message":"user exist"}}]`)
+		resp, err := c.Users.Register(t.Context(), user)
+		assert.ErrorIs(t, err, jmessage.ErrUserExists)
+		require.NotNil(t, resp)
+	})
+	t.Run("the call's error", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, http.StatusInternalServerError, `{"error":{"code":899000,"message":"boom"}}`)
+		_, err := c.Users.Register(t.Context(), user)
+		assert.ErrorIs(t, err, jmessage.ErrServerInternal)
+	})
+	t.Run("an answer without the user", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		capture(mock, http.StatusCreated, `[{"username":"someone_else"}]`)
+		_, err := c.Users.Register(t.Context(), user)
+		assert.ErrorIs(t, err, jmessage.ErrMalformedResponse)
+	})
+	t.Run("validation names the wire field", func(t *testing.T) {
+		t.Parallel()
+		c, mock := newTestClient(t)
+		_, err := c.Users.Register(t.Context(), jmessage.NewUser{Username: "dev_fang", Password: "pw"})
+		var verr *jmessage.ValidationError
+		require.ErrorAs(t, err, &verr)
+		assert.Equal(t, "password", verr.Field)
+		assert.Zero(t, mock.GetTotalCallCount())
+	})
 }

@@ -45,6 +45,15 @@ func firstError(errs ...error) error {
 	return nil
 }
 
+// sub names field name of the object field ("users[3]" and "nickname" give
+// "users[3].nickname"); an empty field names a top-level argument.
+func sub(field, name string) string {
+	if field == "" {
+		return name
+	}
+	return field + "." + name
+}
+
 // indexed names element i of a list field: "users[3]".
 func indexed(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
 

@@ -8,7 +8,7 @@
 //		srv := jmessagetest.NewServer(t) // closed when the test ends
 //		c := srv.Client()                // a *jmessage.Client pointed at srv
 //
-//		_, _, err := c.Users.Register(t.Context(), []jmessage.NewUser{{Username: "alice", Password: "secret"}})
+//		_, err := c.Users.Register(t.Context(), jmessage.NewUser{Username: "alice", Password: "secret"})
 //		...
 //		u, ok := srv.User("alice") // inspect the server's state
 //	}

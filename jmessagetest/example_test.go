@@ -23,7 +23,7 @@ func ExampleStart() {
 	c := srv.Client() // a *jmessage.Client of the server's app, pointed at it
 	ctx := context.Background()
 
-	_, _, err = c.Users.Register(ctx, []jmessage.NewUser{{Username: "alice", Password: "alice-password"}})
+	_, err = c.Users.Register(ctx, jmessage.NewUser{Username: "alice", Password: "alice-password"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func ExampleServer_Advance() {
 	defer srv.Close()
 	c := srv.Client()
 	ctx := context.Background()
-	_, _, err = c.Users.Register(ctx, []jmessage.NewUser{{Username: "alice", Password: "password"}, {Username: "bob01", Password: "password"}})
+	_, _, err = c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "alice", Password: "password"}, {Username: "bob01", Password: "password"}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func ExampleServer_FailNext() {
 	c := srv.Client(jmessage.WithRetryPolicy(jmessage.RetryPolicy{MaxAttempts: 3,
 		MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, MaxRetryAfter: time.Second}))
 	ctx := context.Background()
-	_, _, err = c.Users.Register(ctx, []jmessage.NewUser{{Username: "alice", Password: "password"}})
+	_, err = c.Users.Register(ctx, jmessage.NewUser{Username: "alice", Password: "password"})
 	if err != nil {
 		log.Fatal(err)
 	}

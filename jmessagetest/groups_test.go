@@ -25,7 +25,7 @@ func profiled(t *testing.T, c *jmessage.Client, names ...string) {
 			Birthday: jmessage.NewDate(1990, time.January, 24), Gender: jmessage.GenderMale, Signature: "orz",
 			Region: "shenzhen", Address: "shenzhen"}
 	}
-	res, _, err := c.Users.Register(t.Context(), users)
+	res, _, err := c.Users.RegisterBatch(t.Context(), users)
 	require.NoError(t, err)
 	for _, r := range res {
 		require.NoError(t, r.Err, r.Username)

@@ -40,7 +40,7 @@ func register(t *testing.T, c *jmessage.Client, names ...string) {
 	for i, n := range names {
 		users[i] = jmessage.NewUser{Username: n, Password: "password"}
 	}
-	res, _, err := c.Users.Register(t.Context(), users)
+	res, _, err := c.Users.RegisterBatch(t.Context(), users)
 	require.NoError(t, err)
 	for _, r := range res {
 		require.NoError(t, r.Err, r.Username)

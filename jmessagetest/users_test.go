@@ -23,7 +23,7 @@ func TestRegister(t *testing.T) {
 	srv, c := newFake(t)
 	ctx := t.Context()
 
-	res, resp, err := c.Users.Register(ctx, []jmessage.NewUser{{Username: "dev_fang", Password: "password"}, fullUser})
+	res, resp, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "dev_fang", Password: "password"}, fullUser})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusCreated, resp.StatusCode)
 	require.Len(t, res, 2)
@@ -40,7 +40,7 @@ func TestRegister(t *testing.T) {
 	assert.False(t, u.Admin)
 
 	// Again, with one new user: per-item results, the existing one 899001.
-	res, resp, err = c.Users.Register(ctx, []jmessage.NewUser{{Username: "dev_fang2", Password: "password"}, fullUser})
+	res, resp, err = c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "dev_fang2", Password: "password"}, fullUser})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusCreated, resp.StatusCode)
 	assertGoldenShape(t, "users_register.response.json", resp)
@@ -51,7 +51,7 @@ func TestRegister(t *testing.T) {
 	requireCode(t, res[1].Err, http.StatusCreated, jmessage.ErrUserExists)
 
 	// Every user failing: the items come back under 400.
-	res, resp, err = c.Users.Register(ctx, []jmessage.NewUser{fullUser})
+	res, resp, err = c.Users.RegisterBatch(ctx, []jmessage.NewUser{fullUser})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	require.Len(t, res, 1)
@@ -164,7 +164,7 @@ func TestUserProfile(t *testing.T) {
 	start := time.Date(2024, time.May, 1, 12, 0, 7, 0, time.UTC)
 	srv, c := newFake(t, jmessagetest.WithClock(func() time.Time { return start }))
 	ctx := t.Context()
-	_, _, err := c.Users.Register(ctx, []jmessage.NewUser{fullUser})
+	_, _, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{fullUser})
 	require.NoError(t, err)
 
 	got, resp, err := c.Users.Get(ctx, "dev_javen")
@@ -236,7 +236,7 @@ func TestListUsersAndAdmins(t *testing.T) {
 	_, c := newFake(t)
 	ctx := t.Context()
 	for i := 1; i <= 5; i++ {
-		_, _, err := c.Users.Register(ctx, []jmessage.NewUser{{Username: fmt.Sprintf("user%d", i), Password: "password", Nickname: "hello"}})
+		_, _, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: fmt.Sprintf("user%d", i), Password: "password", Nickname: "hello"}})
 		require.NoError(t, err)
 	}
 	_, err := c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "password"})
@@ -309,7 +309,7 @@ func TestBlacklist(t *testing.T) {
 	ctx := t.Context()
 	noExtras := fullUser // the golden blacklist has no extras
 	noExtras.Extras = nil
-	_, _, err := c.Users.Register(ctx, []jmessage.NewUser{{Username: "alice", Password: "password"}, noExtras,
+	_, _, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "alice", Password: "password"}, noExtras,
 		{Username: "bobby", Password: "password"}})
 	require.NoError(t, err)
 	_, err = c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "password"})

@@ -32,7 +32,7 @@ func TestRun(t *testing.T) {
 
 	c, err := jmessage.New(key, "s3cret", jmessage.WithBaseURL(url), jmessage.WithoutRetries())
 	require.NoError(t, err)
-	_, _, err = c.Users.Register(ctx, []jmessage.NewUser{{Username: "alice", Password: "password"}})
+	_, _, err = c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "alice", Password: "password"}})
 	require.NoError(t, err)
 	u, _, err := c.Users.Get(ctx, "alice")
 	require.NoError(t, err)

@@ -73,7 +73,7 @@ func flow(ctx context.Context, out io.Writer, c *jmessage.Client, suffix string)
 	alice, bob, admin := "qs_alice"+suffix, "qs_bob"+suffix, "qs_admin"+suffix
 
 	// 1. Register two users in one call; each gets its own result.
-	results, _, err := c.Users.Register(ctx, []jmessage.NewUser{
+	results, _, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{
 		{Username: alice, Password: "alice-password", Nickname: "Alice"},
 		{Username: bob, Password: "bob-password", Nickname: "Bob"},
 	})
