@@ -1,29 +1,33 @@
 package jmessagetest
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/jmessage-go/jmessage"
+)
 
 // Error codes the server answers (WIRE-NOTES "Error codes").
 const (
-	codeServerInternal       = 899000
-	codeUserExists           = 899001
-	codeUserNotFound         = 899002
-	codeInvalidParameter     = 899003
-	codeGroupNotFound        = 899006
-	codeMissingAuth          = 899007
-	codeAuthFailed           = 899008
-	codeAppKeyNotFound       = 899009
-	codeUserInGroup          = 899011
-	codeGroupFull            = 899012
-	codeTooManyUsers         = 899013
-	codeUserNotInGroup       = 899014
-	codeGroupLimitReached    = 899015
-	codeSendForbidden        = 899016
-	codeAlreadyBlacklisted   = 899017
-	codeAdminNotBlacklisted  = 899018
-	codeNotBlacklisted       = 899019
-	codeNoCrossAppPermission = 899020
-	codeCrossAppRequired     = 899021
-	codeServerBusy           = 899030
+	codeServerInternal       jmessage.ErrorCode = 899000
+	codeUserExists                              = 899001
+	codeUserNotFound                            = 899002
+	codeInvalidParameter                        = 899003
+	codeGroupNotFound                           = 899006
+	codeMissingAuth                             = 899007
+	codeAuthFailed                              = 899008
+	codeAppKeyNotFound                          = 899009
+	codeUserInGroup                             = 899011
+	codeGroupFull                               = 899012
+	codeTooManyUsers                            = 899013
+	codeUserNotInGroup                          = 899014
+	codeGroupLimitReached                       = 899015
+	codeSendForbidden                           = 899016
+	codeAlreadyBlacklisted                      = 899017
+	codeAdminNotBlacklisted                     = 899018
+	codeNotBlacklisted                          = 899019
+	codeNoCrossAppPermission                    = 899020
+	codeCrossAppRequired                        = 899021
+	codeServerBusy                              = 899030
 	// No-disturb conflicts: the API documents the range 899043–899050
 	// without saying which is which; the fake uses these four.
 	codeNoDisturbUserOn     = 899043 // single no-disturb already on for the user
@@ -53,7 +57,7 @@ const (
 // shows only 401 for 899008; the fake answers 401 for authentication, 403
 // for permission, 404 for a missing user, group, chatroom or message, 429
 // for rate limits, 500/503 for server trouble and 400 for the rest.
-func statusOf(code int) int {
+func statusOf(code jmessage.ErrorCode) int {
 	switch code {
 	case codeMissingAuth, codeAuthFailed:
 		return http.StatusUnauthorized

@@ -1,10 +1,13 @@
 package jmessagetest
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/jmessage-go/jmessage"
 )
 
 // ControlHandler returns an http.Handler through which programs in any
@@ -24,6 +27,7 @@ import (
 //	POST   /faults                                  InjectFault, body {"method","path","times",
 //	                                                "latency_ms","status","code","message","headers"}
 //	POST   /ratelimit?method=&path=&n=&retry_after=2s  RateLimitNext
+//	PUT    /quota?n=100&window=1m                   SetRateLimit (n=0 turns it off)
 //	DELETE /faults                                  ClearFaults
 func (s *Server) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
@@ -110,7 +114,7 @@ func (s *Server) ControlHandler() http.Handler {
 			return
 		}
 		s.InjectFault(Fault{Method: f.Method, Path: f.Path, Times: f.Times, Latency: time.Duration(f.LatencyMS) * time.Millisecond,
-			Status: f.Status, Code: f.Code, Message: f.Message, Header: http.Header(f.Headers)})
+			Status: f.Status, Code: jmessage.ErrorCode(f.Code), Message: f.Message, Header: http.Header(f.Headers)})
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /ratelimit", func(w http.ResponseWriter, r *http.Request) {
@@ -128,6 +132,19 @@ func (s *Server) ControlHandler() http.Handler {
 			return
 		}
 		s.RateLimitNext(q.Get("method"), q.Get("path"), n, d)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("PUT /quota", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		n, err := strconv.Atoi(q.Get("n"))
+		window, werr := time.ParseDuration(cmp.Or(q.Get("window"), "0s"))
+		if err == nil && werr == nil {
+			err = s.SetRateLimit(n, window)
+		}
+		if err != nil || werr != nil {
+			http.Error(w, "n must be a number of requests and window a Go duration such as 1m", http.StatusBadRequest)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("DELETE /faults", func(w http.ResponseWriter, r *http.Request) {

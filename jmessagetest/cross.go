@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
@@ -299,7 +300,7 @@ func changeGroupNoDisturb(app *appState, gids, add, remove []int64) ([]int64, er
 // copy), all or none: vet checks each gid added; adding one already in
 // the set is onCode, removing one that is not offCode. what names the
 // setting in the messages.
-func toggleGIDs(set, add, remove []int64, what string, onCode, offCode int, vet func(gid int64) error) ([]int64, error) {
+func toggleGIDs(set, add, remove []int64, what string, onCode, offCode jmessage.ErrorCode, vet func(gid int64) error) ([]int64, error) {
 	for _, gid := range add {
 		if err := vet(gid); err != nil {
 			return nil, err

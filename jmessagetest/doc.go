@@ -22,7 +22,27 @@
 // 899008 when wrong), validates bodies and queries with the same field
 // rules as the SDK (899003), and is strict about the wire: an unknown JSON
 // key, a GET with a body, or a JSON body without a JSON Content-Type is a
-// 899003. Paths are served with and without a trailing slash.
+// 899003. Like the real API it accepts what the vendor clients send: a
+// Content-Type of any kind on a bodiless GET, and paths with doubled
+// slashes or dot segments (/v1//users/alice is /v1/users/alice), served
+// with and without a trailing slash, never redirected. Every answer is
+// JSON; a path the server does not serve is a 404 with the error envelope.
+//
+// Rate limits are reported as the gateway reports them: every answer
+// carries X-Rate-Limit-Quota, X-Rate-Limit-Remaining and
+// X-Rate-Limit-Reset (whole seconds until the window closes), counted per
+// app in fixed windows of the server's clock (Advance moves them). By
+// default the quota is math.MaxInt32 per DefaultRateWindow, never reached
+// and never enforced. To test rate-limit handling, opt in to a quota:
+//
+//	srv := jmessagetest.NewServer(t, jmessagetest.WithRateLimit(100, time.Second))
+//	srv.SetRateLimit(5, time.Minute) // or change it on a running server; 0 turns it off
+//
+// The (n+1)th request of an app in a window is answered 429 with code
+// 2002 (jmessage.ErrRateLimited), X-Rate-Limit-Remaining 0 and
+// X-Rate-Limit-Reset the seconds left; the window opens with the first
+// request after the last one closed. The control API sets it with
+// PUT /quota?n=&window=.
 //
 // Groups hold at most GroupCapacity (500) members, the owner included;
 // chatrooms ChatroomCapacity. Group and chatroom ids are unique across a
@@ -37,9 +57,12 @@
 //
 // Tests arrange and inspect state through App (User, Group, GroupIDs,
 // Chatroom, SetDevices, Messages, Media…), control time with WithClock and Advance (a message may be
-// retracted for 3 minutes), and inject faults: FailNext answers an error,
+// retracted for 3 minutes), and inject faults: FailNext answers an error
+// with one of the SDK's codes
+// (srv.FailNext(http.MethodPost, "/v1/messages", 1, 503, jmessage.ErrServerBusy)),
 // RateLimitNext answers 429 with rate-limit headers, SetLatency delays
-// answers, InjectFault combines them. Reset forgets all state.
+// answers, InjectFault combines them. Reset forgets all state. A request
+// takes no lock for faults when none is armed.
 //
 // The HTTP statuses of errors are not documented beyond 401: the server
 // answers 401 for authentication, 403 for permission, 404 for a missing

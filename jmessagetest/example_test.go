@@ -87,7 +87,7 @@ func ExampleServer_FailNext() {
 		log.Fatal(err)
 	}
 
-	srv.FailNext("GET", "/v1/users/alice", 1, http.StatusServiceUnavailable, 899030)
+	srv.FailNext("GET", "/v1/users/alice", 1, http.StatusServiceUnavailable, jmessage.ErrServerBusy)
 	_, resp, err := c.Users.Get(ctx, "alice")
 	fmt.Println("after a 503:", err == nil, "in", resp.Attempts, "attempts")
 

@@ -5,7 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/jmessage-go/jmessage"
 )
 
 // Fault makes the server misbehave on matching requests: wait before
@@ -24,8 +28,9 @@ type Fault struct {
 	// Status, when not 0, is answered instead of handling the request, with
 	// the error envelope of Code and Message.
 	Status int
-	// Code is the JMessage error code of the answer (such as 899030).
-	Code int
+	// Code is the JMessage error code of the answer, such as
+	// jmessage.ErrServerBusy.
+	Code jmessage.ErrorCode
 	// Message is the error message of the answer.
 	Message string
 	// Header is added to the fault's answer (such as rate-limit headers).
@@ -44,6 +49,14 @@ func (f *fault) matches(r *http.Request) bool {
 	return f.Path == "" || strings.TrimSuffix(f.Path, "/") == strings.TrimSuffix(r.URL.Path, "/")
 }
 
+// faults are the injected faults. A request checks armed first and takes
+// no lock when no fault is armed.
+type faults struct {
+	armed atomic.Int32
+	mu    sync.Mutex
+	list  []*fault
+}
+
 // InjectFault adds a fault. Every fault matching a request applies to it
 // and counts it: their latencies add up, and the first one (in the order
 // injected) with a Status answers.
@@ -52,31 +65,34 @@ func (s *Server) InjectFault(f Fault) {
 	if left <= 0 {
 		left = -1
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, &fault{Fault: f, left: left})
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.list = append(s.faults.list, &fault{Fault: f, left: left})
+	s.faults.armed.Store(int32(len(s.faults.list)))
 }
 
 // FailNext makes the next n requests to method and path (see Fault) answer
-// status with the error code and a generic message.
-func (s *Server) FailNext(method, path string, n, status, code int) {
+// status with the error code and a generic message, for instance
+// srv.FailNext(http.MethodPost, "/v1/messages", 1, 503, jmessage.ErrServerBusy).
+func (s *Server) FailNext(method, path string, n, status int, code jmessage.ErrorCode) {
 	s.InjectFault(Fault{Method: method, Path: path, Times: max(n, 1), Status: status, Code: code,
 		Message: "injected failure"})
 }
 
 // RateLimitNext makes the next n requests to method and path (see Fault)
-// answer 429 with code 2002, the headers X-Rate-Limit-Limit,
-// X-Rate-Limit-Remaining (0) and X-Rate-Limit-Reset, and Retry-After, both
-// in whole seconds of retryAfter (rounded up).
+// answer 429 with code 2002 (jmessage.ErrRateLimited), the headers
+// X-Rate-Limit-Quota (600), X-Rate-Limit-Remaining (0) and
+// X-Rate-Limit-Reset, and Retry-After, both in whole seconds of retryAfter
+// (rounded up).
 func (s *Server) RateLimitNext(method, path string, n int, retryAfter time.Duration) {
 	secs := strconv.Itoa(int(math.Ceil(retryAfter.Seconds())))
 	h := http.Header{}
-	h.Set("X-Rate-Limit-Limit", "600")
-	h.Set("X-Rate-Limit-Remaining", "0")
-	h.Set("X-Rate-Limit-Reset", secs)
+	h.Set(headerQuota, "600")
+	h.Set(headerRemaining, "0")
+	h.Set(headerReset, secs)
 	h.Set("Retry-After", secs)
 	s.InjectFault(Fault{Method: method, Path: path, Times: max(n, 1), Status: http.StatusTooManyRequests,
-		Code: codeRateLimited, Message: "rate limit exceeded", Header: h})
+		Code: jmessage.ErrRateLimited, Message: "rate limit exceeded", Header: h})
 }
 
 // SetLatency delays every answer by d until ClearFaults or Reset.
@@ -84,19 +100,25 @@ func (s *Server) SetLatency(d time.Duration) { s.InjectFault(Fault{Latency: d}) 
 
 // ClearFaults removes every injected fault.
 func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = nil
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.list = nil
+	s.faults.armed.Store(0)
 }
 
-// applyFaults applies the faults matching r, and reports whether it
-// answered (or the client left during the latency).
-func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request) bool {
+// match counts r against the armed faults and returns their total latency
+// and the answer of the first one with a Status (nil for none). Spent
+// faults are dropped.
+func (fs *faults) match(r *http.Request) (time.Duration, *Fault) {
+	if fs.armed.Load() == 0 {
+		return 0, nil
+	}
 	var latency time.Duration
 	var answer *Fault
-	s.mu.Lock()
-	kept := s.faults[:0]
-	for _, f := range s.faults {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	kept := fs.list[:0]
+	for _, f := range fs.list {
 		if f.matches(r) {
 			latency += f.Latency
 			if answer == nil && f.Status != 0 {
@@ -110,10 +132,16 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request) bool {
 			kept = append(kept, f)
 		}
 	}
-	clear(s.faults[len(kept):])
-	s.faults = kept
-	s.mu.Unlock()
+	clear(fs.list[len(kept):])
+	fs.list = kept
+	fs.armed.Store(int32(len(kept)))
+	return latency, answer
+}
 
+// applyFaults applies the faults matching r, and reports whether it
+// answered (or the client left during the latency).
+func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request) bool {
+	latency, answer := s.faults.match(r)
 	if latency > 0 {
 		t := time.NewTimer(latency)
 		select {

@@ -115,8 +115,8 @@ func (c *call) pathGroup() (*group, error) {
 }
 
 // findGroup returns group gid of any app (gids are unique on a server).
-func (st *state) findGroup(gid int64) *group {
-	for _, a := range st.apps {
+func (s *Server) findGroup(gid int64) *group {
+	for _, a := range s.apps.Load().list {
 		if g := a.groups[gid]; g != nil {
 			return g
 		}
@@ -383,7 +383,7 @@ func userGroups(cross bool) handler {
 		apps := []*appState{c.app}
 		if cross {
 			apps = apps[:0]
-			for _, a := range c.st.apps {
+			for _, a := range c.s.apps.Load().list {
 				apps = append(apps, a)
 			}
 		}
@@ -445,7 +445,7 @@ func setGroupShield(c *call) (any, error) {
 	}
 	next, err := toggleGIDs(slices.Clone(me.u.social.shields), in.Add, in.Remove, "group shield",
 		codeGroupShieldOn, codeGroupShieldOff, func(gid int64) error {
-			g := c.st.findGroup(gid)
+			g := c.s.findGroup(gid)
 			switch {
 			case g == nil:
 				return fail(codeGroupNotFound, "group %d not exist", gid)

@@ -161,7 +161,7 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
 	expires, err := strconv.ParseInt(r.URL.Query().Get("e"), 10, 64)
 	s.mu.Lock()
 	m := s.st.media[id]
-	now := s.now()
+	now := s.Now()
 	s.mu.Unlock()
 	switch {
 	case m == nil:

@@ -224,7 +224,7 @@ func sendMessage(c *call) (any, error) {
 	}
 	target := c.app
 	if in.TargetAppKey != "" {
-		if target = c.st.apps[in.TargetAppKey]; target == nil {
+		if target = c.s.app(in.TargetAppKey); target == nil {
 			return nil, fail(codeAppKeyNotFound, "appkey %s not exist", in.TargetAppKey)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +46,37 @@ func (s *Server) routes() {
 	s.mux.Handle("/", s.wrap(http.StatusOK, func(c *call) (any, error) {
 		return nil, failStatus(http.StatusNotFound, codeInvalidParameter, "no such operation: %s %s", c.r.Method, c.r.URL.Path)
 	}))
+	// Download URLs live under /media/{id...}; the mux would redirect a
+	// bare /media.
+	s.mux.Handle("/media", s.wrap(http.StatusOK, func(c *call) (any, error) {
+		return nil, failStatus(http.StatusNotFound, codeInvalidParameter, "no such operation: %s %s", c.r.Method, c.r.URL.Path)
+	}))
+}
+
+// ServeHTTP answers one JMessage API request. A path with doubled slashes
+// or dot segments (a vendor client builds /v1//users/...) is served as its
+// clean form, never redirected: every answer is the API's JSON.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if escaped := r.URL.EscapedPath(); strings.Contains(escaped, "//") || strings.Contains(escaped, "/.") {
+		clean := cleanPath(escaped)
+		u := *r.URL
+		if p, err := url.PathUnescape(clean); err == nil {
+			u.Path, u.RawPath = p, clean
+			r2 := *r
+			r2.URL = &u
+			r = &r2
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// cleanPath is path.Clean keeping a trailing slash.
+func cleanPath(p string) string {
+	c := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // handle registers h for pattern ("METHOD /path", Go ServeMux syntax with
@@ -60,11 +93,11 @@ func (s *Server) handle(pattern string, status int, h handler) {
 // maxBodyBytes bounds a request body: an 8 MB upload plus its multipart framing.
 const maxBodyBytes = rules.MaxUploadBytes + 64<<10
 
-// wrap turns h into an http.Handler: faults, authentication, body reading,
-// then h under the lock, then the answer.
+// wrap turns h into an http.Handler: rate limit, faults, authentication,
+// body reading, then h under the lock, then the answer.
 func (s *Server) wrap(status int, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.applyFaults(w, r) {
+		if !s.admit(w, r) || s.applyFaults(w, r) {
 			return
 		}
 		appKey, err := s.authenticate(r)
@@ -95,7 +128,7 @@ func (s *Server) wrap(status int, h handler) http.Handler {
 func (s *Server) run(h handler, appKey string, r *http.Request, body []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out, err := h(&call{s: s, st: s.st, app: s.st.apps[appKey], r: r, body: body})
+	out, err := h(&call{s: s, st: s.st, app: s.app(appKey), r: r, body: body})
 	if err != nil || out == nil {
 		return nil, err
 	}
@@ -104,27 +137,35 @@ func (s *Server) run(h handler, appKey string, r *http.Request, body []byte) ([]
 
 // authenticate checks the Basic credentials and returns the app key.
 func (s *Server) authenticate(r *http.Request) (string, error) {
-	h := r.Header.Get("Authorization")
-	if h == "" {
+	if r.Header.Get("Authorization") == "" {
 		return "", fail(codeMissingAuth, "Authorization header missing")
 	}
-	scheme, enc, _ := strings.Cut(h, " ")
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(enc))
-	key, secret, ok := strings.Cut(string(raw), ":")
-	if !strings.EqualFold(scheme, "Basic") || err != nil || !ok {
-		return "", fail(codeAuthFailed, "Basic authentication failed")
-	}
-	s.mu.Lock()
-	want, known := s.secretOf(key)
-	s.mu.Unlock()
-	if !known || subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
+	key, secret, ok := basicAuth(r)
+	app := s.app(key)
+	if !ok || app == nil || subtle.ConstantTimeCompare([]byte(secret), []byte(app.secret)) != 1 {
 		return "", fail(codeAuthFailed, "Basic authentication failed")
 	}
 	return key, nil
 }
 
+// basicAuth returns the app key and secret of r's Basic credentials.
+func basicAuth(r *http.Request) (key, secret string, ok bool) {
+	scheme, enc, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(enc))
+	key, secret, ok = strings.Cut(string(raw), ":")
+	return key, secret, ok && err == nil && strings.EqualFold(scheme, "Basic")
+}
+
+// claimedKey returns the app key r's credentials name, checked or not.
+func claimedKey(r *http.Request) string {
+	key, _, _ := basicAuth(r)
+	return key
+}
+
 // readBody reads the whole body. A GET must carry none (a vendor client's
-// GETs failed for that); a JSON body must say so in its Content-Type.
+// GETs failed for that), whatever its Content-Type says: the vendor
+// clients send one on every request. A JSON body must say so in its
+// Content-Type (decode checks).
 func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
@@ -133,8 +174,8 @@ func readBody(r *http.Request) ([]byte, error) {
 	if len(body) > maxBodyBytes {
 		return nil, failStatus(http.StatusRequestEntityTooLarge, codeInvalidParameter, "request body larger than %d bytes", maxBodyBytes)
 	}
-	if r.Method == http.MethodGet && (len(body) > 0 || r.Header.Get("Content-Type") != "") {
-		return nil, fail(codeInvalidParameter, "a GET request must not carry a body or a Content-Type")
+	if r.Method == http.MethodGet && len(body) > 0 {
+		return nil, fail(codeInvalidParameter, "a GET request must not carry a body")
 	}
 	return body, nil
 }
@@ -172,14 +213,14 @@ type envelope struct {
 }
 
 type envelopeBody struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
+	Code    jmessage.ErrorCode `json:"code"`
+	Message string             `json:"message"`
 }
 
 // apiError is an error answered to the client.
 type apiError struct {
 	status  int
-	code    int
+	code    jmessage.ErrorCode
 	message string
 	header  http.Header
 	body    any // answered instead of the envelope when set
@@ -188,12 +229,12 @@ type apiError struct {
 func (e *apiError) Error() string { return fmt.Sprintf("%d %d %s", e.status, e.code, e.message) }
 
 // fail returns the error answering code, with the status the code has.
-func fail(code int, format string, args ...any) error {
+func fail(code jmessage.ErrorCode, format string, args ...any) error {
 	return failStatus(statusOf(code), code, format, args...)
 }
 
 // failStatus returns the error answering status and code.
-func failStatus(status, code int, format string, args ...any) error {
+func failStatus(status int, code jmessage.ErrorCode, format string, args ...any) error {
 	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
 }
 
@@ -228,7 +269,7 @@ func (c *call) noBody() error {
 }
 
 // now is the server's time.
-func (c *call) now() time.Time { return c.s.now() }
+func (c *call) now() time.Time { return c.s.Now() }
 
 // username returns the {username} path value, checked against the username rule.
 func (c *call) username() (string, error) { return c.pathUsername("username") }

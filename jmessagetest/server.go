@@ -2,9 +2,12 @@ package jmessagetest
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,21 +33,40 @@ const (
 type Server struct {
 	*App
 
-	mux *http.ServeMux
-	tb  testing.TB
-	ts  *httptest.Server
+	mux   *http.ServeMux
+	tb    testing.TB
+	ts    *httptest.Server
+	clock func() time.Time
 
-	mu      sync.Mutex
-	st      *state
-	apps    []credential // the apps the server knows, primary first
-	faults  []*fault
-	clock   func() time.Time
-	offset  time.Duration // added to clock by Advance
-	clients []*jmessage.Client
+	apps   atomic.Pointer[registry] // the apps the server knows; replaced, never changed
+	regMu  sync.Mutex               // serialises AddApp
+	offset atomic.Int64             // nanoseconds added to clock by Advance
+	limit  atomic.Pointer[quota]    // the rate limit reported and, when set, enforced
+	faults faults
+
+	mu sync.Mutex // guards st and every app's data
+	st *state
+
+	clientsMu sync.Mutex
+	clients   []*jmessage.Client
 }
 
 // credential is an app the server knows.
 type credential struct{ key, secret string }
+
+// registry is the apps a server knows, the primary first. AddApp replaces
+// it with a copy, so requests read it without a lock.
+type registry struct {
+	list  []*appState
+	byKey map[string]*appState
+}
+
+// with returns a copy of r with the app a added.
+func (r *registry) with(a *appState) *registry {
+	next := &registry{list: append(slices.Clone(r.list), a), byKey: maps.Clone(r.byKey)}
+	next.byKey[a.key] = a
+	return next
+}
 
 // Option configures a Server.
 type Option func(*options) error
@@ -53,6 +75,7 @@ type options struct {
 	primary credential
 	extra   []credential
 	clock   func() time.Time
+	quota   *quota
 }
 
 // WithCredentials sets the app key (24 letters or digits) and master secret
@@ -116,14 +139,15 @@ func New(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{mux: http.NewServeMux(), clock: o.clock}
-	s.apps = append(s.apps, o.primary)
-	for _, c := range o.extra {
-		if !s.knows(c.key) {
-			s.apps = append(s.apps, c)
+	s := &Server{mux: http.NewServeMux(), clock: o.clock, st: newState()}
+	reg := &registry{byKey: map[string]*appState{}}
+	for _, c := range append([]credential{o.primary}, o.extra...) {
+		if reg.byKey[c.key] == nil {
+			reg = reg.with(newAppState(c))
 		}
 	}
-	s.st = s.newState()
+	s.apps.Store(reg)
+	s.limit.Store(o.quota)
 	s.App = &App{s: s, key: o.primary.key}
 	s.routes()
 	return s, nil
@@ -158,10 +182,10 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 // Close stops a server made by NewServer or Start and closes the idle
 // connections of the clients it made. It is safe to call more than once.
 func (s *Server) Close() {
-	s.mu.Lock()
+	s.clientsMu.Lock()
 	clients := s.clients
 	s.clients = nil
-	s.mu.Unlock()
+	s.clientsMu.Unlock()
 	for _, c := range clients {
 		c.CloseIdleConnections()
 	}
@@ -180,11 +204,7 @@ func (s *Server) URL() string {
 }
 
 // MasterSecret returns the master secret of the server's primary app.
-func (s *Server) MasterSecret() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.apps[0].secret
-}
+func (s *Server) MasterSecret() string { return s.apps.Load().list[0].secret }
 
 // AddApp makes the server know another app, with empty state, and returns
 // it. Adding a known app key returns that app (its secret is unchanged).
@@ -192,20 +212,17 @@ func (s *Server) AddApp(appKey, masterSecret string) (*App, error) {
 	if err := checkCredential(appKey, masterSecret); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.knows(appKey) {
-		s.apps = append(s.apps, credential{appKey, masterSecret})
-		s.st.apps[appKey] = newAppState(appKey)
+	s.regMu.Lock()
+	defer s.regMu.Unlock()
+	if reg := s.apps.Load(); reg.byKey[appKey] == nil {
+		s.apps.Store(reg.with(newAppState(credential{appKey, masterSecret})))
 	}
 	return &App{s: s, key: appKey}, nil
 }
 
 // AppByKey returns the app of appKey, or nil if the server does not know it.
 func (s *Server) AppByKey(appKey string) *App {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.knows(appKey) {
+	if s.app(appKey) == nil {
 		return nil
 	}
 	return &App{s: s, key: appKey}
@@ -213,64 +230,37 @@ func (s *Server) AppByKey(appKey string) *App {
 
 // AppKeys returns the app keys the server knows, the primary app's first.
 func (s *Server) AppKeys() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	keys := make([]string, len(s.apps))
-	for i, c := range s.apps {
-		keys[i] = c.key
+	list := s.apps.Load().list
+	keys := make([]string, len(list))
+	for i, a := range list {
+		keys[i] = a.key
 	}
 	return keys
 }
 
-func (s *Server) knows(appKey string) bool {
-	for _, c := range s.apps {
-		if c.key == appKey {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *Server) secretOf(appKey string) (string, bool) {
-	for _, c := range s.apps {
-		if c.key == appKey {
-			return c.secret, true
-		}
-	}
-	return "", false
-}
+// app returns the app of appKey, or nil.
+func (s *Server) app(appKey string) *appState { return s.apps.Load().byKey[appKey] }
 
 // Reset forgets every app's users, groups, messages, media and settings and
 // every injected fault. Apps, credentials and the clock stay.
 func (s *Server) Reset() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	next := s.st.nextMsgID
-	s.st = s.newState()
+	s.st = newState()
 	s.st.nextMsgID = next // message ids never repeat on one server
-	s.faults = nil
+	for _, a := range s.apps.Load().list {
+		a.appData = newAppData()
+	}
+	s.mu.Unlock()
+	s.ClearFaults()
 }
 
 // Now returns the server's current time: its clock plus every Advance.
-func (s *Server) Now() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.now()
-}
+func (s *Server) Now() time.Time { return s.clock().Add(time.Duration(s.offset.Load())) }
 
 // Advance moves the server's clock forward by d, for instance past a
 // message's 3-minute retract window, without waiting.
-func (s *Server) Advance(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.offset += d
-}
-
-// now is Now with s.mu held.
-func (s *Server) now() time.Time { return s.clock().Add(s.offset) }
-
-// ServeHTTP answers one JMessage API request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) Advance(d time.Duration) { s.offset.Add(int64(d)) }
 
 // newClient returns a client of app key pointed at the server.
 func (s *Server) newClient(appKey string, opts []jmessage.Option) (*jmessage.Client, error) {
@@ -278,16 +268,14 @@ func (s *Server) newClient(appKey string, opts []jmessage.Option) (*jmessage.Cli
 	if url == "" {
 		return nil, errors.New("jmessagetest: the server is not listening (made by New): use NewServer or Start")
 	}
-	s.mu.Lock()
-	secret, _ := s.secretOf(appKey)
-	s.mu.Unlock()
+	secret := s.app(appKey).secret
 	all := append([]jmessage.Option{jmessage.WithBaseURL(url)}, opts...)
 	c, err := jmessage.New(appKey, secret, all...)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
+	s.clientsMu.Lock()
 	s.clients = append(s.clients, c)
-	s.mu.Unlock()
+	s.clientsMu.Unlock()
 	return c, nil
 }

@@ -94,7 +94,7 @@ func (c *call) otherApp(field, appKey string) (*appState, error) {
 	if err := checkField(field, rules.AppKey(appKey)); err != nil {
 		return nil, err
 	}
-	a := c.st.apps[appKey]
+	a := c.s.app(appKey)
 	if a == nil {
 		return nil, fail(codeAppKeyNotFound, "appkey %s not exist", appKey)
 	}

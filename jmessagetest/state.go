@@ -8,10 +8,9 @@ import (
 	"github.com/jmessage-go/jmessage"
 )
 
-// state is everything the server remembers; Server.mu guards it. Each area
-// keeps its part in appState (per app) or here (server-wide).
+// state is the server-wide part of what the server remembers; Server.mu
+// guards it. Each area keeps its per-app part in appData.
 type state struct {
-	apps      map[string]*appState
 	media     map[string]*mediaFile // by media id; download URLs reach it without an app
 	nextMsgID int64
 	nextSeq   int64 // orders users, media ids…
@@ -23,19 +22,27 @@ type state struct {
 // service's, ids exceed int32.
 const firstMsgID = 43_143_728_109
 
-func (s *Server) newState() *state {
-	st := &state{apps: map[string]*appState{}, media: map[string]*mediaFile{}, nextMsgID: firstMsgID}
-	for _, c := range s.apps {
-		st.apps[c.key] = newAppState(c.key)
-	}
-	return st
+func newState() *state {
+	return &state{media: map[string]*mediaFile{}, nextMsgID: firstMsgID}
 }
 
 func (st *state) seq() int64 { st.nextSeq++; return st.nextSeq }
 
-// appState is one app's data.
+// appState is one app the server knows: registered once (New, AddApp),
+// never removed. Its credentials are fixed; its rate window has its own
+// lock; its data is guarded by Server.mu and replaced by Reset.
 type appState struct {
-	key        string
+	key, secret string
+	rate        *rateWindow
+	appData
+}
+
+func newAppState(c credential) *appState {
+	return &appState{key: c.key, secret: c.secret, rate: &rateWindow{}, appData: newAppData()}
+}
+
+// appData is one app's users, messages, groups, chatrooms and settings.
+type appData struct {
 	users      map[string]*user    // users and admins, by username
 	messages   []*Message          // in sending order, so by ascending id
 	words      []sensitiveWord     // sensitive words, in insertion order
@@ -45,8 +52,8 @@ type appState struct {
 	chatrooms  map[int64]*chatroom // by id
 }
 
-func newAppState(key string) *appState {
-	return &appState{key: key, users: map[string]*user{},
+func newAppData() appData {
+	return appData{users: map[string]*user{},
 		wordsOn: true, sdkRegOpen: true, groups: map[int64]*group{}, chatrooms: map[int64]*chatroom{}}
 }
 
@@ -117,7 +124,7 @@ func (a *App) NewClient(opts ...jmessage.Option) (*jmessage.Client, error) {
 func (a *App) with(f func(st *appState)) {
 	a.s.mu.Lock()
 	defer a.s.mu.Unlock()
-	f(a.s.st.apps[a.key])
+	f(a.s.app(a.key))
 }
 
 // UserState is a snapshot of one user's or admin's state (the control API
