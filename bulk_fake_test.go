@@ -37,7 +37,7 @@ func TestBulkAgainstFake(t *testing.T) {
 	_, err := c.Users.RegisterBulk(ctx, existing, jmessage.BulkOptions{})
 	require.NoError(t, err, "registering the existing users")
 
-	srv.FailNext(http.MethodPost, "/v1/users/", 1, http.StatusServiceUnavailable, int(jmessage.ErrServerBusy))
+	srv.FailNext(http.MethodPost, "/v1/users/", 1, http.StatusServiceUnavailable, jmessage.ErrServerBusy)
 	results, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{})
 	require.Len(t, results, n)
 	var bulkErr *jmessage.BulkError
