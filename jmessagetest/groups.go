@@ -382,10 +382,7 @@ func userGroups(cross bool) handler {
 		}
 		apps := []*appState{c.app}
 		if cross {
-			apps = apps[:0]
-			for _, a := range c.s.apps.Load().list {
-				apps = append(apps, a)
-			}
+			apps = c.s.apps.Load().list
 		}
 		var groups []*group
 		for _, a := range apps {
