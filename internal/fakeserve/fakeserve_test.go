@@ -1,4 +1,4 @@
-package main
+package fakeserve
 
 import (
 	"context"
@@ -23,7 +23,7 @@ func TestRun(t *testing.T) {
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-appkey", key, "-secret", "s3cret", "-app", other + ":x"}, &out, ready)
+		done <- Run(ctx, "jmessage-fake", []string{"-addr", "127.0.0.1:0", "-appkey", key, "-secret", "s3cret", "-app", other + ":x"}, &out, io.Discard, ready)
 	}()
 	url := <-ready
 	assert.Contains(t, out.String(), "JMESSAGE_BASE_URL="+url+"\n")
@@ -65,6 +65,6 @@ func TestRunBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-appkey", "short"}, {"-secret", ""}, {"-app", "nocolon"}, {"-addr", "not an address"}, {"-nope"},
 	} {
-		assert.Error(t, run(t.Context(), args, &strings.Builder{}, nil), "%v", args)
+		assert.Error(t, Run(t.Context(), "jmessage-fake", args, &strings.Builder{}, io.Discard, nil), "%v", args)
 	}
 }
