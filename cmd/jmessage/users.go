@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jmessage-go/jmessage"
+)
+
+// exactArgs is cobra.ExactArgs as a usage error.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+// minArgs is cobra.MinimumNArgs as a usage error.
+func minArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usagef("%s takes at least %d argument(s)", cmd.CommandPath(), n)
+		}
+		return nil
+	}
+}
+
+// parent is a command that only holds subcommands: with no argument it
+// prints its help, with an unknown one it is bad usage.
+func parent(use, short string) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		},
+	}
+}
+
+func (a *app) usersCommand() *cobra.Command {
+	cmd := parent("users", "Import, export, look up and delete users")
+	cmd.AddCommand(a.importCommand(), a.exportUsersCommand(), &cobra.Command{
+		Use:   "get USERNAME...",
+		Short: "Print users' profiles",
+		Args:  minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.getUsers(cmd.Context(), args)
+		},
+	}, &cobra.Command{
+		Use:   "delete USERNAME...",
+		Short: "Delete users (through the bulk API, 100 a call)",
+		Long: `delete deletes the users named, printing each one's outcome (deleted, or
+its error); with --json one line per user: {"username", "outcome", "error"}.`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.deleteUsers(cmd.Context(), args)
+		},
+	})
+	return cmd
+}
+
+// getUsers prints each user's profile: indented JSON, or one line each
+// with --json. A user that cannot be read is reported and fails the run.
+func (a *app) getUsers(ctx context.Context, names []string) error {
+	c, err := a.api(ctx)
+	if err != nil {
+		return err
+	}
+	var failures int
+	for _, name := range names {
+		u, _, err := c.Users.Get(ctx, name)
+		if err != nil {
+			if len(names) == 1 || isCredentialsError(err) {
+				return err
+			}
+			a.note("%s: %v", name, err)
+			failures++
+			continue
+		}
+		if err := a.emit(u, func(w io.Writer) { printIndented(w, u) }); err != nil {
+			return err
+		}
+	}
+	if failures > 0 {
+		return errItemsFailed
+	}
+	return nil
+}
+
+func printIndented(w io.Writer, v any) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		fmt.Fprintln(w, err)
+		return
+	}
+	fmt.Fprintln(w, string(b))
+}
+
+// itemResult is the outcome of one item of a bulk change.
+type itemResult struct {
+	Username string  `json:"username"`
+	Outcome  outcome `json:"outcome"`
+	Error    string  `json:"error,omitempty"`
+}
+
+// deleteUsers deletes users and prints each one's outcome.
+func (a *app) deleteUsers(ctx context.Context, names []string) error {
+	c, err := a.api(ctx)
+	if err != nil {
+		return err
+	}
+	results, err := c.Users.DeleteAll(ctx, names, jmessage.BulkOptions{})
+	if results == nil && err != nil {
+		return err
+	}
+	var credErr error
+	for _, r := range results {
+		res := itemResult{Username: r.Item, Outcome: "deleted"}
+		if r.Err != nil {
+			res.Outcome, res.Error = failed, r.Err.Error()
+			if isCredentialsError(r.Err) {
+				credErr = r.Err
+			}
+		}
+		if err := a.emit(res, func(w io.Writer) {
+			if res.Error != "" {
+				fmt.Fprintf(w, "%s: %s\n", res.Username, res.Error)
+			} else {
+				fmt.Fprintf(w, "deleted %s\n", res.Username)
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	switch {
+	case credErr != nil:
+		return credErr
+	case err != nil:
+		return errItemsFailed
+	}
+	return nil
+}
+
+func (a *app) exportUsersCommand() *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write every user of the app as JSON Lines",
+		Long: `export writes every user of the app, one JSON object a line (the profile
+as the API returns it), to --output or stdout, with progress on stderr.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.exportUsers(cmd.Context(), output)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "-", "the file to write (- for stdout)")
+	return cmd
+}
+
+// exportUsers writes every user as JSON Lines.
+func (a *app) exportUsers(ctx context.Context, output string) error {
+	c, err := a.api(ctx)
+	if err != nil {
+		return err
+	}
+	first, _, err := c.Users.List(ctx, jmessage.ListOptions{Count: 1})
+	if err != nil {
+		return err
+	}
+	return a.writeLines(output, "exporting users", first.Total, func(enc *json.Encoder, bar *progress) error {
+		for u, err := range c.Users.All(ctx, jmessage.ListOptions{}) {
+			if err != nil {
+				return err
+			}
+			if err := enc.Encode(u); err != nil {
+				return err
+			}
+			bar.add(1)
+		}
+		return nil
+	})
+}
+
+// writeLines runs write with an encoder to output (a file, or stdout for
+// "-") and a progress of total items, and reports how many were written.
+// A file is written beside its final name and renamed only when write
+// succeeded, so an interrupted export leaves no half file behind.
+func (a *app) writeLines(output, what string, total int, write func(*json.Encoder, *progress) error) error {
+	w := a.stdout
+	var tmp *os.File
+	if output != "-" {
+		var err error
+		tmp, err = os.CreateTemp(filepath.Dir(output), ".jmessage-export-*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
+		w = tmp
+	}
+	bar := a.newProgress(what, total)
+	err := write(json.NewEncoder(w), bar)
+	bar.finish()
+	if tmp != nil {
+		if closeErr := tmp.Close(); err == nil {
+			err = closeErr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), output)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("interrupted after %d: %w", bar.done, err)
+		}
+		return err
+	}
+	a.note("%s: wrote %d", what, bar.done)
+	return nil
+}
