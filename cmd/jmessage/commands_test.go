@@ -21,7 +21,7 @@ func TestCommands(t *testing.T) {
 	srv := newFake(t)
 	c := srv.Client()
 	ctx := t.Context()
-	_, err := c.Users.RegisterAll(ctx, []jmessage.NewUser{
+	_, err := c.Users.RegisterBulk(ctx, []jmessage.NewUser{
 		{Username: "alice", Password: "alice-pw", Nickname: "Alice"}, {Username: "bobby", Password: "bobby-pw"}, {Username: "carol", Password: "carol-pw"},
 	}, jmessage.BulkOptions{})
 	require.NoError(t, err)
@@ -147,7 +147,7 @@ func TestFakeCommand(t *testing.T) {
 	require.Len(t, env, 3)
 	c, err := jmessage.New(env["JMESSAGE_APP_KEY"], env["JMESSAGE_MASTER_SECRET"], jmessage.WithBaseURL(env["JMESSAGE_BASE_URL"]))
 	require.NoError(t, err)
-	_, _, err = c.Users.Register(t.Context(), []jmessage.NewUser{{Username: "alice", Password: "alice-pw"}})
+	_, err = c.Users.Register(t.Context(), jmessage.NewUser{Username: "alice", Password: "alice-pw"})
 	require.NoError(t, err)
 	c.CloseIdleConnections()
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))

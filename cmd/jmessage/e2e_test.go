@@ -195,7 +195,7 @@ func TestImport10000(t *testing.T) {
 			pre = append(pre, jmessage.NewUser{Username: userName(i), Password: "old-password"})
 		}
 	}
-	_, err := c.Users.RegisterAll(t.Context(), pre, jmessage.BulkOptions{})
+	_, err := c.Users.RegisterBulk(t.Context(), pre, jmessage.BulkOptions{})
 	require.NoError(t, err)
 	path := writeUsersCSV(t, n, func(i int) []string {
 		switch {

@@ -74,7 +74,7 @@ func seedDemo(ctx context.Context, c *jmessage.Client) (gid, roomID int64, err e
 	for i, name := range demoUsers {
 		users[i] = jmessage.NewUser{Username: name, Password: demoPassword}
 	}
-	if _, err := c.Users.RegisterAll(ctx, users, jmessage.BulkOptions{}); err != nil {
+	if _, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{}); err != nil {
 		return 0, 0, err
 	}
 	members := demoUsers[1:]

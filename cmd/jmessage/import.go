@@ -179,7 +179,7 @@ func (a *app) register(ctx context.Context, c *jmessage.Client, rows []row, rowE
 	for start := 0; start < len(users) && ctx.Err() == nil && authErr == nil; start += batch {
 		end := min(start+batch, len(users))
 		opts.Progress = func(n, _ int) { bar.set(done + n) }
-		res, err := c.Users.RegisterAll(context.WithoutCancel(ctx), users[start:end], opts)
+		res, err := c.Users.RegisterBulk(context.WithoutCancel(ctx), users[start:end], opts)
 		if res == nil && err != nil {
 			return nil, err
 		}

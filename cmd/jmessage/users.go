@@ -122,7 +122,7 @@ func (a *app) deleteUsers(ctx context.Context, names []string) error {
 	if err != nil {
 		return err
 	}
-	results, err := c.Users.DeleteAll(ctx, names, jmessage.BulkOptions{})
+	results, err := c.Users.DeleteBulk(ctx, names, jmessage.BulkOptions{})
 	if results == nil && err != nil {
 		return err
 	}
