@@ -25,8 +25,11 @@ const (
 	DefaultBaseURL = "https://api.im.jpush.cn"
 	// DefaultTimeout bounds one attempt of one request when WithTimeout is not given.
 	DefaultTimeout = 30 * time.Second
-	// Version is this SDK's version, sent in the User-Agent header.
+	// Version is this SDK's version: the newest entry of CHANGELOG.md, and
+	// the User-Agent's "jmessage-go/<Version>".
 	Version = "0.1.0"
+	// baseUserAgent is the User-Agent header before WithUserAgent's product.
+	baseUserAgent = "jmessage-go/" + Version
 
 	// maxResponseBytes caps how much of a response body is read; a larger body is an error.
 	maxResponseBytes = 8 << 20
@@ -165,7 +168,7 @@ func WithUserAgent(product string) Option {
 		if strings.IndexFunc(product, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) >= 0 {
 			return &ValidationError{Field: "userAgent", Reason: "must not contain line breaks or control characters"}
 		}
-		c.userAgent = "jmessage-go/" + Version
+		c.userAgent = baseUserAgent
 		if product = strings.TrimSpace(product); product != "" {
 			c.userAgent += " " + product
 		}
@@ -208,7 +211,7 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 	cfg := config{
 		creds:     newCredentials(appKey, masterSecret),
 		timeout:   DefaultTimeout,
-		userAgent: "jmessage-go/" + Version,
+		userAgent: baseUserAgent,
 		logger:    slog.New(slog.DiscardHandler),
 		retry:     DefaultRetryPolicy(),
 	}
