@@ -11,86 +11,6 @@ import (
 	"unicode/utf8"
 )
 
-// ErrorCode is a JMessage error code. The Err… constants below are
-// ErrorCodes, and errors.Is(err, jmessage.ErrUserExists) reports whether err
-// is an *APIError carrying that code.
-type ErrorCode int
-
-// Error describes the code.
-func (c ErrorCode) Error() string {
-	if text, ok := codeText[c]; ok {
-		return fmt.Sprintf("jmessage: error %d (%s)", int(c), text)
-	}
-	return fmt.Sprintf("jmessage: error %d", int(c))
-}
-
-// Documented JMessage error codes, for use with errors.Is.
-const (
-	ErrServerInternal         ErrorCode = 899000 // server internal error
-	ErrUserExists             ErrorCode = 899001 // user already exists
-	ErrUserNotFound           ErrorCode = 899002 // user does not exist
-	ErrInvalidParameter       ErrorCode = 899003 // the server rejected a parameter
-	ErrGroupNotFound          ErrorCode = 899006 // group does not exist
-	ErrMissingAuth            ErrorCode = 899007 // missing authentication
-	ErrAuthFailed             ErrorCode = 899008 // Basic authentication failed
-	ErrAppKeyNotFound         ErrorCode = 899009 // appkey does not exist
-	ErrUserInGroup            ErrorCode = 899011 // user already in group
-	ErrGroupFull              ErrorCode = 899012 // not enough room in group
-	ErrTooManyUsers           ErrorCode = 899013 // more than 500 users in a register call
-	ErrUserNotInGroup         ErrorCode = 899014 // user not in group
-	ErrGroupLimitReached      ErrorCode = 899015 // user reached the group-count limit
-	ErrSendForbidden          ErrorCode = 899016 // sender may not send messages
-	ErrAlreadyBlacklisted     ErrorCode = 899017 // user already blacklisted
-	ErrAdminNotBlacklistable  ErrorCode = 899018 // an admin cannot be blacklisted
-	ErrNotBlacklisted         ErrorCode = 899019 // user not in blacklist
-	ErrNoCrossAppPermission   ErrorCode = 899020 // no cross-app permission
-	ErrCrossAppRequired       ErrorCode = 899021 // must use the cross-app API
-	ErrServerBusy             ErrorCode = 899030 // server busy, retry later: retried, whatever the status, for calls that can be repeated
-	ErrNoDisturbConflict      ErrorCode = 899043 // no-disturb state conflict: matches every code 899043–899050
-	ErrNoDisturbGroupNotFound ErrorCode = 899051 // group does not exist (no-disturb)
-	ErrGroupShieldAlreadyOn   ErrorCode = 899052 // group shield already on
-	ErrGroupShieldAlreadyOff  ErrorCode = 899053 // group shield already off
-	ErrAlreadyFriends         ErrorCode = 899070 // already friends
-	ErrNotFriend              ErrorCode = 899071 // not a friend
-	ErrChatroomNotFound       ErrorCode = 899081 // chatroom does not exist; also matches 850001 (chatroom delete's code)
-	ErrUserNotInChatroom      ErrorCode = 899082 // user not in chatroom; also matches 853002 (chatroom update: new owner not a member)
-	ErrRetractTooLate         ErrorCode = 855001 // retract: more than 3 minutes after sending
-	ErrRetractNotSender       ErrorCode = 855002 // retract: not the sender
-	ErrMessageNotFound        ErrorCode = 855003 // retract: no such message
-	ErrAlreadyRetracted       ErrorCode = 855004 // retract: message already retracted
-	// ErrRateLimited matches code 2002 and any HTTP 429 answer, including
-	// the error returned when the server asks to wait longer than the retry
-	// policy allows (see APIError.RetryAfter).
-	ErrRateLimited ErrorCode = 2002
-)
-
-// The chatroom service's own codes (endpoints.json) for conditions that have
-// a sentinel already: errors.Is matches them with that sentinel.
-const (
-	codeChatroomDeleteNotFound ErrorCode = 850001 // delete: the chatroom does not exist
-	codeChatroomOwnerNotMember ErrorCode = 853002 // update: the new owner is not in the chatroom
-)
-
-var codeText = map[ErrorCode]string{
-	ErrServerInternal: "server internal error", ErrUserExists: "user already exists",
-	ErrUserNotFound: "user does not exist", ErrInvalidParameter: "parameter invalid",
-	ErrGroupNotFound: "group does not exist", ErrMissingAuth: "missing authentication",
-	ErrAuthFailed: "Basic authentication failed", ErrAppKeyNotFound: "appkey does not exist",
-	ErrUserInGroup: "user already in group", ErrGroupFull: "not enough room in group",
-	ErrTooManyUsers: "more than 500 users in a register call", ErrUserNotInGroup: "user not in group",
-	ErrGroupLimitReached: "user reached the group-count limit", ErrSendForbidden: "sender may not send messages",
-	ErrAlreadyBlacklisted: "already blacklisted", ErrAdminNotBlacklistable: "admin cannot be blacklisted",
-	ErrNotBlacklisted: "not in blacklist", ErrNoCrossAppPermission: "no cross-app permission",
-	ErrCrossAppRequired: "must use the cross-app API", ErrServerBusy: "server busy",
-	ErrNoDisturbConflict: "no-disturb state conflict", ErrNoDisturbGroupNotFound: "group does not exist",
-	ErrGroupShieldAlreadyOn: "group shield already on", ErrGroupShieldAlreadyOff: "group shield already off",
-	ErrAlreadyFriends: "already friends", ErrNotFriend: "not a friend",
-	ErrChatroomNotFound: "chatroom does not exist", ErrUserNotInChatroom: "user not in chatroom",
-	ErrRetractTooLate: "retract period of 3 minutes is over", ErrRetractNotSender: "not the sender",
-	ErrMessageNotFound: "message does not exist", ErrAlreadyRetracted: "message already retracted",
-	ErrRateLimited: "rate limit exceeded",
-}
-
 var (
 	// ErrInvalidArgument is wrapped by every *ValidationError: the call was
 	// refused locally and nothing was sent.
@@ -158,30 +78,23 @@ func (e *APIError) Error() string {
 // Unwrap returns the underlying cause, if any.
 func (e *APIError) Unwrap() error { return e.Err }
 
-// Is reports whether e matches target: an ErrorCode equal to e.Code
-// (ErrRateLimited also matches any 429; ErrNoDisturbConflict matches the
-// range 899043–899050; ErrChatroomNotFound also matches 850001 and
-// ErrUserNotInChatroom 853002, the chatroom service's own codes for the
-// same conditions), or an *APIError whose non-zero Code and HTTPStatus both
-// match.
+// Is reports whether e matches target: an ErrorCode that e.Code is or
+// that also matches e.Code (see ErrorCode: ErrUserExists matches 898001,
+// ErrChatroomNotFound 850001…; ErrRateLimited also matches any 429),
+// ErrNoDisturbConflict for a no-disturb conflict code, or an *APIError
+// whose non-zero Code and HTTPStatus both match.
 func (e *APIError) Is(target error) bool {
 	switch t := target.(type) {
 	case ErrorCode:
-		switch {
-		case t == ErrRateLimited && (e.HTTPStatus == http.StatusTooManyRequests || e.overWait):
-			return true
-		case t == ErrNoDisturbConflict:
-			return e.Code >= 899043 && e.Code <= 899050
-		case t == ErrChatroomNotFound && e.Code == codeChatroomDeleteNotFound,
-			t == ErrUserNotInChatroom && e.Code == codeChatroomOwnerNotMember:
+		if t == ErrRateLimited && (e.HTTPStatus == http.StatusTooManyRequests || e.overWait) {
 			return true
 		}
-		return e.Code == t
+		return e.Code.matches(t)
 	case *APIError:
 		return (t.Code == 0 || t.Code == e.Code) && (t.HTTPStatus == 0 || t.HTTPStatus == e.HTTPStatus) &&
 			(t.Code != 0 || t.HTTPStatus != 0)
 	}
-	return false
+	return target == ErrNoDisturbConflict && e.Code.noDisturbConflict()
 }
 
 // TransportError is a failure to get any response: the connection failed,

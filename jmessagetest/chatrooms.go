@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
@@ -65,7 +66,7 @@ func (a *appState) chatroom(id int64) (*chatroom, error) {
 	if r := a.chatrooms[id]; r != nil {
 		return r, nil
 	}
-	return nil, fail(codeChatroomNotFound, "chatroom %d not exist", id)
+	return nil, fail(jmessage.ErrChatroomNotFound, "chatroom %d not exist", id)
 }
 
 // checkChatroomTarget checks that sender may send a message to chatroom
@@ -79,9 +80,9 @@ func (a *appState) checkChatroomTarget(id int64, sender *user) error {
 	i := slices.IndexFunc(r.members, func(m roomMember) bool { return m.u == sender })
 	switch {
 	case i < 0:
-		return fail(codeUserNotInChatroom, "%s is not in chatroom %d", sender.username, id)
+		return fail(jmessage.ErrUserNotInChatroom, "%s is not in chatroom %d", sender.username, id)
 	case r.members[i].muted:
-		return fail(codeSendForbidden, "%s is muted in chatroom %d", sender.username, id)
+		return fail(jmessage.ErrSendForbidden, "%s is muted in chatroom %d", sender.username, id)
 	}
 	return nil
 }
@@ -95,26 +96,30 @@ func (c *call) pathChatroom() (*chatroom, error) {
 	return c.app.chatroom(id)
 }
 
-// change removes then adds members, all or none: a removed user must be a
-// member (899082); adding a member again is a no-op. The owner stays the
-// owner even when removed.
+// change removes then adds members, all or none, with the official
+// table's codes: a removed user must be a member (899082); an added one
+// is listed once (851001) and not a member yet (851003), and the room must
+// have the places (851006). The owner stays the owner even when removed.
 func (r *chatroom) change(add, remove []userRef, now time.Time) error {
 	members := r.live()
 	for _, u := range remove {
 		i := slices.IndexFunc(members, func(m roomMember) bool { return m.userRef == u })
 		if i < 0 {
-			return fail(codeUserNotInChatroom, "user %s not in chatroom %d", u.u.username, r.id)
+			return fail(jmessage.ErrUserNotInChatroom, "user %s not in chatroom %d", u.u.username, r.id)
 		}
 		members = slices.Delete(members, i, i+1)
 	}
-	for _, u := range add {
-		if !slices.ContainsFunc(members, func(m roomMember) bool { return m.userRef == u }) {
-			members = append(members, roomMember{userRef: u, joined: now})
+	for i, u := range add {
+		switch {
+		case slices.Contains(add[:i], u):
+			return fail(jmessage.ErrChatroomInviteRepeated, "user %s listed twice", u.u.username)
+		case slices.ContainsFunc(members, func(m roomMember) bool { return m.userRef == u }):
+			return fail(jmessage.ErrAlreadyInChatroom, "user %s already in chatroom %d", u.u.username, r.id)
 		}
+		members = append(members, roomMember{userRef: u, joined: now})
 	}
 	if len(members) > r.maxMembers {
-		// The API documents no code of its own for a full room.
-		return fail(codeInvalidParameter, "a chatroom holds at most %d members", r.maxMembers)
+		return fail(jmessage.ErrChatroomFull, "chatroom %d has places for %d members", r.id, r.maxMembers)
 	}
 	r.members = members
 	return nil
@@ -149,7 +154,7 @@ type chatroomProfile struct {
 func (p *chatroomProfile) check() error {
 	var required error
 	if p.OwnerUsername == nil || p.Name == nil || *p.Name == "" {
-		required = fail(codeInvalidParameter, "owner_username and name are required")
+		required = fail(jmessage.ErrInvalidParameter, "owner_username and name are required")
 	}
 	return firstErr(required, checkField("owner_username", rules.Username(deref(p.OwnerUsername))),
 		checkField("name", rules.Name(deref(p.Name))), checkField("description", rules.Text(deref(p.Description))))
@@ -175,7 +180,13 @@ func createChatroom(c *call) (any, error) {
 	c.st.lastRoom = max(c.st.lastRoom+1, firstChatroomID)
 	r := &chatroom{id: c.st.lastRoom, app: c.app, owner: owner, name: *in.Name, desc: deref(in.Description),
 		ctime: now, maxMembers: ChatroomCapacity}
-	if err := r.change(append([]userRef{owner}, refs...), nil, now); err != nil {
+	members := []userRef{owner} // the owner, and each member once
+	for _, ref := range refs {
+		if !slices.Contains(members, ref) {
+			members = append(members, ref)
+		}
+	}
+	if err := r.change(members, nil, now); err != nil {
 		return nil, err
 	}
 	c.app.chatrooms[r.id] = r
@@ -241,14 +252,14 @@ func updateChatroom(c *call) (any, error) {
 		return nil, err
 	}
 	if in.Members != nil {
-		return nil, fail(codeInvalidParameter, "members_username cannot be updated: use the member operations")
+		return nil, fail(jmessage.ErrInvalidParameter, "members_username cannot be updated: use the member operations")
 	}
 	owner, err := c.app.ref(*in.OwnerUsername)
 	if err != nil {
 		return nil, err
 	}
 	if owner != r.owner && r.member(owner) < 0 {
-		return nil, fail(codeChatroomOwnerAbsent, "new owner %s is not in chatroom %d", owner.u.username, r.id)
+		return nil, fail(jmessage.ErrChatroomOwnerNotMember, "new owner %s is not in chatroom %d", owner.u.username, r.id)
 	}
 	r.owner, r.name = owner, *in.Name
 	setIf(&r.desc, in.Description)
@@ -260,7 +271,7 @@ func updateChatroom(c *call) (any, error) {
 func deleteChatroom(c *call) (any, error) {
 	id, err := c.pathID("room_id")
 	if err == nil && c.app.chatrooms[id] == nil {
-		err = fail(codeChatroomNoSuchRoom, "chatroom %d not exist", id)
+		err = fail(jmessage.ErrChatroomDeleteNotFound, "chatroom %d not exist", id)
 	}
 	if err := firstErr(err, c.noBody()); err != nil {
 		return nil, err
@@ -286,7 +297,7 @@ func muteChatroomMember(c *call) (any, error) {
 	}
 	i := r.member(me)
 	if i < 0 {
-		return nil, fail(codeUserNotInChatroom, "user %s not in chatroom %d", me.u.username, r.id)
+		return nil, fail(jmessage.ErrUserNotInChatroom, "user %s not in chatroom %d", me.u.username, r.id)
 	}
 	r.members[i].muted = muted
 	return nil, nil

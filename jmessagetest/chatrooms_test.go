@@ -130,8 +130,13 @@ func TestChatroomMembers(t *testing.T) {
 	resp, err := c.Chatrooms.AddMembers(ctx, id, []string{"user1", "user2"})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
-	_, err = c.Chatrooms.AddMembers(ctx, id, []string{"user1", "13538013231"})
-	require.NoError(t, err, "adding a member again is a no-op")
+	_, err = c.Chatrooms.AddMembers(ctx, id, []string{"13538013231", "user1"})
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrAlreadyInChatroom)
+	_, err = c.Chatrooms.AddMembers(ctx, id, []string{"13538013231", "13538013231"})
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrChatroomInviteRepeated)
+	assert.Equal(t, []string{"owner", "user1", "user2"}, roomMembers(t, srv, id), "all or none")
+	_, err = c.Chatrooms.AddMembers(ctx, id, []string{"13538013231"})
+	require.NoError(t, err)
 	assert.Equal(t, []string{"owner", "user1", "user2", "13538013231"}, roomMembers(t, srv, id))
 	_, err = c.Chatrooms.AddMembers(ctx, id, []string{"user3", "ghost"})
 	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
@@ -248,4 +253,29 @@ func TestChatroomListsAndMessages(t *testing.T) {
 	require.Len(t, msgs, 2)
 	assert.Equal(t, "chatroom", msgs[0].TargetType)
 	assert.Equal(t, fmt.Sprint(ids[1]), msgs[0].TargetID)
+}
+
+// TestChatroomFull: a room takes ChatroomCapacity members, the owner
+// included; one more is refused with 851006 and nothing changes.
+func TestChatroomFull(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := t.Context()
+	names := make([]string, jmessagetest.ChatroomCapacity+1)
+	for i := range names {
+		names[i] = fmt.Sprintf("member%05d", i)
+	}
+	for i := 0; i < len(names); i += 500 {
+		register(t, c, names[i:min(len(names), i+500)]...)
+	}
+	id, _, err := c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: names[0], Name: "full"})
+	require.NoError(t, err)
+	for i := 1; i < len(names)-1; i += 3000 {
+		_, err := c.Chatrooms.AddMembers(ctx, id, names[i:min(len(names)-1, i+3000)])
+		require.NoError(t, err)
+	}
+	_, err = c.Chatrooms.AddMembers(ctx, id, names[len(names)-1:])
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrChatroomFull)
+	room, _ := srv.Chatroom(id)
+	assert.Len(t, room.Members, jmessagetest.ChatroomCapacity)
 }

@@ -50,7 +50,7 @@ func (c *call) crossChanges(maxItems, maxUsers int) (add, remove []userRef, err 
 			return nil, nil, err
 		}
 		if len(item.Add) == 0 && len(item.Remove) == 0 {
-			return nil, nil, fail(codeInvalidParameter, "add or remove at least one user of %s", item.AppKey)
+			return nil, nil, fail(jmessage.ErrInvalidParameter, "add or remove at least one user of %s", item.AppKey)
 		}
 		if err := firstErr(checkField("add", rules.Count(len(item.Add), 0, maxUsers)),
 			checkField("remove", rules.Count(len(item.Remove), 0, maxUsers))); err != nil {
@@ -151,13 +151,13 @@ func (c *call) changeBlacklist(me userRef, own []string, cross, refs []userRef, 
 		}
 		switch {
 		case add && r == me:
-			return nil, nil, fail(codeInvalidParameter, "a user cannot blacklist itself")
+			return nil, nil, fail(jmessage.ErrInvalidParameter, "a user cannot blacklist itself")
 		case add && r.u.admin:
-			return nil, nil, fail(codeAdminNotBlacklisted, "admin %s cannot be blacklisted", r.u.username)
+			return nil, nil, fail(jmessage.ErrAdminNotBlacklistable, "admin %s cannot be blacklisted", r.u.username)
 		case add && on:
-			return nil, nil, fail(codeAlreadyBlacklisted, "user %s already in blacklist", r.u.username)
+			return nil, nil, fail(jmessage.ErrAlreadyBlacklisted, "user %s already in blacklist", r.u.username)
 		case !add && !on:
-			return nil, nil, fail(codeNotBlacklisted, "user %s not in blacklist", r.u.username)
+			return nil, nil, fail(jmessage.ErrNotBlacklisted, "user %s not in blacklist", r.u.username)
 		case r.app == c.app && add:
 			own = append(own, r.u.username)
 		case r.app == c.app:
@@ -224,7 +224,7 @@ func crossNoDisturb(c *call) (any, error) {
 			return nil, err
 		}
 		if item.Single == nil && item.Group == nil {
-			return nil, fail(codeInvalidParameter, "change single or group no-disturb for %s", item.AppKey)
+			return nil, fail(jmessage.ErrInvalidParameter, "change single or group no-disturb for %s", item.AppKey)
 		}
 		if s := item.Single; s != nil {
 			if own, cross, err = c.changeSingleNoDisturb(app, own, cross, s.Add, s.Remove); err != nil {
@@ -232,7 +232,7 @@ func crossNoDisturb(c *call) (any, error) {
 			}
 		}
 		if g := item.Group; g != nil {
-			if groups, err = changeGroupNoDisturb(app, groups, g.Add, g.Remove); err != nil {
+			if groups, err = changeGroupNoDisturb(app, me, groups, g.Add, g.Remove); err != nil {
 				return nil, err
 			}
 		}
@@ -260,7 +260,7 @@ func (c *call) changeSingleNoDisturb(app *appState, own []string, cross []userRe
 		}
 		switch {
 		case on:
-			return nil, nil, fail(codeNoDisturbUserOn, "single no-disturb already on for %s", r.u.username)
+			return nil, nil, fail(jmessage.ErrNoDisturbUserAlreadySet, "single no-disturb already on for %s", r.u.username)
 		case r.app == c.app:
 			own = append(own, r.u.username)
 		default:
@@ -275,22 +275,28 @@ func (c *call) changeSingleNoDisturb(app *appState, own []string, cross []userRe
 			cross = slices.DeleteFunc(cross, func(x userRef) bool { return x == r })
 		}
 		if len(own)+len(cross) == before {
-			return nil, nil, fail(codeNoDisturbUserOff, "single no-disturb not on for %s", r.u.username)
+			return nil, nil, fail(jmessage.ErrNoDisturbUserNotSet, "single no-disturb not on for %s", r.u.username)
 		}
 	}
 	return own, cross, nil
 }
 
-// changeGroupNoDisturb turns group no-disturb on (add; the group must be
-// one of app's, 899051) and off (remove).
-func changeGroupNoDisturb(app *appState, gids, add, remove []int64) ([]int64, error) {
+// changeGroupNoDisturb turns me's group no-disturb on (add) and off
+// (remove) for groups of app, with the official table's codes: the group
+// must be one of app's (899045) holding me (899046), not set already
+// (899047); a group removed must be set (899049).
+func changeGroupNoDisturb(app *appState, me userRef, gids, add, remove []int64) ([]int64, error) {
 	if err := firstErr(checkIDs("group.add", add), checkIDs("group.remove", remove)); err != nil {
 		return nil, err
 	}
-	return toggleGIDs(gids, add, remove, "group no-disturb", codeNoDisturbGroupOn, codeNoDisturbGroupOff,
+	return toggleGIDs(gids, add, remove, "group no-disturb", jmessage.ErrNoDisturbGroupAlreadySet, jmessage.ErrNoDisturbGroupNotSet,
 		func(gid int64) error {
-			if !app.hasGroup(gid) {
-				return fail(codeNoDisturbNoGroup, "group %d not exist", gid)
+			g := app.groups[gid]
+			switch {
+			case g == nil:
+				return fail(jmessage.ErrNoDisturbGroupNotFound, "group %d not exist", gid)
+			case g.member(me) < 0:
+				return fail(jmessage.ErrNoDisturbNotInGroup, "user %s is not in group %d", me.u.username, gid)
 			}
 			return nil
 		})

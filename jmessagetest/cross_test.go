@@ -190,6 +190,7 @@ func TestCrossNoDisturb(t *testing.T) {
 	register(t, other, "username1", "username2", "owner")
 	ownGID := newGroup(t, c, "alice")
 	otherGID := newGroup(t, other, "owner")
+	joinGroup(t, other, otherGID, srv.AppKey(), "alice")
 
 	resp, err := c.Cross.SetNoDisturb(ctx, "alice", []jmessage.CrossNoDisturb{
 		{AppKey: goldenAppKey, Single: &jmessage.UsernameChanges{Add: []string{"username1", "username2"}},
@@ -211,8 +212,8 @@ func TestCrossNoDisturb(t *testing.T) {
 	}{
 		"user on":        {[]jmessage.CrossNoDisturb{{AppKey: goldenAppKey, Single: &jmessage.UsernameChanges{Add: []string{"username2"}}}}, http.StatusBadRequest, 899043},
 		"user off":       {[]jmessage.CrossNoDisturb{{AppKey: goldenAppKey, Single: &jmessage.UsernameChanges{Remove: []string{"owner"}}}}, http.StatusBadRequest, 899044},
-		"group on":       {[]jmessage.CrossNoDisturb{{AppKey: goldenAppKey, Group: &jmessage.GroupIDChanges{Add: []int64{otherGID}}}}, http.StatusBadRequest, 899045},
-		"group off":      {[]jmessage.CrossNoDisturb{{AppKey: goldenAppKey, Group: &jmessage.GroupIDChanges{Remove: []int64{otherGID + 100}}}}, http.StatusBadRequest, 899046},
+		"group on":       {[]jmessage.CrossNoDisturb{{AppKey: goldenAppKey, Group: &jmessage.GroupIDChanges{Add: []int64{otherGID}}}}, http.StatusBadRequest, 899047},
+		"group off":      {[]jmessage.CrossNoDisturb{{AppKey: goldenAppKey, Group: &jmessage.GroupIDChanges{Remove: []int64{otherGID + 100}}}}, http.StatusBadRequest, 899049},
 		"group of other": {[]jmessage.CrossNoDisturb{{AppKey: goldenAppKey, Group: &jmessage.GroupIDChanges{Add: []int64{ownGID}}}}, http.StatusNotFound, jmessage.ErrNoDisturbGroupNotFound},
 		"unknown user":   {[]jmessage.CrossNoDisturb{{AppKey: goldenAppKey, Single: &jmessage.UsernameChanges{Add: []string{"ghost"}}}}, http.StatusNotFound, jmessage.ErrUserNotFound},
 		"unknown app":    {[]jmessage.CrossNoDisturb{{AppKey: unknownKey, Single: &jmessage.UsernameChanges{Add: []string{"owner"}}}}, http.StatusNotFound, jmessage.ErrAppKeyNotFound},

@@ -48,7 +48,7 @@
 // chatrooms ChatroomCapacity. Group and chatroom ids are unique across a
 // server's apps. Friendship is mutual, each side keeping its own note. A
 // user sends to a group or chatroom only as a member, not silenced or
-// muted (899014/899082, 899016); an admin sends to any of its app's. Cross-app
+// muted; an admin sends to any of its app's. Cross-app
 // operations reach the users and groups of every app the server knows (an
 // unknown app key is a 899009); a member of another app sends to a group or
 // chatroom with target_appkey naming the group's app. Members, friends and
@@ -63,6 +63,30 @@
 // RateLimitNext answers 429 with rate-limit headers, SetLatency delays
 // answers, InjectFault combines them. Reset forgets all state. A request
 // takes no lock for faults when none is armed.
+//
+// Error codes are the SDK's constants (jmessage.ErrorCode): where the REST
+// document names a code for a situation the server answers it, otherwise
+// the official code table's. Where two are plausible it answers:
+//
+//   - no-disturb: the table's 899043–899050 (user already set 899043, not
+//     set 899044, group does not exist 899045, user not in the group
+//     899046, group already set 899047, global already on 899048, group not
+//     set 899049, global already off 899050). The REST document names
+//     899051 for an unknown group; jmessage.ErrNoDisturbGroupNotFound
+//     matches both.
+//   - group shield: the REST document's 899052/899053 (the table's
+//     842003/843001 match the same sentinels); an unknown group 899006, a
+//     group without the user 899014.
+//   - chatroom members: a member added again 851003, listed twice 851001,
+//     more than the room's places 851006, removing a non-member 899082;
+//     deleting an unknown room 850001, a new owner not in the room 853002,
+//     any other unknown room 899081.
+//   - sending: a forbidden, silenced (group) or muted (chatroom) sender
+//     899016, the REST document's code for a sender that may not send (the
+//     table's 803012 and 847002 match jmessage.ErrSendForbidden too); a user
+//     not in the target group 899014, not in the room 899082.
+//   - a full sensitive-word quota, an unknown word or media id: 899003 (no
+//     documented code of their own).
 //
 // The HTTP statuses of errors are not documented beyond 401: the server
 // answers 401 for authentication, 403 for permission, 404 for a missing

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
@@ -49,9 +50,9 @@ func befriend(me userRef, others []userRef) error {
 	for i, o := range others {
 		switch {
 		case o == me:
-			return fail(codeInvalidParameter, "user %s cannot befriend itself", me.u.username)
+			return fail(jmessage.ErrInvalidParameter, "user %s cannot befriend itself", me.u.username)
 		case me.u.friendIndex(o) >= 0 || slices.Contains(others[:i], o):
-			return fail(codeAlreadyFriends, "user %s is already a friend of %s", o.u.username, me.u.username)
+			return fail(jmessage.ErrAlreadyFriends, "user %s is already a friend of %s", o.u.username, me.u.username)
 		}
 	}
 	for _, o := range others {
@@ -70,7 +71,7 @@ func unfriend(me userRef, others []userRef) error {
 	me.u.pruneFriends()
 	for i, o := range others {
 		if me.u.friendIndex(o) < 0 || slices.Contains(others[:i], o) {
-			return fail(codeNotFriend, "user %s is not a friend of %s", o.u.username, me.u.username)
+			return fail(jmessage.ErrNotFriend, "user %s is not a friend of %s", o.u.username, me.u.username)
 		}
 	}
 	for _, o := range others {
@@ -143,11 +144,11 @@ func (c *call) setNotes(me userRef, notes []noteWire, cross bool) error {
 		var err error
 		switch {
 		case cross && n.AppKey == nil:
-			return fail(codeInvalidParameter, "appkey is required")
+			return fail(jmessage.ErrInvalidParameter, "appkey is required")
 		case cross:
 			app, err = c.otherApp("appkey", *n.AppKey)
 		case n.AppKey != nil:
-			err = fail(codeInvalidParameter, "unknown field appkey: use the cross-app API")
+			err = fail(jmessage.ErrInvalidParameter, "unknown field appkey: use the cross-app API")
 		}
 		if err := firstErr(err, checkField("username", rules.Username(n.Username)),
 			checkField("note_name", rules.Name(deref(n.NoteName))), checkField("others", rules.Text(deref(n.Others)))); err != nil {
@@ -159,7 +160,7 @@ func (c *call) setNotes(me userRef, notes []noteWire, cross bool) error {
 		}
 		j := me.u.friendIndex(r)
 		if j < 0 {
-			return fail(codeNotFriend, "user %s is not a friend of %s", n.Username, me.u.username)
+			return fail(jmessage.ErrNotFriend, "user %s is not a friend of %s", n.Username, me.u.username)
 		}
 		changes[i] = change{me.u.social.friends[j], n}
 	}

@@ -38,6 +38,8 @@ func TestGoldenRequestsSocial(t *testing.T) {
 	_, err = c.Groups.SetShield(ctx, "javen", jmessage.GroupIDChanges{Add: []int64{shields.second}})
 	require.NoError(t, err)
 	crossGIDs := goldenGIDs{newGroup(t, other, "test1"), newGroup(t, other, "test1")}
+	joinGroup(t, other, crossGIDs.first, srv.AppKey(), "javen") // no-disturb takes groups the user is in
+	joinGroup(t, other, crossGIDs.second, srv.AppKey(), "javen")
 	_, err = c.Cross.SetNoDisturb(ctx, "javen", []jmessage.CrossNoDisturb{{AppKey: goldenAppKey,
 		Group: &jmessage.GroupIDChanges{Add: []int64{crossGIDs.second}}}})
 	require.NoError(t, err)

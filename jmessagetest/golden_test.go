@@ -26,7 +26,9 @@ func TestGoldenRequests(t *testing.T) {
 	// The no-disturb golden names groups by fixed gids no server hands out:
 	// two groups of javen's take their place, the second with no-disturb on.
 	gids := goldenGIDs{newGroup(t, c, "javen"), newGroup(t, c, "javen")}
-	_, err = c.Users.SetNoDisturb(ctx, "javen", jmessage.NoDisturb{Group: &jmessage.GroupIDChanges{Add: []int64{gids.second}}})
+	// The golden also turns global no-disturb off: it must be on.
+	_, err = c.Users.SetNoDisturb(ctx, "javen", jmessage.NoDisturb{Group: &jmessage.GroupIDChanges{Add: []int64{gids.second}},
+		Global: jmessage.Ptr(true)})
 	require.NoError(t, err)
 
 	for _, tt := range []struct {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
@@ -84,7 +85,7 @@ func (a *appState) group(gid int64) (*group, error) {
 		g.prune()
 		return g, nil
 	}
-	return nil, fail(codeGroupNotFound, "group %d not exist", gid)
+	return nil, fail(jmessage.ErrGroupNotFound, "group %d not exist", gid)
 }
 
 // checkGroupTarget checks that sender may send a message to group gid:
@@ -98,9 +99,9 @@ func (a *appState) checkGroupTarget(gid int64, sender *user) error {
 	i := slices.IndexFunc(g.members, func(m groupMember) bool { return m.u == sender })
 	switch {
 	case i < 0:
-		return fail(codeUserNotInGroup, "%s is not a member of group %d", sender.username, gid)
+		return fail(jmessage.ErrUserNotInGroup, "%s is not a member of group %d", sender.username, gid)
 	case g.members[i].silenced:
-		return fail(codeSendForbidden, "%s is silenced in group %d", sender.username, gid)
+		return fail(jmessage.ErrSendForbidden, "%s is silenced in group %d", sender.username, gid)
 	}
 	return nil
 }
@@ -133,18 +134,18 @@ func (g *group) change(add, remove []userRef, now time.Time) error {
 	for _, r := range remove {
 		i := slices.IndexFunc(members, func(m groupMember) bool { return m.userRef == r })
 		if i < 0 {
-			return fail(codeUserNotInGroup, "user %s not in group %d", r.u.username, g.gid)
+			return fail(jmessage.ErrUserNotInGroup, "user %s not in group %d", r.u.username, g.gid)
 		}
 		members = slices.Delete(members, i, i+1)
 	}
 	for _, r := range add {
 		if slices.ContainsFunc(members, func(m groupMember) bool { return m.userRef == r }) {
-			return fail(codeUserInGroup, "user %s already in group %d", r.u.username, g.gid)
+			return fail(jmessage.ErrUserInGroup, "user %s already in group %d", r.u.username, g.gid)
 		}
 		members = append(members, groupMember{userRef: r})
 	}
 	if len(members) > g.maxMemberCount {
-		return fail(codeGroupFull, "group %d has room for %d members", g.gid, g.maxMemberCount)
+		return fail(jmessage.ErrGroupFull, "group %d has room for %d members", g.gid, g.maxMemberCount)
 	}
 	g.members = members
 	if len(members) == 0 {
@@ -195,10 +196,10 @@ type newGroupWire struct {
 func (w *newGroupWire) check() error {
 	var flagErr, nameErr error
 	if w.Flag != nil && *w.Flag != 1 && *w.Flag != 2 {
-		flagErr = fail(codeInvalidParameter, "flag must be 1 (private) or 2 (public)")
+		flagErr = fail(jmessage.ErrInvalidParameter, "flag must be 1 (private) or 2 (public)")
 	}
 	if w.Name == "" {
-		nameErr = fail(codeInvalidParameter, "name is required")
+		nameErr = fail(jmessage.ErrInvalidParameter, "name is required")
 	}
 	return firstErr(checkField("owner_username", rules.Username(w.OwnerUsername)), nameErr,
 		checkField("name", rules.Name(w.Name)), checkField("desc", rules.Text(w.Desc)),
@@ -235,7 +236,7 @@ func createGroup(c *call) (any, error) {
 		}
 	}
 	if len(g.members) > g.maxMemberCount {
-		return nil, fail(codeGroupFull, "a group holds at most %d members", g.maxMemberCount)
+		return nil, fail(jmessage.ErrGroupFull, "a group holds at most %d members", g.maxMemberCount)
 	}
 	c.app.groups[g.gid] = g
 	return map[string]any{"gid": g.gid, "owner_username": owner.u.username, "name": g.name,
@@ -266,7 +267,7 @@ func updateGroup(c *call) (any, error) {
 		return nil, err
 	}
 	if in.Name == nil && in.Desc == nil && in.Avatar == nil {
-		return nil, fail(codeInvalidParameter, "nothing to update: name, desc or avatar")
+		return nil, fail(jmessage.ErrInvalidParameter, "nothing to update: name, desc or avatar")
 	}
 	if err := firstErr(checkField("name", rules.Name(deref(in.Name))), checkField("desc", rules.Text(deref(in.Desc))),
 		checkField("avatar", rules.Text(deref(in.Avatar)))); err != nil {
@@ -302,7 +303,7 @@ func updateGroupMembers(c *call) (any, error) {
 		return nil, err
 	}
 	if len(in.Add) == 0 && len(in.Remove) == 0 {
-		return nil, fail(codeInvalidParameter, "add or remove at least one user")
+		return nil, fail(jmessage.ErrInvalidParameter, "add or remove at least one user")
 	}
 	return nil, c.changeMembers(g, c.app, in.Add, in.Remove)
 }
@@ -435,19 +436,19 @@ func setGroupShield(c *call) (any, error) {
 		return nil, err
 	}
 	if len(in.Add) == 0 && len(in.Remove) == 0 {
-		return nil, fail(codeInvalidParameter, "add or remove at least one group")
+		return nil, fail(jmessage.ErrInvalidParameter, "add or remove at least one group")
 	}
 	if err := firstErr(checkIDs("add", in.Add), checkIDs("remove", in.Remove)); err != nil {
 		return nil, err
 	}
 	next, err := toggleGIDs(slices.Clone(me.u.social.shields), in.Add, in.Remove, "group shield",
-		codeGroupShieldOn, codeGroupShieldOff, func(gid int64) error {
+		jmessage.ErrGroupShieldAlreadyOn, jmessage.ErrGroupShieldAlreadyOff, func(gid int64) error {
 			g := c.s.findGroup(gid)
 			switch {
 			case g == nil:
-				return fail(codeGroupNotFound, "group %d not exist", gid)
+				return fail(jmessage.ErrGroupNotFound, "group %d not exist", gid)
 			case g.member(me) < 0:
-				return fail(codeUserNotInGroup, "user %s not in group %d", me.u.username, gid)
+				return fail(jmessage.ErrUserNotInGroup, "user %s not in group %d", me.u.username, gid)
 			}
 			return nil
 		})
@@ -480,7 +481,7 @@ func setGroupSilence(c *call) (any, error) {
 	idx := make([]int, len(refs))
 	for i, r := range refs {
 		if idx[i] = g.member(r); idx[i] < 0 {
-			return nil, fail(codeUserNotInGroup, "user %s not in group %d", r.u.username, g.gid)
+			return nil, fail(jmessage.ErrUserNotInGroup, "user %s not in group %d", r.u.username, g.gid)
 		}
 	}
 	for _, i := range idx {
@@ -514,7 +515,7 @@ func transferGroupOwner(c *call) (any, error) {
 		return nil, err
 	}
 	if g.member(r) < 0 {
-		return nil, fail(codeUserNotInGroup, "user %s not in group %d", in.Username, g.gid)
+		return nil, fail(jmessage.ErrUserNotInGroup, "user %s not in group %d", in.Username, g.gid)
 	}
 	g.owner, g.mtime = r, c.now()
 	return nil, nil

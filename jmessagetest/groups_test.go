@@ -40,6 +40,14 @@ func newGroup(t *testing.T, c *jmessage.Client, owner string, members ...string)
 	return g.GID
 }
 
+// joinGroup adds users of the app appKey to group gid, through c, a client
+// of the group's app.
+func joinGroup(t *testing.T, c *jmessage.Client, gid int64, appKey string, usernames ...string) {
+	t.Helper()
+	_, err := c.Cross.UpdateGroupMembers(t.Context(), gid, []jmessage.CrossMemberChanges{{AppKey: appKey, Add: usernames}})
+	require.NoError(t, err)
+}
+
 // memberNames returns a group's members as the server holds them, the
 // owner marked with a '*'.
 func memberNames(t *testing.T, srv *jmessagetest.Server, gid int64) []string {

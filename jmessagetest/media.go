@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"github.com/jmessage-go/jmessage"
 	"hash/crc32"
 	"image"
 	_ "image/gif"  // image.DecodeConfig reads GIF
@@ -62,7 +63,7 @@ func (a *App) Media(mediaID string) ([]byte, bool) {
 func upload(c *call) (any, error) {
 	kind := c.r.URL.Query().Get("type")
 	if kind != "image" && kind != "file" && kind != "voice" {
-		return nil, fail(codeInvalidParameter, "query type must be image, file or voice, not %q", kind)
+		return nil, fail(jmessage.ErrInvalidParameter, "query type must be image, file or voice, not %q", kind)
 	}
 	filename, data, err := c.multipartFile("filename")
 	if err != nil {
@@ -70,9 +71,9 @@ func upload(c *call) (any, error) {
 	}
 	switch {
 	case len(data) == 0:
-		return nil, fail(codeInvalidParameter, "the file is empty")
+		return nil, fail(jmessage.ErrInvalidParameter, "the file is empty")
 	case len(data) > rules.MaxUploadBytes:
-		return nil, fail(codeInvalidParameter, "a file may hold at most %d bytes", rules.MaxUploadBytes)
+		return nil, fail(jmessage.ErrInvalidParameter, "a file may hold at most %d bytes", rules.MaxUploadBytes)
 	}
 	sum := sha1.Sum(data)
 	out := map[string]any{"media_crc32": crc32.ChecksumIEEE(data), "fsize": len(data)}
@@ -81,7 +82,7 @@ func upload(c *call) (any, error) {
 	case "image":
 		cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 		if err != nil {
-			return nil, fail(codeInvalidParameter, "the image is not a PNG, JPEG or GIF")
+			return nil, fail(jmessage.ErrInvalidParameter, "the image is not a PNG, JPEG or GIF")
 		}
 		if format == "jpeg" {
 			format = "jpg"
@@ -106,23 +107,23 @@ func upload(c *call) (any, error) {
 func (c *call) multipartFile(field string) (filename string, data []byte, err error) {
 	mt, params, perr := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
 	if perr != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return "", nil, fail(codeInvalidParameter, "the body must be multipart/form-data")
+		return "", nil, fail(jmessage.ErrInvalidParameter, "the body must be multipart/form-data")
 	}
 	mr := multipart.NewReader(bytes.NewReader(c.body), params["boundary"])
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
-			return "", nil, fail(codeInvalidParameter, "multipart part %q missing", field)
+			return "", nil, fail(jmessage.ErrInvalidParameter, "multipart part %q missing", field)
 		}
 		if err != nil {
-			return "", nil, fail(codeInvalidParameter, "reading the multipart body: %v", err)
+			return "", nil, fail(jmessage.ErrInvalidParameter, "reading the multipart body: %v", err)
 		}
 		if p.FormName() != field {
 			continue
 		}
 		data, err := io.ReadAll(p)
 		if err != nil {
-			return "", nil, fail(codeInvalidParameter, "reading the multipart body: %v", err)
+			return "", nil, fail(jmessage.ErrInvalidParameter, "reading the multipart body: %v", err)
 		}
 		return p.FileName(), data, nil
 	}
@@ -133,7 +134,7 @@ func downloadURL(c *call) (any, error) {
 	id := c.r.URL.Query().Get("mediaId")
 	m := c.st.media[id]
 	if m == nil || m.app != c.app.key {
-		return nil, fail(codeMediaNotFound, "mediaId %q not exist", id)
+		return nil, fail(jmessage.ErrInvalidParameter, "mediaId %q not exist", id)
 	}
 	scheme := "http"
 	if c.r.TLS != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
@@ -103,17 +104,17 @@ type sendWire struct {
 func (w *sendWire) check() error {
 	var versionErr, typeErr error
 	if w.Version == nil || *w.Version != 1 {
-		versionErr = fail(codeInvalidParameter, "version must be 1")
+		versionErr = fail(jmessage.ErrInvalidParameter, "version must be 1")
 	}
 	switch {
 	case !slices.Contains([]string{"single", "group", "chatroom"}, w.TargetType):
-		typeErr = fail(codeInvalidParameter, "target_type must be single, group or chatroom")
+		typeErr = fail(jmessage.ErrInvalidParameter, "target_type must be single, group or chatroom")
 	case !slices.Contains([]string{"admin", "user"}, w.FromType):
-		typeErr = fail(codeInvalidParameter, "from_type must be admin or user")
+		typeErr = fail(jmessage.ErrInvalidParameter, "from_type must be admin or user")
 	case !slices.Contains([]string{"text", "image", "voice", "custom"}, w.MsgType):
-		typeErr = fail(codeInvalidParameter, "msg_type must be text, image, voice or custom")
+		typeErr = fail(jmessage.ErrInvalidParameter, "msg_type must be text, image, voice or custom")
 	case w.TargetID == "":
-		typeErr = fail(codeInvalidParameter, "target_id is required")
+		typeErr = fail(jmessage.ErrInvalidParameter, "target_id is required")
 	}
 	var appKeyErr error
 	if w.TargetAppKey != "" {
@@ -164,12 +165,12 @@ func checkBody(msgType string, raw json.RawMessage) error {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(v); err != nil {
-			return fail(codeInvalidParameter, "msg_body of a %s message: %v", msgType, err)
+			return fail(jmessage.ErrInvalidParameter, "msg_body of a %s message: %v", msgType, err)
 		}
 		return nil
 	}
 	missing := func(names ...string) error {
-		return fail(codeInvalidParameter, "msg_body of a %s message requires %s", msgType, strings.Join(names, ", "))
+		return fail(jmessage.ErrInvalidParameter, "msg_body of a %s message requires %s", msgType, strings.Join(names, ", "))
 	}
 	switch msgType {
 	case "text":
@@ -218,14 +219,14 @@ func sendMessage(c *call) (any, error) {
 	case err != nil:
 		return nil, err
 	case in.FromType == "admin" && !sender.admin:
-		return nil, fail(codeSendForbidden, "%s is not an admin", in.FromID)
+		return nil, fail(jmessage.ErrSendForbidden, "%s is not an admin", in.FromID)
 	case sender.forbidden:
-		return nil, fail(codeSendForbidden, "%s is forbidden to send messages", in.FromID)
+		return nil, fail(jmessage.ErrSendForbidden, "%s is forbidden to send messages", in.FromID)
 	}
 	target := c.app
 	if in.TargetAppKey != "" {
 		if target = c.s.app(in.TargetAppKey); target == nil {
-			return nil, fail(codeAppKeyNotFound, "appkey %s not exist", in.TargetAppKey)
+			return nil, fail(jmessage.ErrAppKeyNotFound, "appkey %s not exist", in.TargetAppKey)
 		}
 	}
 	if err := checkTarget(target, in.TargetType, in.TargetID, sender); err != nil {
@@ -257,13 +258,13 @@ func checkTarget(target *appState, targetType, id string, sender *user) error {
 	case "group":
 		gid, err := strconv.ParseInt(id, 10, 64)
 		if err != nil || gid <= 0 {
-			return fail(codeInvalidParameter, "target_id must be a group id")
+			return fail(jmessage.ErrInvalidParameter, "target_id must be a group id")
 		}
 		return target.checkGroupTarget(gid, sender)
 	default:
 		rid, err := strconv.ParseInt(id, 10, 64)
 		if err != nil || rid <= 0 {
-			return fail(codeInvalidParameter, "target_id must be a chatroom id")
+			return fail(jmessage.ErrInvalidParameter, "target_id must be a chatroom id")
 		}
 		return target.checkChatroomTarget(rid, sender)
 	}
@@ -309,13 +310,13 @@ func retractMessage(c *call) (any, error) {
 	m := c.app.message(id)
 	switch {
 	case m == nil:
-		return nil, fail(codeMessageNotFound, "message %d not exist", id)
+		return nil, fail(jmessage.ErrMessageNotFound, "message %d not exist", id)
 	case m.FromID != name:
-		return nil, fail(codeRetractNotSender, "%s is not the sender of message %d", name, id)
+		return nil, fail(jmessage.ErrRetractNotSender, "%s is not the sender of message %d", name, id)
 	case m.Retracted:
-		return nil, fail(codeAlreadyRetracted, "message %d already retracted", id)
+		return nil, fail(jmessage.ErrAlreadyRetracted, "message %d already retracted", id)
 	case c.now().Sub(m.CTime) > RetractWindow:
-		return nil, fail(codeRetractTooLate, "message %d was sent more than 3 minutes ago", id)
+		return nil, fail(jmessage.ErrRetractTooLate, "message %d was sent more than 3 minutes ago", id)
 	}
 	m.Retracted = true
 	return nil, nil

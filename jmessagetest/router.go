@@ -44,12 +44,12 @@ func (s *Server) routes() {
 		area(s)
 	}
 	s.mux.Handle("/", s.wrap(http.StatusOK, func(c *call) (any, error) {
-		return nil, failStatus(http.StatusNotFound, codeInvalidParameter, "no such operation: %s %s", c.r.Method, c.r.URL.Path)
+		return nil, failStatus(http.StatusNotFound, jmessage.ErrInvalidParameter, "no such operation: %s %s", c.r.Method, c.r.URL.Path)
 	}))
 	// Download URLs live under /media/{id...}; the mux would redirect a
 	// bare /media.
 	s.mux.Handle("/media", s.wrap(http.StatusOK, func(c *call) (any, error) {
-		return nil, failStatus(http.StatusNotFound, codeInvalidParameter, "no such operation: %s %s", c.r.Method, c.r.URL.Path)
+		return nil, failStatus(http.StatusNotFound, jmessage.ErrInvalidParameter, "no such operation: %s %s", c.r.Method, c.r.URL.Path)
 	}))
 }
 
@@ -138,12 +138,12 @@ func (s *Server) run(h handler, appKey string, r *http.Request, body []byte) ([]
 // authenticate checks the Basic credentials and returns the app key.
 func (s *Server) authenticate(r *http.Request) (string, error) {
 	if r.Header.Get("Authorization") == "" {
-		return "", fail(codeMissingAuth, "Authorization header missing")
+		return "", fail(jmessage.ErrMissingAuth, "Authorization header missing")
 	}
 	key, secret, ok := basicAuth(r)
 	app := s.app(key)
 	if !ok || app == nil || subtle.ConstantTimeCompare([]byte(secret), []byte(app.secret)) != 1 {
-		return "", fail(codeAuthFailed, "Basic authentication failed")
+		return "", fail(jmessage.ErrAuthFailed, "Basic authentication failed")
 	}
 	return key, nil
 }
@@ -169,13 +169,13 @@ func claimedKey(r *http.Request) string {
 func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
-		return nil, fail(codeInvalidParameter, "reading the request body: %v", err)
+		return nil, fail(jmessage.ErrInvalidParameter, "reading the request body: %v", err)
 	}
 	if len(body) > maxBodyBytes {
-		return nil, failStatus(http.StatusRequestEntityTooLarge, codeInvalidParameter, "request body larger than %d bytes", maxBodyBytes)
+		return nil, failStatus(http.StatusRequestEntityTooLarge, jmessage.ErrInvalidParameter, "request body larger than %d bytes", maxBodyBytes)
 	}
 	if r.Method == http.MethodGet && len(body) > 0 {
-		return nil, fail(codeInvalidParameter, "a GET request must not carry a body")
+		return nil, fail(jmessage.ErrInvalidParameter, "a GET request must not carry a body")
 	}
 	return body, nil
 }
@@ -191,7 +191,7 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 func writeError(w http.ResponseWriter, err error) {
 	var e *apiError
 	if !errors.As(err, &e) {
-		e = &apiError{status: http.StatusInternalServerError, code: codeServerInternal, message: err.Error()}
+		e = &apiError{status: http.StatusInternalServerError, code: jmessage.ErrServerInternal, message: err.Error()}
 	}
 	body := e.body
 	if body == nil {
@@ -243,19 +243,19 @@ func failStatus(status int, code jmessage.ErrorCode, format string, args ...any)
 // 899003. Strictness keeps the SDK honest about the wire.
 func (c *call) decode(v any) error {
 	if len(bytes.TrimSpace(c.body)) == 0 {
-		return fail(codeInvalidParameter, "request body missing")
+		return fail(jmessage.ErrInvalidParameter, "request body missing")
 	}
 	if ct := c.r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		return fail(codeInvalidParameter, "Content-Type must be application/json, not %q", ct)
+		return fail(jmessage.ErrInvalidParameter, "Content-Type must be application/json, not %q", ct)
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.body))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		return fail(codeInvalidParameter, "Request Body json 格式不符合要求: %v", err)
+		return fail(jmessage.ErrInvalidParameter, "Request Body json 格式不符合要求: %v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return fail(codeInvalidParameter, "Request Body json 格式不符合要求: data after the JSON value")
+		return fail(jmessage.ErrInvalidParameter, "Request Body json 格式不符合要求: data after the JSON value")
 	}
 	return nil
 }
@@ -263,7 +263,7 @@ func (c *call) decode(v any) error {
 // noBody fails when the request carries a body the operation does not take.
 func (c *call) noBody() error {
 	if len(c.body) > 0 {
-		return fail(codeInvalidParameter, "this operation takes no request body")
+		return fail(jmessage.ErrInvalidParameter, "this operation takes no request body")
 	}
 	return nil
 }
@@ -283,7 +283,7 @@ func (c *call) pathUsername(name string) (string, error) {
 func (c *call) pathID(name string) (int64, error) {
 	id, err := strconv.ParseInt(c.r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fail(codeInvalidParameter, "%s must be a positive integer", name)
+		return 0, fail(jmessage.ErrInvalidParameter, "%s must be a positive integer", name)
 	}
 	return id, nil
 }
@@ -297,7 +297,7 @@ func (c *call) boolQuery(name, yes, no string) (bool, error) {
 	case no:
 		return false, nil
 	default:
-		return false, fail(codeInvalidParameter, "query %s must be %s or %s, not %q", name, yes, no, v)
+		return false, fail(jmessage.ErrInvalidParameter, "query %s must be %s or %s, not %q", name, yes, no, v)
 	}
 }
 
@@ -308,10 +308,10 @@ func (c *call) page(maxCount int) (start, count int, err error) {
 	start, err1 := strconv.Atoi(q.Get("start"))
 	count, err2 := strconv.Atoi(q.Get("count"))
 	if err1 != nil || start < 0 {
-		return 0, 0, fail(codeInvalidParameter, "query start must be a non-negative integer")
+		return 0, 0, fail(jmessage.ErrInvalidParameter, "query start must be a non-negative integer")
 	}
 	if err2 != nil || count < 1 || count > maxCount {
-		return 0, 0, fail(codeInvalidParameter, "query count must be 1..%d", maxCount)
+		return 0, 0, fail(jmessage.ErrInvalidParameter, "query count must be 1..%d", maxCount)
 	}
 	return start, count, nil
 }
@@ -336,7 +336,7 @@ func checkField(field, reason string) error {
 	if reason == "" {
 		return nil
 	}
-	return fail(codeInvalidParameter, "%s %s", field, reason)
+	return fail(jmessage.ErrInvalidParameter, "%s %s", field, reason)
 }
 
 // checkIDs checks that every id of a list is positive (a 899003 naming
@@ -344,7 +344,7 @@ func checkField(field, reason string) error {
 func checkIDs(field string, ids []int64) error {
 	for i, id := range ids {
 		if id <= 0 {
-			return fail(codeInvalidParameter, "%s[%d] must be positive", field, i)
+			return fail(jmessage.ErrInvalidParameter, "%s[%d] must be positive", field, i)
 		}
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
@@ -51,7 +52,7 @@ func addWords(c *call) (any, error) {
 		}
 	}
 	if len(next) > SensitiveWordQuota {
-		return nil, fail(codeSensitiveQuotaFull, "an app holds at most %d sensitive words", SensitiveWordQuota)
+		return nil, fail(jmessage.ErrInvalidParameter, "an app holds at most %d sensitive words", SensitiveWordQuota)
 	}
 	c.app.words = next
 	return nil, nil
@@ -70,9 +71,9 @@ func updateWord(c *call) (any, error) {
 	i := c.app.wordIndex(in.OldWord)
 	switch {
 	case i < 0:
-		return nil, fail(codeSensitiveWordAbsent, "sensitive word %q not exist", in.OldWord)
+		return nil, fail(jmessage.ErrInvalidParameter, "sensitive word %q not exist", in.OldWord)
 	case in.NewWord != in.OldWord && c.app.wordIndex(in.NewWord) >= 0:
-		return nil, fail(codeInvalidParameter, "sensitive word %q already exists", in.NewWord)
+		return nil, fail(jmessage.ErrInvalidParameter, "sensitive word %q already exists", in.NewWord)
 	}
 	c.app.words[i] = sensitiveWord{name: in.NewWord, itime: c.now()}
 	return nil, nil
@@ -88,7 +89,7 @@ func deleteWord(c *call) (any, error) {
 	}
 	i := c.app.wordIndex(in.Word)
 	if i < 0 {
-		return nil, fail(codeSensitiveWordAbsent, "sensitive word %q not exist", in.Word)
+		return nil, fail(jmessage.ErrInvalidParameter, "sensitive word %q not exist", in.Word)
 	}
 	c.app.words = slices.Delete(slices.Clone(c.app.words), i, i+1)
 	return nil, nil

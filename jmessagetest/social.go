@@ -3,6 +3,7 @@ package jmessagetest
 import (
 	"slices"
 
+	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
@@ -96,7 +97,7 @@ func (c *call) otherApp(field, appKey string) (*appState, error) {
 	}
 	a := c.s.app(appKey)
 	if a == nil {
-		return nil, fail(codeAppKeyNotFound, "appkey %s not exist", appKey)
+		return nil, fail(jmessage.ErrAppKeyNotFound, "appkey %s not exist", appKey)
 	}
 	return a, nil
 }

@@ -119,6 +119,8 @@ func newSpecWorld(t *testing.T) *specWorld {
 	require.NoError(t, err)
 	w.gid2 = newGroup(t, c, "tom01", specUser)
 	w.ogid, w.ogid2 = newGroup(t, o, "test1", "username1"), newGroup(t, o, "test1", "username2")
+	joinGroup(t, o, w.ogid, srv.AppKey(), specUser) // no-disturb takes groups the user is in
+	joinGroup(t, o, w.ogid2, srv.AppKey(), specUser)
 
 	w.room, _, err = c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: "liming", Name: "room",
 		Members: []string{"135380113231", "user1", "user2", specUser}})
@@ -164,7 +166,9 @@ func (w *specWorld) arrange(t *testing.T, id string) map[string]string {
 		_, err = w.c.Cross.AddToBlacklist(ctx, specUser, []jmessage.CrossUsernames{
 			{AppKey: goldenAppKey, Usernames: []string{"test1", "test2"}}})
 	case "users_nodisturb":
-		_, err = w.c.Users.SetNoDisturb(ctx, specUser, jmessage.NoDisturb{Group: &jmessage.GroupIDChanges{Add: []int64{w.gid2}}})
+		// The example turns global no-disturb off: it must be on.
+		_, err = w.c.Users.SetNoDisturb(ctx, specUser, jmessage.NoDisturb{Group: &jmessage.GroupIDChanges{Add: []int64{w.gid2}},
+			Global: jmessage.Ptr(true)})
 		fix = gids(w.gid, w.gid2)
 	case "cross_nodisturb":
 		_, err = w.c.Cross.SetNoDisturb(ctx, specUser, []jmessage.CrossNoDisturb{
@@ -179,6 +183,8 @@ func (w *specWorld) arrange(t *testing.T, id string) map[string]string {
 		_, err = w.c.Friends.Add(ctx, specUser, []string{"user01", "user02"})
 	case "cross_friends_remove", "cross_friends_update_note":
 		_, err = w.c.Cross.AddFriends(ctx, specUser, jmessage.CrossUsernames{AppKey: goldenAppKey, Usernames: []string{"user01", "user02"}})
+	case "chatroom_members_add": // the world's room holds them, for chatroom_members_remove
+		_, err = w.c.Chatrooms.RemoveMembers(ctx, w.room, []string{"user1", "user2"})
 	case "sensitive_delete":
 		_, err = w.c.SensitiveWords.Add(ctx, []string{"fuck"})
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
@@ -45,7 +46,7 @@ func (a *appState) user(name string) (*user, error) {
 	if u := a.users[name]; u != nil {
 		return u, nil
 	}
-	return nil, fail(codeUserNotFound, "user %s not exist", name)
+	return nil, fail(jmessage.ErrUserNotFound, "user %s not exist", name)
 }
 
 // pathUser returns the existing user named by the {username} path value.
@@ -123,11 +124,11 @@ func setIf(dst, src *string) {
 func (w *profileWire) check(prefix string) error {
 	var genderErr, birthdayErr, extrasErr error
 	if w.Gender != nil && (*w.Gender < 0 || *w.Gender > 2) {
-		genderErr = fail(codeInvalidParameter, "%sgender must be 0, 1 or 2", prefix)
+		genderErr = fail(jmessage.ErrInvalidParameter, "%sgender must be 0, 1 or 2", prefix)
 	}
 	if b := deref(w.Birthday); b != "" {
 		if _, err := time.Parse("2006-01-02", b); err != nil {
-			birthdayErr = fail(codeInvalidParameter, "%sbirthday must be yyyy-MM-dd", prefix)
+			birthdayErr = fail(jmessage.ErrInvalidParameter, "%sbirthday must be yyyy-MM-dd", prefix)
 		}
 	}
 	if len(w.Extras) > 0 && !bytes.Equal(w.Extras, []byte("null")) {
@@ -167,7 +168,7 @@ func (w *profileWire) apply(p *profile) {
 // checkObject checks that raw is a JSON object of at most maxBytes (compacted).
 func checkObject(field string, raw json.RawMessage, maxBytes int) error {
 	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
-		return fail(codeInvalidParameter, "%s must be a JSON object", field)
+		return fail(jmessage.ErrInvalidParameter, "%s must be a JSON object", field)
 	}
 	return checkField(field, rules.Size(len(compact(raw)), maxBytes))
 }
@@ -202,9 +203,9 @@ func register(c *call) (any, error) {
 	}
 	switch {
 	case len(in) == 0:
-		return nil, fail(codeInvalidParameter, "no user to register")
+		return nil, fail(jmessage.ErrInvalidParameter, "no user to register")
 	case len(in) > maxRegisterBatch:
-		return nil, fail(codeTooManyUsers, "more than %d users in one call", maxRegisterBatch)
+		return nil, fail(jmessage.ErrTooManyUsers, "more than %d users in one call", maxRegisterBatch)
 	}
 	out := make([]registerItem, len(in))
 	failed := 0
@@ -213,7 +214,7 @@ func register(c *call) (any, error) {
 		err := firstErr(checkField("username", rules.Username(nu.Username)),
 			checkField("password", rules.Password(nu.Password)), nu.check(""))
 		if err == nil && c.app.users[nu.Username] != nil {
-			err = fail(codeUserExists, "user exist")
+			err = fail(jmessage.ErrUserExists, "user exist")
 		}
 		var e *apiError
 		if errors.As(err, &e) {
@@ -246,7 +247,7 @@ func registerAdmin(c *call) (any, error) {
 		return nil, err
 	}
 	if c.app.users[in.Username] != nil {
-		return nil, fail(codeUserExists, "user exist")
+		return nil, fail(jmessage.ErrUserExists, "user exist")
 	}
 	c.addUser(in.Username, in.Password, true, profile{})
 	return nil, nil
@@ -383,7 +384,7 @@ func userStatBatch(v2 bool) handler {
 			u := c.app.users[n]
 			switch {
 			case u == nil && !v2:
-				return nil, fail(codeUserNotFound, "user %s not exist", n)
+				return nil, fail(jmessage.ErrUserNotFound, "user %s not exist", n)
 			case u == nil:
 				out[i].StatusCode, out[i].StatusMsg = new(int), "no_exist"
 				*out[i].StatusCode = 1
@@ -500,8 +501,9 @@ func (w *noDisturbWire) check() error {
 
 // setNoDisturb changes single, group and global no-disturb; all or none,
 // with the same changes as the cross-app operation for the own app.
+// Global on when on is a 899048, off when off a 899050.
 func setNoDisturb(c *call) (any, error) {
-	u, err := c.pathUser()
+	me, err := c.self()
 	if err != nil {
 		return nil, err
 	}
@@ -509,6 +511,7 @@ func setNoDisturb(c *call) (any, error) {
 	if err := firstErr(c.decode(&in), in.check()); err != nil {
 		return nil, err
 	}
+	u := me.u
 	next := noDisturb{single: slices.Clone(u.noDisturb.single), groups: slices.Clone(u.noDisturb.groups),
 		global: u.noDisturb.global}
 	if s := in.Single; s != nil {
@@ -517,15 +520,21 @@ func setNoDisturb(c *call) (any, error) {
 		}
 	}
 	if g := in.Group; g != nil {
-		if next.groups, err = changeGroupNoDisturb(c.app, next.groups, g.Add, g.Remove); err != nil {
+		if next.groups, err = changeGroupNoDisturb(c.app, me, next.groups, g.Add, g.Remove); err != nil {
 			return nil, err
 		}
 	}
 	if in.Global != nil {
-		if *in.Global != 0 && *in.Global != 1 {
-			return nil, fail(codeInvalidParameter, "global must be 0 or 1")
+		switch on := *in.Global == 1; {
+		case *in.Global != 0 && *in.Global != 1:
+			return nil, fail(jmessage.ErrInvalidParameter, "global must be 0 or 1")
+		case on && next.global:
+			return nil, fail(jmessage.ErrNoDisturbGlobalAlreadyOn, "global no-disturb already on for %s", u.username)
+		case !on && !next.global:
+			return nil, fail(jmessage.ErrNoDisturbGlobalAlreadyOff, "global no-disturb already off for %s", u.username)
+		default:
+			next.global = on
 		}
-		next.global = *in.Global == 1
 	}
 	u.noDisturb = next
 	return nil, nil
