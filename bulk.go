@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+
+	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
 // DefaultBulkConcurrency is how many calls a bulk operation runs at once
@@ -363,7 +365,7 @@ func (s *UsersService) DeleteBulk(ctx context.Context, usernames []string, opts 
 
 // sensitiveAddChunk is the most words AddBulk sends per call: the API states
 // no cap per call, and 100 is the default quota of words per app.
-const sensitiveAddChunk = 100
+const sensitiveAddChunk = rules.SensitiveWordQuota
 
 // AddBulk adds any number of words to the filter, in Add calls of at most 100
 // words (the API states no cap per call; 100 is the default quota of words

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"net/http"
+
+	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
 // CrossService manages the users, groups and chatrooms of other apps
@@ -11,10 +13,6 @@ import (
 // concerns; the client's own app needs the cross-app permission
 // (ErrNoCrossAppPermission otherwise).
 type CrossService service
-
-// maxCrossApps caps the per-app items of one call where a vendor client
-// caps them (group members, blacklists).
-const maxCrossApps = 500
 
 // CrossMemberChanges adds users of one app to a group or chatroom and
 // removes others. AppKey is required, and at least one of Add and Remove
@@ -130,7 +128,7 @@ type crossFriendsBody struct {
 func (s *CrossService) UpdateGroupMembers(ctx context.Context, gid int64, changes []CrossMemberChanges) (*Response, error) {
 	path, err := groupPath("/v1/cross/groups/%s/members", gid)
 	return s.client.do(ctx, request{method: http.MethodPost, path: path, body: changes,
-		invalid: firstError(err, validateMemberChanges(changes, maxCrossApps, math.MaxInt))}, nil)
+		invalid: firstError(err, validateMemberChanges(changes, rules.MaxCrossApps, math.MaxInt))}, nil)
 }
 
 // GroupMembers returns every member of group gid, whatever app they belong
@@ -170,7 +168,7 @@ func (s *CrossService) RemoveFromBlacklist(ctx context.Context, username string,
 func (s *CrossService) blacklist(ctx context.Context, method, username string, users []CrossUsernames) (*Response, error) {
 	return s.client.do(ctx, request{method: method, path: pathf("/v1/cross/users/%s/blacklist", username), body: users,
 		invalid: firstError(validateUsername("username", username),
-			validateEach("users", users, maxCrossApps, func(u CrossUsernames, field string) error {
+			validateEach("users", users, rules.MaxCrossApps, func(u CrossUsernames, field string) error {
 				return u.validate(field, math.MaxInt)
 			})),
 	}, nil)

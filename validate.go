@@ -21,14 +21,14 @@ const (
 	MaxMessageBodyBytes   = rules.MaxMessageBodyBytes   // msg_body, encoded as JSON
 	MaxSensitiveWordRunes = rules.MaxSensitiveWordRunes // a sensitive word, in characters
 	MaxUploadBytes        = rules.MaxUploadBytes        // one uploaded file
-	MaxRegisterBatch      = 500                         // users per register call
-	MaxDeleteBatch        = 100                         // users per batch delete
-	MaxFriendsBatch       = 500                         // friends per add/remove/note call
-	MaxChatroomMembers    = 3000                        // chatroom members per add/remove call
-	MaxUserListCount      = 500                         // users per list page
-	MaxGroupListCount     = 500                         // groups per list page
-	MaxSensitiveListCount = 2000                        // sensitive words per list page
-	MaxAdminListCount     = 500                         // admins per list page
+	MaxRegisterBatch      = rules.MaxRegisterBatch      // users per register call
+	MaxDeleteBatch        = rules.MaxDeleteBatch        // users per batch delete
+	MaxFriendsBatch       = rules.MaxFriendsBatch       // friends per add/remove/note call
+	MaxChatroomMembers    = rules.MaxChatroomMembers    // chatroom members per add/remove call
+	MaxUserListCount      = rules.MaxUserListCount      // users per list page
+	MaxGroupListCount     = rules.MaxGroupListCount     // groups per list page
+	MaxSensitiveListCount = rules.MaxSensitiveListCount // sensitive words per list page
+	MaxAdminListCount     = rules.MaxAdminListCount     // admins per list page
 )
 
 func invalid(field, format string, args ...any) error {

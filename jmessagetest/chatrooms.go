@@ -16,7 +16,6 @@ const (
 	// ChatroomCapacity is how many members a chatroom holds (the
 	// max_member_count the server answers).
 	ChatroomCapacity = 10000
-	maxChatroomBatch = 3000
 	maxChatroomPage  = math.MaxInt32 // the API documents no maximum
 	firstChatroomID  = 10_000_001
 )
@@ -165,7 +164,7 @@ func (p *chatroomProfile) check() error {
 func createChatroom(c *call) (any, error) {
 	var in chatroomProfile
 	if err := firstErr(c.decode(&in), in.check(),
-		checkField("members_username", rules.Count(len(in.Members), 0, maxChatroomBatch))); err != nil {
+		checkField("members_username", rules.Count(len(in.Members), 0, rules.MaxChatroomMembers))); err != nil {
 		return nil, err
 	}
 	owner, err := c.app.ref(*in.OwnerUsername)
@@ -341,7 +340,7 @@ func chatroomMembersChange(add bool) handler {
 		if err != nil {
 			return nil, err
 		}
-		names, err := c.usernames(1, maxChatroomBatch)
+		names, err := c.usernames(1, rules.MaxChatroomMembers)
 		if err != nil {
 			return nil, err
 		}

@@ -9,10 +9,6 @@ import (
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
-// maxCrossItems caps the per-app items of a cross-app group member or
-// blacklist call.
-const maxCrossItems = 500
-
 // Cross-app operations name users (and groups) of any app the server knows
 // by app key: 899009 for a key it does not know. Every app may use them.
 func routeCross(s *Server) {
@@ -76,7 +72,7 @@ func crossGroupMembers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	add, remove, err := c.crossChanges(maxCrossItems, math.MaxInt)
+	add, remove, err := c.crossChanges(rules.MaxCrossApps, math.MaxInt)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +86,7 @@ func crossChatroomMembers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	add, remove, err := c.crossChanges(math.MaxInt, maxChatroomBatch)
+	add, remove, err := c.crossChanges(math.MaxInt, rules.MaxChatroomMembers)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +110,7 @@ func crossBlacklist(add bool) handler {
 			return nil, err
 		}
 		var in []crossUsersWire
-		if err := firstErr(c.decode(&in), checkField("users", rules.Count(len(in), 1, maxCrossItems))); err != nil {
+		if err := firstErr(c.decode(&in), checkField("users", rules.Count(len(in), 1, rules.MaxCrossApps))); err != nil {
 			return nil, err
 		}
 		own, cross := slices.Clone(me.u.blacklist), liveRefs(me.u.social.crossBlacklist)

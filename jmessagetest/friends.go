@@ -8,9 +8,6 @@ import (
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
-// maxFriendsBatch is how many friends one add, remove or note call names.
-const maxFriendsBatch = 500
-
 func routeFriends(s *Server) {
 	s.handle("POST /v1/users/{username}/friends", http.StatusCreated, addFriends)
 	s.handle("DELETE /v1/users/{username}/friends", http.StatusNoContent, removeFriends)
@@ -83,7 +80,7 @@ func unfriend(me userRef, others []userRef) error {
 
 // friendsOf decodes a body naming 1–500 users of app.
 func (c *call) friendsOf(app *appState, names []string) ([]userRef, error) {
-	if err := checkField("users", rules.Count(len(names), 1, maxFriendsBatch)); err != nil {
+	if err := checkField("users", rules.Count(len(names), 1, rules.MaxFriendsBatch)); err != nil {
 		return nil, err
 	}
 	return app.refs("users", names)
@@ -130,7 +127,7 @@ type noteWire struct {
 // every item's appkey; otherwise the caller's app is meant and appkey is
 // not accepted.
 func (c *call) setNotes(me userRef, notes []noteWire, cross bool) error {
-	if err := checkField("notes", rules.Count(len(notes), 1, maxFriendsBatch)); err != nil {
+	if err := checkField("notes", rules.Count(len(notes), 1, rules.MaxFriendsBatch)); err != nil {
 		return err
 	}
 	type change struct {

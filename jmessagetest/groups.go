@@ -16,7 +16,6 @@ const (
 	// GroupCapacity is how many members (the owner included) a group
 	// holds: adding more fails with 899012.
 	GroupCapacity = 500
-	maxGroupPage  = 500
 	// firstGID is the first group id a server hands out; ids are unique
 	// across the server's apps.
 	firstGID = 10_000_001
@@ -404,7 +403,7 @@ func userGroups(cross bool) handler {
 
 // listGroups answers one page of the app's groups, by gid.
 func listGroups(c *call) (any, error) {
-	start, count, err := c.page(maxGroupPage)
+	start, count, err := c.page(rules.MaxGroupListCount)
 	if err != nil {
 		return nil, err
 	}

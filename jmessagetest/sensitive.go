@@ -11,10 +11,9 @@ import (
 
 // Limits of the sensitive-word area.
 const (
-	maxSensitivePage = 2000
 	// SensitiveWordQuota is how many sensitive words an app may hold (the
 	// API's default quota).
-	SensitiveWordQuota = 100
+	SensitiveWordQuota = rules.SensitiveWordQuota
 )
 
 func routeSensitive(s *Server) {
@@ -101,7 +100,7 @@ type wordWire struct {
 }
 
 func listWords(c *call) (any, error) {
-	start, count, err := c.page(maxSensitivePage)
+	start, count, err := c.page(rules.MaxSensitiveListCount)
 	if err != nil {
 		return nil, err
 	}

@@ -14,13 +14,6 @@ import (
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
-// Batch and page limits of the users area.
-const (
-	maxRegisterBatch = 500
-	maxDeleteBatch   = 100
-	maxUserPage      = 500
-)
-
 func routeUsers(s *Server) {
 	s.handle("POST /v1/users/", http.StatusCreated, register)
 	s.handle("GET /v1/users/", http.StatusOK, listUsers(false))
@@ -204,8 +197,8 @@ func register(c *call) (any, error) {
 	switch {
 	case len(in) == 0:
 		return nil, fail(jmessage.ErrInvalidParameter, "no user to register")
-	case len(in) > maxRegisterBatch:
-		return nil, fail(jmessage.ErrTooManyUsers, "more than %d users in one call", maxRegisterBatch)
+	case len(in) > rules.MaxRegisterBatch:
+		return nil, fail(jmessage.ErrTooManyUsers, "more than %d users in one call", rules.MaxRegisterBatch)
 	}
 	out := make([]registerItem, len(in))
 	failed := 0
@@ -256,7 +249,11 @@ func registerAdmin(c *call) (any, error) {
 // listUsers lists users (admins false) or admins, in registration order.
 func listUsers(admins bool) handler {
 	return func(c *call) (any, error) {
-		start, count, err := c.page(maxUserPage)
+		maxCount := rules.MaxUserListCount
+		if admins {
+			maxCount = rules.MaxAdminListCount
+		}
+		start, count, err := c.page(maxCount)
 		if err != nil {
 			return nil, err
 		}
@@ -335,7 +332,7 @@ func (c *call) usernames(minN, maxN int) ([]string, error) {
 
 // deleteUsers deletes up to 100 users; names that are not users are skipped.
 func deleteUsers(c *call) (any, error) {
-	names, err := c.usernames(1, maxDeleteBatch)
+	names, err := c.usernames(1, rules.MaxDeleteBatch)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,20 @@ const (
 	AppKeyLength          = 24
 )
 
+// Batch and page caps: the most items one call may carry or ask for.
+const (
+	MaxRegisterBatch      = 500  // users per register call
+	MaxDeleteBatch        = 100  // users per batch delete
+	MaxFriendsBatch       = 500  // friends per add/remove/note call
+	MaxChatroomMembers    = 3000 // chatroom members per add/remove call
+	MaxCrossApps          = 500  // per-app items of a cross-app group member, blacklist or friend note call
+	MaxUserListCount      = 500  // users per list page
+	MaxAdminListCount     = 500  // admins per list page
+	MaxGroupListCount     = 500  // groups per list page
+	MaxSensitiveListCount = 2000 // sensitive words per list page
+	SensitiveWordQuota    = 100  // sensitive words an app holds (the API's default quota)
+)
+
 // AppKey: 24 ASCII letters or digits.
 func AppKey(v string) string {
 	if len(v) != AppKeyLength || strings.IndexFunc(v, func(r rune) bool { return !isASCIIAlnum(r) }) >= 0 {
