@@ -75,9 +75,6 @@ func (g *group) member(r userRef) int {
 	return slices.IndexFunc(g.members, func(m groupMember) bool { return m.userRef == r })
 }
 
-// hasGroup reports whether gid is one of the app's groups.
-func (a *appState) hasGroup(gid int64) bool { return a.groups[gid] != nil }
-
 // group returns the app's group gid, or a 899006.
 func (a *appState) group(gid int64) (*group, error) {
 	if g := a.groups[gid]; g != nil {
