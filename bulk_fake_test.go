@@ -15,61 +15,70 @@ import (
 )
 
 // TestBulkAgainstFake imports 10,250 users into the fake server, some of
-// them invalid, some already registered, with one register call failing
-// with 503, then deletes them all, and checks each user's fate on the
-// server itself.
+// them invalid, some already registered, with two register calls answered
+// 503/899030 (retried, since repeating a register is harmless), imports
+// them again (every user already so), then deletes them all, and checks
+// each user's fate on the server itself.
 func TestBulkAgainstFake(t *testing.T) {
 	t.Parallel()
 	srv := jmessagetest.NewServer(t)
-	c := srv.Client()
+	c := srv.Client(jmessage.WithRetryPolicy(jmessage.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond,
+		MaxBackoff: time.Millisecond}))
 	ctx := t.Context()
 
 	const n = 10_250
 	users := make([]jmessage.NewUser, n)
 	badField := make([]string, n)
 	var existing []jmessage.NewUser
+	invalid := 0
 	for i := range users {
 		users[i], badField[i] = bulkUser(i)
-		if badField[i] == "" && i%10 == 3 {
+		if badField[i] != "" {
+			invalid++
+		} else if i%10 == 3 {
 			existing = append(existing, users[i])
 		}
 	}
 	_, err := c.Users.RegisterBulk(ctx, existing, jmessage.BulkOptions{})
 	require.NoError(t, err, "registering the existing users")
 
-	srv.FailNext(http.MethodPost, "/v1/users/", 1, http.StatusServiceUnavailable, jmessage.ErrServerBusy)
-	results, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{})
-	require.Len(t, results, n)
-	var bulkErr *jmessage.BulkError
-	require.ErrorAs(t, err, &bulkErr)
+	srv.FailNext(http.MethodPost, "/v1/users/", 2, http.StatusServiceUnavailable, jmessage.ErrServerBusy)
+	for run := range 2 {
+		results, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{})
+		require.Len(t, results, n)
+		var bulkErr *jmessage.BulkError
+		require.ErrorAs(t, err, &bulkErr)
+		assert.Equal(t, invalid, bulkErr.Invalid, "run %d", run)
+		assert.Zero(t, bulkErr.Failed, "run %d: the busy calls were retried; users that exist are no failure", run)
+		assert.Equal(t, n-invalid, bulkErr.Succeeded())
+		assert.Contains(t, err.Error(), sprintf("%d of %d items failed", invalid, n))
 
-	var busy, exists, invalid int
-	for i, r := range results {
-		name := users[i].Username
-		_, onServer := srv.User(name)
-		switch {
-		case badField[i] != "":
-			invalid++
-			var verr *jmessage.ValidationError
-			require.ErrorAs(t, r.Err, &verr, "user %d", i)
-			assert.Equal(t, sprintf("users[%d].%s", i, badField[i]), verr.Field)
-			assert.False(t, onServer, "user %d was never sent", i)
-		case errorsIs(r.Err, jmessage.ErrServerBusy):
-			busy++
-			assert.Equal(t, i%10 == 3, onServer, "user %d of the failed call is registered only if it existed", i)
-		case i%10 == 3:
-			exists++
-			assert.ErrorIs(t, r.Err, jmessage.ErrUserExists, "user %d", i)
-			assert.True(t, onServer)
-		default:
-			assert.NoError(t, r.Err, "user %d", i)
-			assert.True(t, onServer, "user %d is registered", i)
+		var done, already int
+		for i, r := range results {
+			_, onServer := srv.User(users[i].Username)
+			switch {
+			case badField[i] != "":
+				var verr *jmessage.ValidationError
+				require.ErrorAs(t, r.Err, &verr, "user %d", i)
+				assert.Equal(t, sprintf("users[%d].%s", i, badField[i]), verr.Field)
+				assert.Equal(t, jmessage.BulkFailed, r.Outcome)
+				assert.False(t, onServer, "user %d was never sent", i)
+			case run == 1 || i%10 == 3:
+				already++
+				assert.Equal(t, jmessage.BulkResult{Index: i, Item: users[i].Username, Outcome: jmessage.BulkAlready}, r)
+				assert.True(t, onServer)
+			default:
+				done++
+				assert.Equal(t, jmessage.BulkResult{Index: i, Item: users[i].Username, Outcome: jmessage.BulkDone}, r)
+				assert.True(t, onServer, "user %d is registered", i)
+			}
+		}
+		if run == 0 {
+			assert.Equal(t, len(existing), already)
+		} else {
+			assert.Zero(t, done, "a re-run finds every user registered")
 		}
 	}
-	assert.Equal(t, jmessage.MaxRegisterBatch, busy, "exactly one call failed")
-	assert.Equal(t, bulkErr.Invalid, invalid)
-	assert.Equal(t, busy+exists, bulkErr.Failed)
-	assert.Zero(t, bulkErr.NotAttempted)
 
 	names := make([]string, n)
 	badNames := 0
@@ -79,8 +88,9 @@ func TestBulkAgainstFake(t *testing.T) {
 			badNames++
 		}
 	}
-	results, err = c.Users.DeleteBulk(ctx, names, jmessage.BulkOptions{Concurrency: 8})
+	results, err := c.Users.DeleteBulk(ctx, names, jmessage.BulkOptions{Concurrency: 8})
 	require.Len(t, results, n)
+	var bulkErr *jmessage.BulkError
 	require.ErrorAs(t, err, &bulkErr)
 	assert.Equal(t, badNames, bulkErr.Invalid)
 	assert.Equal(t, n-badNames, bulkErr.Succeeded(), "only the invalid usernames fail")
@@ -157,37 +167,50 @@ func withBadItems(names []string) (items []string, bad []bool) {
 	return items, bad
 }
 
+// bulkOutcome is what assertBulkOutcome found: the items done and already
+// so, and how many failed with the error wanted.
+type bulkOutcome struct {
+	done, already map[string]bool
+	failed        int
+}
+
 // assertBulkOutcome checks results against items: each invalid item refused
-// locally under field[i], every other one either succeeded or carries want.
-// It returns the items that succeeded and the number that carry want.
+// locally under field[i], every other one done, already so, or failed with
+// want.
 func assertBulkOutcome(t *testing.T, results []jmessage.BulkResult, err error, items []string, bad []bool,
-	field string, want error) (succeeded map[string]bool, failed int) {
+	field string, want error) bulkOutcome {
 	t.Helper()
 	require.Len(t, results, len(items))
-	succeeded = map[string]bool{}
+	o := bulkOutcome{done: map[string]bool{}, already: map[string]bool{}}
 	invalid := 0
 	for i, r := range results {
-		require.Equal(t, jmessage.BulkResult{Index: i, Item: items[i], Err: r.Err}, r)
+		require.Equal(t, jmessage.BulkResult{Index: i, Item: items[i], Outcome: r.Outcome, Err: r.Err}, r)
 		switch {
 		case bad[i]:
 			invalid++
 			var verr *jmessage.ValidationError
 			require.ErrorAs(t, r.Err, &verr, "item %d", i)
 			assert.Equal(t, sprintf("%s[%d]", field, i), verr.Field)
-		case r.Err == nil:
-			succeeded[items[i]] = true
+			assert.Equal(t, jmessage.BulkFailed, r.Outcome)
+		case r.Outcome == jmessage.BulkDone:
+			require.NoError(t, r.Err)
+			o.done[items[i]] = true
+		case r.Outcome == jmessage.BulkAlready:
+			require.NoError(t, r.Err)
+			o.already[items[i]] = true
 		default:
+			require.Equal(t, jmessage.BulkFailed, r.Outcome)
 			require.ErrorIs(t, r.Err, want, "item %d", i)
-			failed++
+			o.failed++
 		}
 	}
 	var bulkErr *jmessage.BulkError
 	require.ErrorAs(t, err, &bulkErr)
 	assert.Equal(t, invalid, bulkErr.Invalid)
-	assert.Equal(t, failed, bulkErr.Failed)
+	assert.Equal(t, o.failed, bulkErr.Failed)
 	assert.Zero(t, bulkErr.NotAttempted)
-	assert.Equal(t, len(succeeded), bulkErr.Succeeded())
-	return succeeded, failed
+	assert.Equal(t, len(o.done)+len(o.already), bulkErr.Succeeded())
+	return o
 }
 
 // TestChatroomsMembersAllAgainstFake adds 7,000 users (and one that does
@@ -217,16 +240,25 @@ func TestChatroomsMembersAllAgainstFake(t *testing.T) {
 	// as a whole.
 	items, bad := withBadItems(slices.Insert(slices.Clone(names), 4500, "ghost-user"))
 	results, err := c.Chatrooms.AddMembersBulk(ctx, id, items, jmessage.BulkOptions{})
-	added, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotFound)
-	assert.Equal(t, jmessage.MaxChatroomMembers, failed, "one whole call failed")
-	assert.False(t, added["ghost-user"])
-	assert.Equal(t, added, members(), "the room holds exactly the members reported added")
+	add := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotFound)
+	assert.Equal(t, jmessage.MaxChatroomMembers, add.failed, "one whole call failed")
+	assert.False(t, add.done["ghost-user"])
+	assert.Equal(t, add.done, members(), "the room holds exactly the members reported added")
 
 	results, err = c.Chatrooms.RemoveMembersBulk(ctx, id, items, jmessage.BulkOptions{Concurrency: 1})
-	removed, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotFound)
-	assert.Equal(t, jmessage.MaxChatroomMembers, failed, "the call with the ghost fails again")
-	assert.Equal(t, added, removed, "every member added is removed")
+	remove := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotFound)
+	assert.Equal(t, jmessage.MaxChatroomMembers, remove.failed, "the call with the ghost fails again")
+	assert.Equal(t, add.done, remove.done, "every member added is removed")
+	assert.Empty(t, remove.already)
 	assert.Empty(t, members())
+
+	// Removing them again: each is already gone (899082), none failed.
+	valid := slices.DeleteFunc(slices.Clone(items), func(s string) bool { return s == "bad name" || s == "ghost-user" })
+	results, err = c.Chatrooms.RemoveMembersBulk(ctx, id, valid, jmessage.BulkOptions{})
+	require.NoError(t, err)
+	for i, r := range results {
+		assert.Equal(t, jmessage.BulkAlready, r.Outcome, "item %d", i)
+	}
 }
 
 // TestGroupsMembersAllAgainstFake fills a group of the fake (500 members,
@@ -258,18 +290,27 @@ func TestGroupsMembersAllAgainstFake(t *testing.T) {
 	var progress []int
 	results, err := c.Groups.AddMembersBulk(ctx, group.GID, items, jmessage.BulkOptions{ChunkSize: 200, Concurrency: 1,
 		Progress: func(done, _ int) { progress = append(progress, done) }})
-	added, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrGroupFull)
-	assert.Equal(t, 800, failed, "calls 3 to 6 overflow the group")
+	add := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrGroupFull)
+	assert.Equal(t, 800, add.failed, "calls 3 to 6 overflow the group")
 	want := slices.Concat(names[:400], names[1200:])
 	assert.Equal(t, want, members(), "the group holds the users of calls 1, 2 and 7, in order")
-	assert.Len(t, added, len(want))
+	assert.Len(t, add.done, len(want))
 	require.Len(t, progress, 7)
 	assert.Equal(t, len(items), progress[6])
 
+	// Adding them all again: the members are already so (899011), the
+	// others still overflow the group.
+	results, err = c.Groups.AddMembersBulk(ctx, group.GID, items, jmessage.BulkOptions{ChunkSize: 200})
+	again := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrGroupFull)
+	assert.Equal(t, add.done, again.already)
+	assert.Empty(t, again.done)
+	assert.Equal(t, 800, again.failed)
+
 	results, err = c.Groups.RemoveMembersBulk(ctx, group.GID, items, jmessage.BulkOptions{ChunkSize: 200})
-	removed, failed := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotInGroup)
-	assert.Equal(t, 800, failed, "the users never added are not in the group")
-	assert.Equal(t, added, removed)
+	remove := assertBulkOutcome(t, results, err, items, bad, "usernames", jmessage.ErrUserNotInGroup)
+	assert.Zero(t, remove.failed)
+	assert.Len(t, remove.already, 800, "the users never added are not in the group: already so (899014)")
+	assert.Equal(t, add.done, remove.done)
 	assert.Empty(t, members())
 }
 
@@ -295,19 +336,19 @@ func TestFriendsAllAgainstFake(t *testing.T) {
 
 	items, bad := withBadItems(slices.Insert(slices.Clone(names), 700, "ghost-user"))
 	results, err := c.Friends.AddBulk(ctx, owner, items, jmessage.BulkOptions{})
-	added, failed := assertBulkOutcome(t, results, err, items, bad, "friends", jmessage.ErrUserNotFound)
-	assert.Equal(t, jmessage.MaxFriendsBatch, failed, "the call with the ghost fails as a whole")
-	assert.Equal(t, added, friends())
-	for name := range added {
+	add := assertBulkOutcome(t, results, err, items, bad, "friends", jmessage.ErrUserNotFound)
+	assert.Equal(t, jmessage.MaxFriendsBatch, add.failed, "the call with the ghost fails as a whole")
+	assert.Equal(t, add.done, friends())
+	for name := range add.done {
 		u, _ := srv.User(name)
 		require.Len(t, u.Friends, 1, "friendship is mutual: %s", name)
 		assert.Equal(t, owner, u.Friends[0].Username)
 	}
 
 	results, err = c.Friends.RemoveBulk(ctx, owner, items, jmessage.BulkOptions{Concurrency: 2})
-	removed, failed := assertBulkOutcome(t, results, err, items, bad, "friends", jmessage.ErrUserNotFound)
-	assert.Equal(t, jmessage.MaxFriendsBatch, failed)
-	assert.Equal(t, added, removed)
+	remove := assertBulkOutcome(t, results, err, items, bad, "friends", jmessage.ErrUserNotFound)
+	assert.Equal(t, jmessage.MaxFriendsBatch, remove.failed)
+	assert.Equal(t, add.done, remove.done)
 	assert.Empty(t, friends())
 }
 
@@ -362,9 +403,10 @@ func TestRegisterAllCancelledAgainstFake(t *testing.T) {
 		case errorsIs(r.Err, context.Canceled): // in flight when cancelled: applied or not
 			cut++
 		case i%10 == 3:
-			assert.ErrorIs(t, r.Err, jmessage.ErrUserExists, "user %d", i)
+			assert.Equal(t, jmessage.BulkAlready, r.Outcome, "user %d", i)
 		default:
 			require.NoError(t, r.Err, "user %d", i)
+			require.Equal(t, jmessage.BulkDone, r.Outcome, "user %d", i)
 			registered++
 			assert.True(t, onServer, "user %d is registered", i)
 		}
@@ -376,4 +418,55 @@ func TestRegisterAllCancelledAgainstFake(t *testing.T) {
 	assert.GreaterOrEqual(t, notAttempted, n-settledAtCancel-conc*jmessage.MaxRegisterBatch)
 	assert.Positive(t, registered)
 	t.Logf("cancelled at %d settled: %d not attempted, %d cut off in flight", settledAtCancel, notAttempted, cut)
+}
+
+// TestBlacklistBulkAgainstFake blacklists 700 users, some blacklisted
+// already, then unblacklists them twice: the fake refuses a whole call
+// that holds one user already so (899017, 899019), and each user's result
+// says which it was.
+func TestBlacklistBulkAgainstFake(t *testing.T) {
+	t.Parallel()
+	srv := jmessagetest.NewServer(t)
+	c := srv.Client()
+	ctx := t.Context()
+	names := registerOnFake(t, c, "other", 700)
+	owner := registerOnFake(t, c, "owner", 1)[0]
+	blacklist := func() []string {
+		got, _, err := c.Users.Blacklist(ctx, owner)
+		require.NoError(t, err)
+		var out []string
+		for _, u := range got {
+			out = append(out, u.Username)
+		}
+		slices.Sort(out)
+		return out
+	}
+	before := []string{names[3], names[250], names[699]}
+	_, err := c.Users.AddToBlacklist(ctx, owner, before)
+	require.NoError(t, err)
+
+	outcomes := func(results []jmessage.BulkResult) map[jmessage.BulkOutcome][]string {
+		out := map[jmessage.BulkOutcome][]string{}
+		for _, r := range results {
+			require.NoError(t, r.Err)
+			out[r.Outcome] = append(out[r.Outcome], r.Item)
+		}
+		return out
+	}
+	results, err := c.Users.AddToBlacklistBulk(ctx, owner, names, jmessage.BulkOptions{})
+	require.NoError(t, err)
+	got := outcomes(results)
+	assert.Equal(t, before, got[jmessage.BulkAlready])
+	assert.Len(t, got[jmessage.BulkDone], len(names)-len(before))
+	assert.Equal(t, names, blacklist())
+
+	results, err = c.Users.RemoveFromBlacklistBulk(ctx, owner, names[:400], jmessage.BulkOptions{})
+	require.NoError(t, err)
+	assert.Len(t, outcomes(results)[jmessage.BulkDone], 400)
+	results, err = c.Users.RemoveFromBlacklistBulk(ctx, owner, names, jmessage.BulkOptions{})
+	require.NoError(t, err)
+	got = outcomes(results)
+	assert.Equal(t, names[:400], got[jmessage.BulkAlready], "removed before: already so")
+	assert.Equal(t, names[400:], got[jmessage.BulkDone])
+	assert.Empty(t, blacklist())
 }

@@ -183,7 +183,7 @@ func TestRegisterAllTenThousandUsers(t *testing.T) {
 	assert.Equal(t, jmessage.MaxRegisterBatch, srv.maxBatch)
 	assert.Equal(t, int32(concurrency), srv.flight.max.Load(), "calls run exactly `concurrency` at a time")
 
-	var failed int
+	var failed, already int
 	for i, r := range results {
 		u := users[i]
 		assert.Equal(t, i, r.Index)
@@ -193,6 +193,7 @@ func TestRegisterAllTenThousandUsers(t *testing.T) {
 			var verr *jmessage.ValidationError
 			require.ErrorAs(t, r.Err, &verr, "user %d", i)
 			assert.Equal(t, sprintf("users[%d].%s", i, badField[i]), verr.Field)
+			assert.Equal(t, jmessage.BulkFailed, r.Outcome)
 			assert.Zero(t, srv.sent[u.Username], "an invalid user is never sent")
 			continue
 		case srv.failed[u.Username]:
@@ -200,15 +201,19 @@ func TestRegisterAllTenThousandUsers(t *testing.T) {
 			require.ErrorAs(t, r.Err, &apiErr, "user %d", i)
 			assert.Equal(t, http.StatusServiceUnavailable, apiErr.HTTPStatus)
 			assert.ErrorIs(t, r.Err, jmessage.ErrServerBusy)
+			assert.Equal(t, jmessage.BulkFailed, r.Outcome)
 			failed++
 		case srv.exists[u.Username]:
-			assert.ErrorIs(t, r.Err, jmessage.ErrUserExists, "user %d", i)
-			failed++
+			assert.NoError(t, r.Err, "user %d", i)
+			assert.Equal(t, jmessage.BulkAlready, r.Outcome, "user %d exists: already so, not failed", i)
+			already++
 		case u.Nickname == "rejected":
 			assert.ErrorIs(t, r.Err, jmessage.ErrInvalidParameter, "user %d", i)
+			assert.Equal(t, jmessage.BulkFailed, r.Outcome)
 			failed++
 		default:
 			assert.NoError(t, r.Err, "user %d", i)
+			assert.Equal(t, jmessage.BulkDone, r.Outcome)
 		}
 		assert.Equal(t, 1, srv.sent[u.Username], "user %d is sent exactly once", i)
 	}
@@ -221,7 +226,8 @@ func TestRegisterAllTenThousandUsers(t *testing.T) {
 	assert.Equal(t, failed, bulkErr.Failed)
 	assert.Zero(t, bulkErr.NotAttempted)
 	assert.Equal(t, n-invalid-failed, bulkErr.Succeeded())
-	assert.ErrorIs(t, err, jmessage.ErrUserExists)
+	assert.Positive(t, already)
+	assert.NotErrorIs(t, err, jmessage.ErrUserExists, "an existing user is no failure")
 	assert.ErrorIs(t, err, jmessage.ErrServerBusy)
 	assert.ErrorIs(t, err, jmessage.ErrInvalidArgument)
 	assert.NotErrorIs(t, err, jmessage.ErrNotAttempted)
@@ -261,7 +267,7 @@ func TestRegisterAllCancelled(t *testing.T) {
 			Progress: func(done, total int) { calls++ }})
 		require.Len(t, results, len(users))
 		assert.Equal(t, 3, srv.calls, "no call starts after the context ends")
-		assert.Equal(t, 3, calls, "progress after each chunk that ran")
+		assert.Equal(t, 10, calls, "progress after each chunk, sent or not")
 		for i, r := range results {
 			switch chunk := i / 100; {
 			case chunk < 2:
@@ -294,9 +300,11 @@ func TestRegisterAllCancelled(t *testing.T) {
 			{Username: "user-0002", Password: "x"},
 			{Username: "user-0003", Password: "password"},
 		}
+		var progress []int
 		results, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{
-			Progress: func(int, int) { t.Error("no chunk ran: no progress") }})
+			Progress: func(done, _ int) { progress = append(progress, done) }})
 		require.Len(t, results, 3)
+		assert.Equal(t, []int{3}, progress, "the one chunk, never sent, is settled")
 		assert.ErrorIs(t, results[0].Err, jmessage.ErrNotAttempted)
 		assert.ErrorIs(t, results[1].Err, jmessage.ErrInvalidArgument, "validation still reported")
 		assert.ErrorIs(t, results[2].Err, jmessage.ErrNotAttempted)
@@ -318,12 +326,13 @@ func TestRegisterAllMatchesResultsByUsername(t *testing.T) {
 	}
 	results, err := c.Users.RegisterBulk(t.Context(), users, jmessage.BulkOptions{})
 	require.Len(t, results, 3)
-	assert.NoError(t, results[0].Err)
+	assert.Equal(t, jmessage.BulkResult{Index: 0, Item: "user-0001", Outcome: jmessage.BulkDone}, results[0])
 	assert.ErrorIs(t, results[1].Err, jmessage.ErrMalformedResponse, "an item the answer leaves out is not lost")
-	assert.ErrorIs(t, results[2].Err, jmessage.ErrUserExists)
+	assert.Equal(t, jmessage.BulkFailed, results[1].Outcome)
+	assert.Equal(t, jmessage.BulkResult{Index: 2, Item: "user-0003", Outcome: jmessage.BulkAlready}, results[2])
 	var bulkErr *jmessage.BulkError
 	require.ErrorAs(t, err, &bulkErr)
-	assert.Equal(t, 2, bulkErr.Failed)
+	assert.Equal(t, 1, bulkErr.Failed)
 }
 
 func TestRegisterAllSuccess(t *testing.T) {
@@ -338,7 +347,7 @@ func TestRegisterAllSuccess(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, results, len(users))
 	for i, r := range results {
-		assert.Equal(t, jmessage.BulkResult{Index: i, Item: users[i].Username}, r)
+		assert.Equal(t, jmessage.BulkResult{Index: i, Item: users[i].Username, Outcome: jmessage.BulkDone}, r)
 	}
 	assert.Equal(t, 4, srv.calls)
 	assert.Equal(t, 400, srv.maxBatch)
@@ -369,6 +378,7 @@ type wholeCallBulkTest struct {
 	bad          string             // an item refused locally
 	field        string             // the items' argument name
 	failCode     jmessage.ErrorCode // the error of the call that fails
+	already      jmessage.ErrorCode // the code by which the server says an item is already so, if any
 	call         func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error)
 }
 
@@ -431,12 +441,15 @@ func runWholeCallBulkTests(t *testing.T, tests []wholeCallBulkTest) {
 					var verr *jmessage.ValidationError
 					require.ErrorAs(t, r.Err, &verr)
 					assert.Equal(t, sprintf("%s[%d]", tt.field, i), verr.Field)
+					assert.Equal(t, jmessage.BulkFailed, r.Outcome)
 					continue
 				case failedCall[items[i]]:
 					assert.ErrorIs(t, r.Err, tt.failCode, "each item of a failed call carries its error")
+					assert.Equal(t, jmessage.BulkFailed, r.Outcome)
 					failed++
 				default:
 					assert.NoError(t, r.Err)
+					assert.Equal(t, jmessage.BulkDone, r.Outcome)
 				}
 				assert.Equal(t, 1, sent[items[i]], "item %d sent once", i)
 			}
@@ -452,13 +465,13 @@ func runWholeCallBulkTests(t *testing.T, tests []wholeCallBulkTest) {
 	}
 }
 
-func TestWholeCallBulkOperations(t *testing.T) {
-	t.Parallel()
+// wholeCallBulkTests are the bulk forms whose API answers for the whole call.
+func wholeCallBulkTests() []wholeCallBulkTest {
 	username := func(i int) string { return sprintf("user-%05d", i) }
-	runWholeCallBulkTests(t, []wholeCallBulkTest{
+	return []wholeCallBulkTest{
 		{
 			name: "Users.DeleteBulk", method: http.MethodDelete, path: "/v1/users/", cap: jmessage.MaxDeleteBatch,
-			item: username, bad: "x!", field: "usernames", failCode: jmessage.ErrUserNotFound,
+			item: username, bad: "x!", field: "usernames", failCode: jmessage.ErrServerInternal, already: jmessage.ErrUserNotFound,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
 				return c.Users.DeleteBulk(ctx, items, opts)
 			},
@@ -473,14 +486,14 @@ func TestWholeCallBulkOperations(t *testing.T) {
 		},
 		{
 			name: "Friends.AddBulk", method: http.MethodPost, path: "/v1/users/dev_fang/friends", cap: jmessage.MaxFriendsBatch,
-			item: username, bad: "no spaces", field: "friends", failCode: jmessage.ErrAlreadyFriends,
+			item: username, bad: "no spaces", field: "friends", failCode: jmessage.ErrUserNotFound, already: jmessage.ErrAlreadyFriends,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
 				return c.Friends.AddBulk(ctx, "dev_fang", items, opts)
 			},
 		},
 		{
 			name: "Friends.RemoveBulk", method: http.MethodDelete, path: "/v1/users/dev_fang/friends", cap: jmessage.MaxFriendsBatch,
-			item: username, bad: "abc", field: "friends", failCode: jmessage.ErrNotFriend,
+			item: username, bad: "abc", field: "friends", failCode: jmessage.ErrUserNotFound, already: jmessage.ErrNotFriend,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
 				return c.Friends.RemoveBulk(ctx, "dev_fang", items, opts)
 			},
@@ -494,26 +507,104 @@ func TestWholeCallBulkOperations(t *testing.T) {
 		},
 		{
 			name: "Chatrooms.RemoveMembersBulk", method: http.MethodDelete, path: "/v1/chatroom/777/members", cap: jmessage.MaxChatroomMembers,
-			item: username, bad: "_user", field: "usernames", failCode: jmessage.ErrUserNotInChatroom,
+			item: username, bad: "_user", field: "usernames", failCode: jmessage.ErrChatroomNotFound, already: jmessage.ErrUserNotInChatroom,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
 				return c.Chatrooms.RemoveMembersBulk(ctx, 777, items, opts)
 			},
 		},
 		{
 			name: "Groups.AddMembersBulk", method: http.MethodPost, path: "/v2/groups/12345/addMembers", cap: 500,
-			item: username, bad: "-bad-name", field: "usernames", failCode: jmessage.ErrGroupFull,
+			item: username, bad: "-bad-name", field: "usernames", failCode: jmessage.ErrGroupFull, already: jmessage.ErrUserInGroup,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
 				return c.Groups.AddMembersBulk(ctx, 12345, items, opts)
 			},
 		},
 		{
 			name: "Groups.RemoveMembersBulk", method: http.MethodPost, path: "/v2/groups/12345/delMembers", cap: 500,
-			item: username, bad: "", field: "usernames", failCode: jmessage.ErrUserNotInGroup,
+			item: username, bad: "", field: "usernames", failCode: jmessage.ErrGroupNotFound, already: jmessage.ErrUserNotInGroup,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
 				return c.Groups.RemoveMembersBulk(ctx, 12345, items, opts)
 			},
 		},
-	})
+		{
+			name: "Users.AddToBlacklistBulk", method: http.MethodPut, path: "/v1/users/dev_fang/blacklist", cap: 500,
+			item: username, bad: "a b", field: "usernames", failCode: jmessage.ErrUserNotFound, already: jmessage.ErrAlreadyBlacklisted,
+			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
+				return c.Users.AddToBlacklistBulk(ctx, "dev_fang", items, opts)
+			},
+		},
+		{
+			name: "Users.RemoveFromBlacklistBulk", method: http.MethodDelete, path: "/v1/users/dev_fang/blacklist", cap: 500,
+			item: username, bad: "a/b", field: "usernames", failCode: jmessage.ErrUserNotFound, already: jmessage.ErrNotBlacklisted,
+			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
+				return c.Users.RemoveFromBlacklistBulk(ctx, "dev_fang", items, opts)
+			},
+		},
+	}
+}
+
+func TestWholeCallBulkOperations(t *testing.T) {
+	t.Parallel()
+	runWholeCallBulkTests(t, wholeCallBulkTests())
+}
+
+// TestBulkAlreadySo: against a server that refuses a whole call with the
+// form's "already" code when any item of it is already so (as the fake
+// does), every item already so is reported BulkAlready, every other one is
+// applied once and reported BulkDone, and the operation has no error.
+func TestBulkAlreadySo(t *testing.T) {
+	t.Parallel()
+	for _, tt := range wholeCallBulkTests() {
+		if tt.already == 0 {
+			continue
+		}
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			n := 2*tt.cap + 31
+			items := make([]string, n)
+			isAlready := map[string]bool{}
+			for i := range items {
+				items[i] = tt.item(i)
+				if i%97 == 5 || i >= 2*tt.cap { // a few here and there, and a whole last call
+					isAlready[items[i]] = true
+				}
+			}
+			c, mock := newTestClient(t)
+			var mu sync.Mutex
+			applied := map[string]int{}
+			calls := 0
+			mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+				var got []string
+				if req.Method != tt.method || req.URL.Path != tt.path || json.NewDecoder(req.Body).Decode(&got) != nil {
+					return newJSONResponse(http.StatusBadRequest, `{"error":{"code":1,"message":"unexpected"}}`), nil
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				calls++
+				if slices.ContainsFunc(got, func(s string) bool { return isAlready[s] }) {
+					return newJSONResponse(http.StatusForbidden, sprintf(`{"error":{"code":%d,"message":"already"}}`, tt.already)), nil
+				}
+				for _, it := range got {
+					applied[it]++
+				}
+				return newJSONResponse(http.StatusNoContent, ""), nil
+			})
+			results, err := tt.call(t.Context(), c, items, jmessage.BulkOptions{Concurrency: 3})
+			require.NoError(t, err, "an item already so is no failure")
+			require.Len(t, results, n)
+			for i, r := range results {
+				require.NoError(t, r.Err, "item %d", i)
+				if isAlready[items[i]] {
+					assert.Equal(t, jmessage.BulkAlready, r.Outcome, "item %d", i)
+					assert.Zero(t, applied[items[i]], "item %d", i)
+				} else {
+					assert.Equal(t, jmessage.BulkDone, r.Outcome, "item %d", i)
+					assert.Equal(t, 1, applied[items[i]], "item %d is applied once", i)
+				}
+			}
+			assert.Less(t, calls, 2*n, "splitting stops at single items")
+		})
+	}
 }
 
 func TestBulkValidation(t *testing.T) {

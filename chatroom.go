@@ -107,7 +107,7 @@ func (s *ChatroomsService) Create(ctx context.Context, room NewChatroom) (int64,
 	type created struct {
 		ID ID `json:"chatroom_id"`
 	}
-	out, resp, err := callRequiring(ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/", body: room},
+	out, resp, err := callRequiring(ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/", body: room, invalid: room.validate()},
 		"chatroom_id", func(c *created) bool { return c.ID != 0 })
 	if err != nil {
 		return 0, resp, err
@@ -218,7 +218,7 @@ func (u ChatroomUpdate) validate() error {
 // PUT /v1/chatroom/{room_id}
 func (s *ChatroomsService) Update(ctx context.Context, roomID int64, update ChatroomUpdate) (*Response, error) {
 	return s.client.do(ctx, request{method: http.MethodPut, path: pathf("/v1/chatroom/%s", idSeg(roomID)),
-		body: update, invalid: validateID("room_id", roomID)}, nil)
+		body: update, invalid: firstError(validateID("room_id", roomID), update.validate())}, nil)
 }
 
 // Delete deletes a chatroom. The server answers 850001 for a room that
@@ -331,6 +331,11 @@ func (s *ChatroomsService) RemoveMembers(ctx context.Context, roomID int64, user
 }
 
 func (s *ChatroomsService) members(ctx context.Context, method string, roomID int64, usernames []string) (*Response, error) {
-	return s.client.do(ctx, request{method: method, path: pathf("/v1/chatroom/%s/members", idSeg(roomID)), body: usernames,
-		invalid: firstError(validateID("room_id", roomID), validateUsernames("usernames", usernames, 1, MaxChatroomMembers))}, nil)
+	return s.client.do(ctx, chatroomMembersCall(method, roomID).with(usernames,
+		validateUsernames("usernames", usernames, 1, MaxChatroomMembers)), nil)
+}
+
+// chatroomMembersCall is a change of chatroom roomID's members, without its body.
+func chatroomMembersCall(method string, roomID int64) request {
+	return request{method: method, path: pathf("/v1/chatroom/%s/members", idSeg(roomID)), invalid: validateID("room_id", roomID)}
 }

@@ -409,9 +409,6 @@ type upload struct {
 	content         io.Reader
 }
 
-// validator is implemented by request bodies that check their own fields.
-type validator interface{ validate() error }
-
 // call runs r and decodes the answer into a new T.
 func call[T any](ctx context.Context, c *Client, r request) (*T, *Response, error) {
 	out := new(T)
@@ -470,11 +467,6 @@ const unparsedContentType = "none"
 func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) {
 	if r.invalid != nil {
 		return nil, r.invalid
-	}
-	if v, ok := r.body.(validator); ok {
-		if err := v.validate(); err != nil {
-			return nil, err
-		}
 	}
 	if ctx == nil {
 		return nil, &ValidationError{Field: "ctx", Reason: "must not be nil"}

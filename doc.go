@@ -76,15 +76,19 @@
 // Chatrooms.AddMembersBulk, Friends.AddBulk, SensitiveWords.AddBulk…), take
 // any number of items, send them in calls of at most the cap with bounded
 // concurrency (BulkOptions), and return one BulkResult per item, in input
-// order. Items refused by validation are reported and the rest still sent;
-// cancelling the context stops starting new calls, and items never sent
-// match ErrNotAttempted. The error is nil only when every item succeeded:
+// order, whose Outcome is BulkDone, BulkAlready (the user exists, the
+// friend is one already…: an import can be re-run) or BulkFailed with its
+// Err. Items refused by validation are reported and the rest still sent;
+// every call is safe to repeat, so the client's retry policy retries it on
+// 503 and 899030; cancelling the context stops starting new calls, and
+// items never sent match ErrNotAttempted. The error is nil when no item
+// failed:
 //
 //	results, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{
 //		Progress: func(done, total int) { log.Printf("%d/%d", done, total) },
 //	})
 //	for _, r := range results {
-//		if r.Err != nil && !errors.Is(r.Err, jmessage.ErrUserExists) { ... }
+//		if r.Outcome == jmessage.BulkFailed { log.Printf("%s: %v", r.Item, r.Err) }
 //	}
 //
 // # Testing

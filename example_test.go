@@ -121,12 +121,18 @@ func ExampleUsersService_RegisterBulk() {
 	must(err)
 	fmt.Println(len(results), "users registered in", calls, "calls")
 
-	page, _, err := c.Users.List(ctx, jmessage.ListOptions{Count: 1})
+	// Running the import again is harmless: every user is already so.
+	batch = append(batch, jmessage.NewUser{Username: "newcomer", Password: "password"})
+	results, err = c.Users.RegisterBulk(ctx, batch, jmessage.BulkOptions{})
 	must(err)
-	fmt.Println("the app has", page.Total, "users")
+	count := map[jmessage.BulkOutcome]int{}
+	for _, r := range results {
+		count[r.Outcome]++
+	}
+	fmt.Println(count[jmessage.BulkDone], "done,", count[jmessage.BulkAlready], "already,", count[jmessage.BulkFailed], "failed")
 	// Output:
 	// 1200 users registered in 3 calls
-	// the app has 1200 users
+	// 1 done, 1200 already, 0 failed
 }
 
 func ExampleMessagesService_Send() {

@@ -58,9 +58,12 @@ func (s *FriendsService) Remove(ctx context.Context, username string, friends []
 }
 
 func (s *FriendsService) change(ctx context.Context, method, username string, friends []string) (*Response, error) {
-	return s.client.do(ctx, request{method: method, path: pathf("/v1/users/%s/friends", username), body: friends,
-		invalid: firstError(validateUsername("username", username),
-			validateUsernames("friends", friends, 1, MaxFriendsBatch))}, nil)
+	return s.client.do(ctx, friendsCall(method, username).with(friends, validateUsernames("friends", friends, 1, MaxFriendsBatch)), nil)
+}
+
+// friendsCall is a change of username's friends, without its body.
+func friendsCall(method, username string) request {
+	return request{method: method, path: pathf("/v1/users/%s/friends", username), invalid: validateUsername("username", username)}
 }
 
 // UpdateNotes sets username's notes on up to 500 of their friends. A user

@@ -158,13 +158,20 @@ func groupPath(format string, gid int64) (string, error) {
 	return pathf(format, idSeg(gid)), validateID("gid", gid)
 }
 
+// groupCall is a call on group gid at the path of format (one %s for the
+// gid), without its body.
+func groupCall(method, format string, gid int64) request {
+	path, err := groupPath(format, gid)
+	return request{method: method, path: path, invalid: err}
+}
+
 // Create creates a group owned by OwnerUsername with the given members,
 // and returns it with its gid (an answer without one is an error matching
 // ErrMalformedResponse).
 //
 // POST /v1/groups/
 func (s *GroupsService) Create(ctx context.Context, group NewGroup) (*Group, *Response, error) {
-	return callRequiring(ctx, s.client, request{method: http.MethodPost, path: "/v1/groups/", body: group},
+	return callRequiring(ctx, s.client, request{method: http.MethodPost, path: "/v1/groups/", body: group, invalid: group.validate()},
 		"gid", func(g *Group) bool { return g.GID != 0 })
 }
 
@@ -180,8 +187,7 @@ func (s *GroupsService) Get(ctx context.Context, gid int64) (*Group, *Response, 
 //
 // PUT /v1/groups/{gid}
 func (s *GroupsService) Update(ctx context.Context, gid int64, update GroupUpdate) (*Response, error) {
-	path, err := groupPath("/v1/groups/%s", gid)
-	return s.client.do(ctx, request{method: http.MethodPut, path: path, body: update, invalid: err}, nil)
+	return s.client.do(ctx, groupCall(http.MethodPut, "/v1/groups/%s", gid).with(update, update.validate()), nil)
 }
 
 // Delete dissolves a group; every member is notified.
@@ -219,9 +225,8 @@ func (s *GroupsService) RemoveMembers(ctx context.Context, gid int64, usernames 
 }
 
 func (s *GroupsService) members(ctx context.Context, format string, gid int64, usernames []string) (*Response, error) {
-	path, err := groupPath(format, gid)
-	return s.client.do(ctx, request{method: http.MethodPost, path: path, body: usernames,
-		invalid: firstError(err, validateUsernames("usernames", usernames, 1, math.MaxInt))}, nil)
+	return s.client.do(ctx, groupCall(http.MethodPost, format, gid).with(usernames,
+		validateUsernames("usernames", usernames, 1, math.MaxInt)), nil)
 }
 
 // Members returns every member of a group, the owner with GroupOwnerRole.
@@ -290,6 +295,5 @@ func (s *GroupsService) SetSilence(ctx context.Context, gid int64, usernames []s
 //
 // PUT /v1/groups/owner/{gid}
 func (s *GroupsService) TransferOwner(ctx context.Context, gid int64, owner GroupOwner) (*Response, error) {
-	path, err := groupPath("/v1/groups/owner/%s", gid)
-	return s.client.do(ctx, request{method: http.MethodPut, path: path, body: owner, invalid: err}, nil)
+	return s.client.do(ctx, groupCall(http.MethodPut, "/v1/groups/owner/%s", gid).with(owner, owner.validate()), nil)
 }

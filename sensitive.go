@@ -22,9 +22,12 @@ type SensitiveWord struct {
 //
 // POST /v1/sensitiveword
 func (s *SensitiveWordsService) Add(ctx context.Context, words []string) (*Response, error) {
-	return s.client.do(ctx, request{method: http.MethodPost, path: "/v1/sensitiveword", body: words,
-		invalid: validateEach("words", words, math.MaxInt, func(w, field string) error { return validateSensitiveWord(field, w) })}, nil)
+	return s.client.do(ctx, sensitiveAddCall().with(words,
+		validateEach("words", words, math.MaxInt, func(w, field string) error { return validateSensitiveWord(field, w) })), nil)
 }
+
+// sensitiveAddCall is Add's call, without its body.
+func sensitiveAddCall() request { return request{method: http.MethodPost, path: "/v1/sensitiveword"} }
 
 // wordUpdate is Update's body.
 type wordUpdate struct {

@@ -255,7 +255,7 @@ func (s *UsersService) Get(ctx context.Context, username string) (*User, *Respon
 // PUT /v1/users/{username}
 func (s *UsersService) Update(ctx context.Context, username string, update UserUpdate) (*Response, error) {
 	return s.client.do(ctx, request{method: http.MethodPut, path: pathf("/v1/users/%s", username),
-		body: update, invalid: validateUsername("username", username)}, nil)
+		body: update, invalid: firstError(validateUsername("username", username), update.validate())}, nil)
 }
 
 // UserStat is a user's login and online state.
@@ -347,9 +347,11 @@ func (s *UsersService) Delete(ctx context.Context, username string) (*Response, 
 //
 // DELETE /v1/users/ (with a JSON array body)
 func (s *UsersService) DeleteBatch(ctx context.Context, usernames []string) (*Response, error) {
-	return s.client.do(ctx, request{method: http.MethodDelete, path: "/v1/users/", body: usernames,
-		invalid: validateUsernames("usernames", usernames, 1, MaxDeleteBatch)}, nil)
+	return s.client.do(ctx, deleteBatchCall().with(usernames, validateUsernames("usernames", usernames, 1, MaxDeleteBatch)), nil)
 }
+
+// deleteBatchCall is DeleteBatch's call, without its body.
+func deleteBatchCall() request { return request{method: http.MethodDelete, path: "/v1/users/"} }
 
 // AddToBlacklist adds users to username's blacklist.
 //
@@ -366,9 +368,14 @@ func (s *UsersService) RemoveFromBlacklist(ctx context.Context, username string,
 }
 
 func (s *UsersService) blacklist(ctx context.Context, method, username string, usernames []string) (*Response, error) {
-	return s.client.do(ctx, request{method: method, path: pathf("/v1/users/%s/blacklist", username), body: usernames,
-		invalid: firstError(validateUsername("username", username),
-			validateUsernames("usernames", usernames, 1, math.MaxInt))}, nil)
+	return s.client.do(ctx, blacklistCall(method, username).with(usernames,
+		validateUsernames("usernames", usernames, 1, math.MaxInt)), nil)
+}
+
+// blacklistCall is a change of username's blacklist, without its body.
+func blacklistCall(method, username string) request {
+	return request{method: method, path: pathf("/v1/users/%s/blacklist", username),
+		invalid: validateUsername("username", username)}
 }
 
 // Blacklist returns the users on username's blacklist.
@@ -498,7 +505,7 @@ func (n NoDisturb) validate() error {
 // POST /v1/users/{username}/nodisturb
 func (s *UsersService) SetNoDisturb(ctx context.Context, username string, settings NoDisturb) (*Response, error) {
 	return s.client.do(ctx, request{method: http.MethodPost, path: pathf("/v1/users/%s/nodisturb", username),
-		body: settings, invalid: validateUsername("username", username)}, nil)
+		body: settings, invalid: firstError(validateUsername("username", username), settings.validate())}, nil)
 }
 
 // SetForbidden bans a user from sending messages (disabled true) or lifts
@@ -542,7 +549,7 @@ func (a NewAdmin) validate() error {
 //
 // POST /v1/admins/
 func (s *UsersService) RegisterAdmin(ctx context.Context, admin NewAdmin) (*Response, error) {
-	return s.client.do(ctx, request{method: http.MethodPost, path: "/v1/admins/", body: admin}, nil)
+	return s.client.do(ctx, request{method: http.MethodPost, path: "/v1/admins/", body: admin, invalid: admin.validate()}, nil)
 }
 
 // ListAdmins returns one page of the app's admins (Count at most 500; zero

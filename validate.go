@@ -2,6 +2,7 @@ package jmessage
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 
@@ -48,10 +49,31 @@ func firstError(errs ...error) error {
 // sub names field name of the object field ("users[3]" and "nickname" give
 // "users[3].nickname"); an empty field names a top-level argument.
 func sub(field, name string) string {
-	if field == "" {
+	switch {
+	case field == "":
 		return name
+	case name == "":
+		return field
 	}
 	return field + "." + name
+}
+
+// under names the field of err, a *ValidationError for an item checked on
+// its own, inside field: "nickname" under "users[3]" becomes
+// "users[3].nickname", "" becomes "users[3]".
+func under(field string, err error) error {
+	var verr *ValidationError
+	if errors.As(err, &verr) {
+		verr.Field = sub(field, verr.Field)
+	}
+	return err
+}
+
+// with returns r carrying body, and the body's validation error after r's
+// own (the path's).
+func (r request) with(body any, bodyErr error) request {
+	r.body, r.invalid = body, firstError(r.invalid, bodyErr)
+	return r
 }
 
 // indexed names element i of a list field: "users[3]".

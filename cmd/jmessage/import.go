@@ -185,7 +185,7 @@ func (a *app) register(ctx context.Context, c *jmessage.Client, rows []row, rowE
 		}
 		for _, r := range res {
 			i := userRow[start+r.Index]
-			results[i].Outcome = registerOutcome(r.Err)
+			results[i].Outcome = registerOutcome(r)
 			if r.Err != nil && results[i].Outcome != existing {
 				results[i].Error = itemError(r.Err)
 			}
@@ -210,14 +210,14 @@ func itemError(err error) string {
 	return err.Error()
 }
 
-// registerOutcome classifies a register error.
-func registerOutcome(err error) outcome {
+// registerOutcome classifies a user's result of RegisterBulk.
+func registerOutcome(r jmessage.BulkResult) outcome {
 	switch {
-	case err == nil:
+	case r.Outcome == jmessage.BulkDone:
 		return created
-	case errors.Is(err, jmessage.ErrUserExists):
+	case r.Outcome == jmessage.BulkAlready:
 		return existing
-	case errors.Is(err, jmessage.ErrNotAttempted):
+	case errors.Is(r.Err, jmessage.ErrNotAttempted):
 		return notSent
 	}
 	return failed
