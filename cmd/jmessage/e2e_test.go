@@ -47,7 +47,7 @@ func buildAndRun(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "jmessage")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", append(append([]string{"build"}, buildFlags...), "-o", binary, ".")...).CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building jmessage: %v\n%s", err, out)
 		return 1
 	}
@@ -107,7 +107,9 @@ func jsonLines[T any](t *testing.T, out string) []T {
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
 		var v T
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &v), "line %q", sc.Text())
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
 		values = append(values, v)
 	}
 	return values
@@ -130,7 +132,9 @@ func importOutput(t *testing.T, out string) (map[int]rowResult, importSummary) {
 			summary = l.Summary
 			continue
 		}
-		require.NotContains(t, rows, l.Line, "line %d reported twice", l.Line)
+		if _, dup := rows[l.Line]; dup {
+			t.Fatalf("line %d reported twice", l.Line)
+		}
 		rows[l.Line] = l.rowResult
 	}
 	require.NotNil(t, summary, "no summary in %q", out)

@@ -169,7 +169,7 @@ func (a *app) register(ctx context.Context, c *jmessage.Client, rows []row, rowE
 		users = append(users, u)
 		userRow = append(userRow, i)
 	}
-	bar := a.newProgress("importing users", len(rows))
+	bar := a.newProgress("importing users", "users", len(rows))
 	defer bar.finish()
 	done := len(rows) - len(users) // rows refused before sending
 	bar.set(done)

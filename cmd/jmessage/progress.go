@@ -22,9 +22,9 @@ type progress struct {
 // plainEvery is the least time between two plain progress lines.
 const plainEvery = 2 * time.Second
 
-// newProgress starts showing the progress of total items (-1: unknown),
-// described by what ("importing users").
-func (a *app) newProgress(what string, total int) *progress {
+// newProgress starts showing the progress of total items (-1: unknown)
+// named unit ("users"), described by what ("importing users").
+func (a *app) newProgress(what, unit string, total int) *progress {
 	p := &progress{w: a.stderr, what: what, total: total}
 	if a.tty {
 		p.bar = progressbar.NewOptions(total,
@@ -32,6 +32,7 @@ func (a *app) newProgress(what string, total int) *progress {
 			progressbar.OptionSetDescription(what),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString(unit),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionSetPredictTime(total > 0),
 			progressbar.OptionFullWidth(),

@@ -180,7 +180,7 @@ func (a *app) exportUsers(ctx context.Context, output string) error {
 	if err != nil {
 		return err
 	}
-	return a.writeLines(output, "exporting users", first.Total, func(enc *json.Encoder, bar *progress) error {
+	return a.writeLines(output, "exporting users", "users", first.Total, func(enc *json.Encoder, bar *progress) error {
 		for u, err := range c.Users.All(ctx, jmessage.ListOptions{}) {
 			if err != nil {
 				return err
@@ -198,7 +198,7 @@ func (a *app) exportUsers(ctx context.Context, output string) error {
 // "-") and a progress of total items, and reports how many were written.
 // A file is written beside its final name and renamed only when write
 // succeeded, so an interrupted export leaves no half file behind.
-func (a *app) writeLines(output, what string, total int, write func(*json.Encoder, *progress) error) error {
+func (a *app) writeLines(output, what, unit string, total int, write func(*json.Encoder, *progress) error) error {
 	w := a.stdout
 	var tmp *os.File
 	if output != "-" {
@@ -210,7 +210,7 @@ func (a *app) writeLines(output, what string, total int, write func(*json.Encode
 		defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
 		w = tmp
 	}
-	bar := a.newProgress(what, total)
+	bar := a.newProgress(what, unit, total)
 	err := write(json.NewEncoder(w), bar)
 	bar.finish()
 	if tmp != nil {
