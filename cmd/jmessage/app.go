@@ -104,6 +104,7 @@ never printed. --fake runs any command against an in-process fake server
 seeded with demo data, so everything can be tried with no credentials.
 
 Exit codes: 0 done, 1 some items failed, 2 bad usage or credentials.`,
+		Version:       jmessage.Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}

@@ -19,7 +19,8 @@ const (
 	demoPassword = "demo-password"
 )
 
-var demoUsers = [...]string{"alice", "brian", "carol"}
+// demoUsers are the demo users: the first owns the demo group and chatroom.
+func demoUsers() []string { return []string{"alice", "brian", "carol"} }
 
 // fakeCommand serves the fake over HTTP, as cmd/jmessage-fake does.
 func (a *app) fakeCommand() *cobra.Command {
@@ -60,7 +61,7 @@ func (a *app) startFake(ctx context.Context) (*jmessage.Client, error) {
 		return nil, fmt.Errorf("seeding the fake: %w", err)
 	}
 	a.note("--fake: an in-process fake server, gone when the command ends, with admin %s, users %s, group %d and chatroom %d",
-		demoAdmin, strings.Join(demoUsers[:], ", "), gid, roomID)
+		demoAdmin, strings.Join(demoUsers(), ", "), gid, roomID)
 	return c, nil
 }
 
@@ -70,18 +71,19 @@ func seedDemo(ctx context.Context, c *jmessage.Client) (gid, roomID int64, err e
 	if _, err := c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: demoAdmin, Password: demoPassword}); err != nil {
 		return 0, 0, err
 	}
-	users := make([]jmessage.NewUser, len(demoUsers))
-	for i, name := range demoUsers {
+	names := demoUsers()
+	users := make([]jmessage.NewUser, len(names))
+	for i, name := range names {
 		users[i] = jmessage.NewUser{Username: name, Password: demoPassword}
 	}
 	if _, err := c.Users.RegisterBulk(ctx, users, jmessage.BulkOptions{}); err != nil {
 		return 0, 0, err
 	}
-	members := demoUsers[1:]
-	group, _, err := c.Groups.Create(ctx, jmessage.NewGroup{OwnerUsername: demoUsers[0], Name: "demo", Members: members})
+	members := names[1:]
+	group, _, err := c.Groups.Create(ctx, jmessage.NewGroup{OwnerUsername: names[0], Name: "demo", Members: members})
 	if err != nil {
 		return 0, 0, err
 	}
-	roomID, _, err = c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: demoUsers[0], Name: "lobby", Members: members})
+	roomID, _, err = c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: names[0], Name: "lobby", Members: members})
 	return group.GID, roomID, err
 }

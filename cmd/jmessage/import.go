@@ -186,7 +186,7 @@ func (a *app) register(ctx context.Context, c *jmessage.Client, rows []row, rowE
 		for _, r := range res {
 			i := userRow[start+r.Index]
 			results[i].Outcome = registerOutcome(r)
-			if r.Err != nil && results[i].Outcome != existing {
+			if r.Outcome == jmessage.BulkFailed {
 				results[i].Error = itemError(r.Err)
 			}
 			if isCredentialsError(r.Err) {
@@ -210,7 +210,7 @@ func itemError(err error) string {
 	return err.Error()
 }
 
-// registerOutcome classifies a user's result of RegisterBulk.
+// registerOutcome is a register result's outcome.
 func registerOutcome(r jmessage.BulkResult) outcome {
 	switch {
 	case r.Outcome == jmessage.BulkDone:

@@ -62,8 +62,9 @@ func (a *app) usersCommand() *cobra.Command {
 	}, &cobra.Command{
 		Use:   "delete USERNAME...",
 		Short: "Delete users (through the bulk API, 100 a call)",
-		Long: `delete deletes the users named, printing each one's outcome (deleted, or
-its error); with --json one line per user: {"username", "outcome", "error"}.`,
+		Long: `delete deletes the users named, printing each one's outcome: deleted,
+absent (there was no such user) or failed (with its error); with --json one
+line per user: {"username", "outcome", "error"}.`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.deleteUsers(cmd.Context(), args)
@@ -116,6 +117,17 @@ type itemResult struct {
 	Error    string  `json:"error,omitempty"`
 }
 
+// deleteOutcome names a delete's outcome.
+func deleteOutcome(o jmessage.BulkOutcome) outcome {
+	switch o {
+	case jmessage.BulkDone:
+		return "deleted"
+	case jmessage.BulkAlready:
+		return "absent"
+	}
+	return failed
+}
+
 // deleteUsers deletes users and prints each one's outcome.
 func (a *app) deleteUsers(ctx context.Context, names []string) error {
 	c, err := a.api(ctx)
@@ -128,9 +140,9 @@ func (a *app) deleteUsers(ctx context.Context, names []string) error {
 	}
 	var credErr error
 	for _, r := range results {
-		res := itemResult{Username: r.Item, Outcome: "deleted"}
+		res := itemResult{Username: r.Item, Outcome: deleteOutcome(r.Outcome)}
 		if r.Err != nil {
-			res.Outcome, res.Error = failed, r.Err.Error()
+			res.Error = r.Err.Error()
 			if isCredentialsError(r.Err) {
 				credErr = r.Err
 			}
@@ -139,7 +151,7 @@ func (a *app) deleteUsers(ctx context.Context, names []string) error {
 			if res.Error != "" {
 				fmt.Fprintf(w, "%s: %s\n", res.Username, res.Error)
 			} else {
-				fmt.Fprintf(w, "deleted %s\n", res.Username)
+				fmt.Fprintf(w, "%s: %s\n", res.Username, res.Outcome)
 			}
 		}); err != nil {
 			return err
