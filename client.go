@@ -23,6 +23,9 @@ import (
 const (
 	// DefaultBaseURL is the JMessage IM REST API endpoint.
 	DefaultBaseURL = "https://api.im.jpush.cn"
+	// DefaultReportBaseURL is the endpoint of message history and
+	// statistics (the Report API v2), a host of its own.
+	DefaultReportBaseURL = "https://report.im.jpush.cn/v2"
 	// DefaultTimeout bounds one attempt of one request when WithTimeout is not given.
 	DefaultTimeout = 30 * time.Second
 	// Version is this SDK's version: the newest entry of CHANGELOG.md, and
@@ -63,6 +66,10 @@ type Client struct {
 	Chatrooms *ChatroomsService
 	// Config manages app-wide settings.
 	Config *ConfigService
+	// History reads message history (on the report host).
+	History *HistoryService
+	// Stats reads user, message and group statistics (on the report host).
+	Stats *StatsService
 }
 
 // service is embedded (by pointer conversion) in every API area's service type.
@@ -71,6 +78,7 @@ type service struct{ client *Client }
 // config collects what the options set.
 type config struct {
 	baseURL       *url.URL
+	reportBase    string       // the report host's base URL, without a trailing slash
 	creds         *credentials // a pointer, so that printing a config shows no credentials
 	httpClient    *http.Client
 	transport     http.RoundTripper
@@ -97,16 +105,41 @@ type Option func(*config) error
 // loopback hosts unless WithInsecureHTTP is also given.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
-		u, err := url.Parse(strings.TrimRight(rawURL, "/"))
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-			return &ValidationError{Field: "baseURL", Reason: "must be an absolute http(s) URL"}
+		u, err := parseBaseURL("baseURL", rawURL)
+		if err == nil {
+			c.baseURL = u
 		}
-		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return &ValidationError{Field: "baseURL", Reason: "must not carry user info, query or fragment"}
-		}
-		c.baseURL = u
-		return nil
+		return err
 	}
+}
+
+// WithReportBaseURL points message history and statistics (HistoryService,
+// StatsService) at another endpoint than DefaultReportBaseURL, such as a
+// jmessagetest server (its URL followed by "/v2"). The same rule as
+// WithBaseURL holds for plain http://. Nothing else about the client
+// changes: the report host gets the same credentials, retries and logging.
+func WithReportBaseURL(rawURL string) Option {
+	return func(c *config) error {
+		u, err := parseBaseURL("reportBaseURL", rawURL)
+		if err == nil {
+			c.reportBase = u.String()
+		}
+		return err
+	}
+}
+
+// parseBaseURL reads an endpoint's URL: absolute http(s), no user info,
+// query or fragment, no trailing slash. Plain http is checked in New
+// (checkPlainHTTP), once every option, WithInsecureHTTP too, is known.
+func parseBaseURL(field, rawURL string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(rawURL, "/"))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, &ValidationError{Field: field, Reason: "must be an absolute http(s) URL"}
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, &ValidationError{Field: field, Reason: "must not carry user info, query or fragment"}
+	}
+	return u, nil
 }
 
 // WithInsecureHTTP allows a plain http:// base URL to a host that is not
@@ -209,11 +242,12 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 		return nil, &ValidationError{Field: "masterSecret", Reason: "must not be empty"}
 	}
 	cfg := config{
-		creds:     newCredentials(appKey, masterSecret),
-		timeout:   DefaultTimeout,
-		userAgent: baseUserAgent,
-		logger:    slog.New(slog.DiscardHandler),
-		retry:     DefaultRetryPolicy(),
+		creds:      newCredentials(appKey, masterSecret),
+		timeout:    DefaultTimeout,
+		userAgent:  baseUserAgent,
+		logger:     slog.New(slog.DiscardHandler),
+		retry:      DefaultRetryPolicy(),
+		reportBase: DefaultReportBaseURL,
 	}
 	if err := WithBaseURL(DefaultBaseURL)(&cfg); err != nil {
 		return nil, err
@@ -229,8 +263,9 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 	if cfg.noRetries && !cfg.retrySet {
 		cfg.retry.MaxAttempts = 1
 	}
-	if cfg.baseURL.Scheme == "http" && !cfg.allowInsecure && !isLoopback(cfg.baseURL.Hostname()) {
-		return nil, &ValidationError{Field: "baseURL", Reason: "plain http to a non-loopback host needs WithInsecureHTTP"}
+	if err := firstError(checkPlainHTTP("baseURL", cfg.baseURL.String(), cfg.allowInsecure),
+		checkPlainHTTP("reportBaseURL", cfg.reportBase, cfg.allowInsecure)); err != nil {
+		return nil, err
 	}
 
 	cfg.base = cfg.baseURL.String()
@@ -247,7 +282,19 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 	c.SensitiveWords = (*SensitiveWordsService)(&c.common)
 	c.Chatrooms = (*ChatroomsService)(&c.common)
 	c.Config = (*ConfigService)(&c.common)
+	c.History = (*HistoryService)(&c.common)
+	c.Stats = (*StatsService)(&c.common)
 	return c, nil
+}
+
+// checkPlainHTTP refuses a plain http:// endpoint to a host that is not
+// loopback, unless insecure (WithInsecureHTTP) allows it.
+func checkPlainHTTP(field, endpoint string, insecure bool) error {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme == "http" && !insecure && !isLoopback(u.Hostname())) {
+		return &ValidationError{Field: field, Reason: "plain http to a non-loopback host needs WithInsecureHTTP"}
+	}
+	return nil
 }
 
 // newRestClient builds the one resty client every request goes through,
@@ -350,6 +397,9 @@ func (c *Client) AppKey() string { return c.cfg.creds.appKey }
 // BaseURL returns the endpoint the client sends requests to.
 func (c *Client) BaseURL() string { return c.cfg.baseURL.String() }
 
+// ReportBaseURL returns the endpoint of message history and statistics.
+func (c *Client) ReportBaseURL() string { return c.cfg.reportBase }
+
 // Response is the HTTP response to a call. It is returned, with or without
 // an error, for every call that was sent; it is nil only when nothing was
 // sent (a *ValidationError, a body that could not be encoded or an upload
@@ -401,6 +451,9 @@ type request struct {
 	// readOnly marks a POST that only reads (a batch get): it is retried
 	// like a GET, since repeating it changes nothing.
 	readOnly bool
+	// report sends the call to the report host (WithReportBaseURL); path
+	// is then relative to it, such as "/messages".
+	report bool
 }
 
 // upload is one file of a multipart form.
@@ -554,9 +607,15 @@ type encoded struct {
 
 // encode builds the URL and the body of r once for all attempts.
 func (c *Client) encode(r request) (encoded, error) {
-	e := encoded{url: c.cfg.base + r.path}
+	base := c.cfg.base
+	if r.report {
+		base = c.cfg.reportBase
+	}
+	e := encoded{url: base + r.path}
 	if len(r.query) > 0 {
-		e.url += "?" + r.query.Encode()
+		// A space goes out as %20, not as Encode's "+" (the report host
+		// asks for %20; a literal "+" is already %2B, so this is safe).
+		e.url += "?" + strings.ReplaceAll(r.query.Encode(), "+", "%20")
 	}
 	switch {
 	case r.method == http.MethodGet || r.method == http.MethodHead:

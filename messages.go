@@ -3,7 +3,7 @@ package jmessage
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -35,12 +35,18 @@ const (
 // MessageType is the kind of a message's body (msg_type).
 type MessageType string
 
-// Message types.
+// Message types. The send API documents text, image, voice and custom; the
+// message protocol adds file, location and video, which history and the
+// routing callback may carry and which Send does not refuse (whether the
+// server accepts them is not documented).
 const (
-	MessageText   MessageType = "text"
-	MessageImage  MessageType = "image"
-	MessageVoice  MessageType = "voice"
-	MessageCustom MessageType = "custom"
+	MessageText     MessageType = "text"
+	MessageImage    MessageType = "image"
+	MessageVoice    MessageType = "voice"
+	MessageCustom   MessageType = "custom"
+	MessageFile     MessageType = "file"
+	MessageLocation MessageType = "location"
+	MessageVideo    MessageType = "video"
 )
 
 // Target is who a message goes to. Build one with ToUser, ToGroup or
@@ -132,9 +138,15 @@ func (n *Notification) validate() error {
 	return firstError(validateText("notification.title", n.Title), validateText("notification.alert", n.Alert))
 }
 
-// MessageBody is the content of a message: Text, Image, Voice or Custom
-// (or a pointer to one); no other type implements it. The Image and Voice that ResourcesService.Upload
-// returns are message bodies as they are.
+// MessageBody is the content of a message: Text, Image, Voice, Custom,
+// File, Location or Video (or a pointer to one); no other type implements
+// it. The Image, Voice and File that ResourcesService.Upload returns are
+// message bodies as they are (a Voice once Duration is set).
+//
+// Every body may carry Extras, a JSON object for the receiving app (the
+// message protocol allows it on every type); like the rest of the body it
+// counts towards the 4096-byte limit, which is the only limit documented
+// for it.
 type MessageBody interface {
 	// MessageType is the msg_type the body is sent as.
 	MessageType() MessageType
@@ -146,26 +158,24 @@ type MessageBody interface {
 type Text struct {
 	// Text is the message (required).
 	Text string `json:"text"`
-	// Extras is custom data for the receiving app (a JSON object of at most
-	// 512 bytes, optional).
+	// Extras is custom data for the receiving app (optional).
 	Extras map[string]any `json:"extras,omitzero"`
 }
 
 // MessageType returns MessageText.
 func (Text) MessageType() MessageType { return MessageText }
 
-func (t Text) validateBody() error {
-	return firstError(validateRequired("msg_body.text", t.Text), validateExtras("msg_body.extras", t.Extras))
-}
+func (t Text) validateBody() error { return validateRequired("msg_body.text", t.Text) }
 
 // Image is an uploaded image: the answer of ResourcesService.Upload for
-// MediaImage, and the body of an image message as it is.
+// MediaImage, and the body of an image message as it is. It is also a
+// video's thumbnail (Video.Thumb).
 type Image struct {
 	// MediaID is the server's key for the image (media_id, required to
 	// send), such as "qiniu/image/F39AA12204DAB6A2".
 	MediaID string `json:"media_id"`
-	// MediaCRC32 is the file's CRC-32 checksum (media_crc32), for checking
-	// a download of the full image.
+	// MediaCRC32 is the file's CRC-32 checksum (media_crc32, required to
+	// send: 1 to 4294967295), for checking a download of the full image.
 	MediaCRC32 int64 `json:"media_crc32"`
 	// Width is the image's original width in pixels (width, required to send).
 	Width int `json:"width"`
@@ -174,22 +184,32 @@ type Image struct {
 	Height int `json:"height"`
 	// Format is the image's format, such as "jpg" (format, required to send).
 	Format string `json:"format"`
-	// FSize is the file's size in bytes.
+	// FSize is the file's size in bytes (fsize, required to send).
 	FSize int64 `json:"fsize"`
-	// Hash stands in for MediaCRC32 when the server has no CRC (optional).
+	// Hash is the upload's hash of the file, a second check beside
+	// MediaCRC32 (hash, optional).
 	Hash string `json:"hash,omitempty"`
+	// ImgLink is a link to the image (img_link, optional; only the older
+	// version of the message protocol has it).
+	ImgLink string `json:"img_link,omitempty"`
+	// Extras is custom data for the receiving app (optional).
+	Extras map[string]any `json:"extras,omitzero"`
 }
 
 // MessageType returns MessageImage.
 func (Image) MessageType() MessageType { return MessageImage }
 
-func (m Image) validateBody() error {
+func (m Image) validateBody() error { return m.check("msg_body.") }
+
+// check checks the fields an image needs, named under prefix.
+func (m Image) check(prefix string) error {
 	return firstError(
-		validateRequired("msg_body.media_id", m.MediaID),
-		validateID("msg_body.width", int64(m.Width)),
-		validateID("msg_body.height", int64(m.Height)),
-		validateRequired("msg_body.format", m.Format),
-		validateID("msg_body.fsize", m.FSize),
+		validateRequired(prefix+"media_id", m.MediaID),
+		validateCRC32(prefix+"media_crc32", m.MediaCRC32),
+		validateID(prefix+"width", int64(m.Width)),
+		validateID(prefix+"height", int64(m.Height)),
+		validateRequired(prefix+"format", m.Format),
+		validateID(prefix+"fsize", m.FSize),
 	)
 }
 
@@ -200,16 +220,20 @@ type Voice struct {
 	// MediaID is the server's key for the recording (media_id, required to
 	// send).
 	MediaID string `json:"media_id"`
-	// MediaCRC32 is the file's CRC-32 checksum (media_crc32).
+	// MediaCRC32 is the file's CRC-32 checksum (media_crc32, required to
+	// send: 1 to 4294967295).
 	MediaCRC32 int64 `json:"media_crc32"`
 	// Duration is the recording's length in seconds (required to send).
 	Duration int `json:"duration"`
 	// Format is the source file's format, such as "m4a" (format, optional).
 	Format string `json:"format,omitempty"`
-	// FSize is the file's size in bytes.
+	// FSize is the file's size in bytes (fsize, required to send).
 	FSize int64 `json:"fsize"`
-	// Hash stands in for MediaCRC32 when the server has no CRC (optional).
+	// Hash is the upload's hash of the file, a second check beside
+	// MediaCRC32 (hash, optional).
 	Hash string `json:"hash,omitempty"`
+	// Extras is custom data for the receiving app (optional).
+	Extras map[string]any `json:"extras,omitzero"`
 }
 
 // MessageType returns MessageVoice.
@@ -218,9 +242,91 @@ func (Voice) MessageType() MessageType { return MessageVoice }
 func (m Voice) validateBody() error {
 	return firstError(
 		validateRequired("msg_body.media_id", m.MediaID),
+		validateCRC32("msg_body.media_crc32", m.MediaCRC32),
 		validateID("msg_body.duration", int64(m.Duration)),
 		validateID("msg_body.fsize", m.FSize),
 	)
+}
+
+// MessageType returns MessageFile: an uploaded File is the body of a file
+// message as it is.
+func (File) MessageType() MessageType { return MessageFile }
+
+func (f File) validateBody() error { return f.check("msg_body.") }
+
+// check checks the fields a file needs, named under prefix.
+func (f File) check(prefix string) error {
+	return firstError(
+		validateRequired(prefix+"media_id", f.MediaID),
+		validateCRC32(prefix+"media_crc32", f.MediaCRC32),
+		validateID(prefix+"fsize", f.FSize),
+		validateRequired(prefix+"fname", f.FName),
+	)
+}
+
+// Location is a location message's body.
+type Location struct {
+	// Latitude is the place's latitude (latitude).
+	Latitude float64 `json:"latitude"`
+	// Longitude is the place's longitude (longitude).
+	Longitude float64 `json:"longitude"`
+	// Scale is the map's zoom scale (scale).
+	Scale float64 `json:"scale"`
+	// Label describes the place (label, required to send). The protocol's
+	// field list spells the key "lable", its example "label": a body is
+	// sent with "label" and read from either.
+	Label string `json:"label"`
+	// Extras is custom data for the receiving app (optional).
+	Extras map[string]any `json:"extras,omitzero"`
+}
+
+// MessageType returns MessageLocation.
+func (Location) MessageType() MessageType { return MessageLocation }
+
+func (l Location) validateBody() error { return validateRequired("msg_body.label", l.Label) }
+
+// UnmarshalJSON reads the label from "label", or from "lable" when "label"
+// is absent.
+func (l *Location) UnmarshalJSON(b []byte) error {
+	type plain Location
+	var w struct {
+		plain
+		Lable *string `json:"lable"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*l = Location(w.plain)
+	if l.Label == "" && w.Lable != nil {
+		l.Label = *w.Lable
+	}
+	return nil
+}
+
+// Video is a video message's body.
+type Video struct {
+	// Video is the uploaded video file (video, required to send: its
+	// media_id, media_crc32, fsize and fname).
+	Video File `json:"video"`
+	// Duration is the video's length (duration, required to send; the
+	// protocol does not state the unit, probably seconds).
+	Duration int `json:"duration"`
+	// Thumb is the video's thumbnail (thumb, optional: its media_id,
+	// media_crc32, format, width, height and fsize).
+	Thumb *Image `json:"thumb,omitempty"`
+	// Extras is custom data for the receiving app (optional).
+	Extras map[string]any `json:"extras,omitzero"`
+}
+
+// MessageType returns MessageVideo.
+func (Video) MessageType() MessageType { return MessageVideo }
+
+func (v Video) validateBody() error {
+	var thumbErr error
+	if v.Thumb != nil {
+		thumbErr = v.Thumb.check("msg_body.thumb.")
+	}
+	return firstError(v.Video.check("msg_body.video."), validateID("msg_body.duration", int64(v.Duration)), thumbErr)
 }
 
 // Custom is a custom message's body: any JSON object, which the server
@@ -237,7 +343,18 @@ func (c Custom) validateBody() error {
 	return nil
 }
 
-// Message is a message to send. From, To and Body are required.
+// validateCRC32: a CRC-32 checksum, required: 1 to 4294967295 (a zero
+// checksum is one the caller did not set).
+func validateCRC32(field string, v int64) error {
+	if v <= 0 || v > math.MaxUint32 {
+		return invalid(field, "must be a CRC-32 checksum from 1 to 4294967295")
+	}
+	return nil
+}
+
+// Message is a message to send. From, To and Body are required. It has
+// no JSON form of its own: Send writes the wire form, and a message read
+// back (history, the routing callback) is a HistoryMessage.
 //
 //	msg := jmessage.Message{From: jmessage.FromAdmin("admin"), To: jmessage.ToUser("alice"), Body: jmessage.Text{Text: "Hi"}}
 type Message struct {
@@ -245,8 +362,8 @@ type Message struct {
 	From Sender
 	// To is the target (target_type, target_id, target_appkey, target_name).
 	To Target
-	// Body is the content (msg_type and msg_body): Text, Image, Voice or
-	// Custom; at most 4096 bytes encoded as JSON.
+	// Body is the content (msg_type and msg_body): Text, Image, Voice,
+	// Custom, File, Location or Video; at most 4096 bytes encoded as JSON.
 	Body MessageBody
 	// NoOffline drops the message for receivers who are offline instead of
 	// storing it (no_offline).
@@ -278,19 +395,6 @@ type messageWire struct {
 // messageVersion is the only message version the API knows.
 const messageVersion = 1
 
-// MarshalJSON writes the wire form: version 1, the target, the sender,
-// msg_type from the body, and msg_body.
-func (m Message) MarshalJSON() ([]byte, error) {
-	if isNil(m.Body) {
-		return nil, invalid("msg_body", "is required")
-	}
-	body, err := json.Marshal(m.Body)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(m.wire(body))
-}
-
 // wire is m's wire form around its encoded body.
 func (m Message) wire(body json.RawMessage) *messageWire {
 	return &messageWire{
@@ -299,45 +403,6 @@ func (m Message) wire(body json.RawMessage) *messageWire {
 		MsgType: m.Body.MessageType(), MsgBody: body, NoOffline: m.NoOffline, NoNotification: m.NoNotification,
 		Notification: m.Notification,
 	}
-}
-
-// UnmarshalJSON reads the wire form; the body's type follows msg_type
-// (Text, Image, Voice or Custom).
-func (m *Message) UnmarshalJSON(b []byte) error {
-	var w messageWire
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	var body MessageBody
-	var err error
-	switch w.MsgType {
-	case MessageText:
-		body, err = decodeBody[Text](w.MsgBody)
-	case MessageImage:
-		body, err = decodeBody[Image](w.MsgBody)
-	case MessageVoice:
-		body, err = decodeBody[Voice](w.MsgBody)
-	case MessageCustom:
-		body, err = decodeBody[Custom](w.MsgBody)
-	default:
-		return fmt.Errorf("jmessage: unknown msg_type %q", w.MsgType)
-	}
-	if err != nil {
-		return fmt.Errorf("jmessage: msg_body: %w", err)
-	}
-	*m = Message{
-		From: Sender{Type: w.FromType, Username: w.FromID, Name: w.FromName},
-		To:   Target{Type: w.TargetType, ID: w.TargetID, AppKey: w.TargetAppKey, Name: w.TargetName},
-		Body: body, NoOffline: w.NoOffline,
-		NoNotification: w.NoNotification, Notification: w.Notification,
-	}
-	return nil
-}
-
-func decodeBody[T MessageBody](raw json.RawMessage) (MessageBody, error) {
-	var v T
-	err := json.Unmarshal(raw, &v)
-	return v, err
 }
 
 // encode checks m and returns its wire form. The body is encoded once, both

@@ -27,7 +27,8 @@ const (
 )
 
 // File is an uploaded file: the answer of ResourcesService.Upload for
-// MediaFile.
+// MediaFile, the body of a file message as it is, and a video's file
+// (Video.Video).
 type File struct {
 	// MediaID is the server's key for the file (media_id);
 	// ResourcesService.DownloadURL resolves it.
@@ -38,8 +39,12 @@ type File struct {
 	FName string `json:"fname"`
 	// FSize is the file's size in bytes.
 	FSize int64 `json:"fsize"`
-	// Hash stands in for MediaCRC32 when the server has no CRC (optional).
+	// Hash is the upload's hash of the file, a second check beside
+	// MediaCRC32 (hash, optional).
 	Hash string `json:"hash,omitempty"`
+	// Extras is custom data for the receiving app, in a file message
+	// (optional; a video's file carries none).
+	Extras map[string]any `json:"extras,omitzero"`
 }
 
 // Media is what an upload answered. Exactly one of Image, Voice and File

@@ -47,7 +47,8 @@ type Message struct {
 	TargetAppKey string `json:"target_appkey,omitempty"`
 	// TargetName is the target's display name (target_name), if sent.
 	TargetName string `json:"target_name,omitempty"`
-	// MsgType is "text", "image", "voice" or "custom".
+	// MsgType is "text", "image", "voice", "custom", "file", "location" or
+	// "video" (or, for an injected message, any type the test gave).
 	MsgType string `json:"msg_type"`
 	// Body is msg_body as delivered: with the sensitive-word filter on, the
 	// words in a text message's "text" are masked with '*'.
@@ -111,8 +112,8 @@ func (w *sendWire) check() error {
 		typeErr = fail(jmessage.ErrInvalidParameter, "target_type must be single, group or chatroom")
 	case !slices.Contains([]string{"admin", "user"}, w.FromType):
 		typeErr = fail(jmessage.ErrInvalidParameter, "from_type must be admin or user")
-	case !slices.Contains([]string{"text", "image", "voice", "custom"}, w.MsgType):
-		typeErr = fail(jmessage.ErrInvalidParameter, "msg_type must be text, image, voice or custom")
+	case w.MsgType == "" || !slices.Contains(strings.Split(sendTypes, ", "), w.MsgType):
+		typeErr = fail(jmessage.ErrInvalidParameter, "msg_type must be one of %s", sendTypes)
 	case w.TargetID == "":
 		typeErr = fail(jmessage.ErrInvalidParameter, "target_id is required")
 	}
@@ -130,38 +131,81 @@ func (w *sendWire) check() error {
 		notifErr, checkBody(w.MsgType, w.MsgBody))
 }
 
-// Message bodies by msg_type: the fields the document requires, strictly.
+// sendTypes are the msg_type values a send may carry: the send API's four
+// and the protocol's file, location and video.
+const sendTypes = "text, image, voice, custom, file, location, video"
+
+// Message bodies by msg_type: every field of the message protocol, the
+// required ones as pointers (or strings that must not be empty). Every type
+// may carry extras, a JSON object.
 type (
 	textBody struct {
 		Text   *string         `json:"text"`
 		Extras json.RawMessage `json:"extras"`
 	}
 	imageBody struct {
-		MediaID    string       `json:"media_id"`
-		MediaCRC32 *json.Number `json:"media_crc32"`
-		Width      *json.Number `json:"width"`
-		Height     *json.Number `json:"height"`
-		Format     string       `json:"format"`
-		FSize      *json.Number `json:"fsize"`
-		Hash       string       `json:"hash"`
+		MediaID    string          `json:"media_id"`
+		MediaCRC32 *json.Number    `json:"media_crc32"`
+		Width      *json.Number    `json:"width"`
+		Height     *json.Number    `json:"height"`
+		Format     string          `json:"format"`
+		FSize      *json.Number    `json:"fsize"`
+		Hash       string          `json:"hash"`
+		ImgLink    string          `json:"img_link"`
+		Extras     json.RawMessage `json:"extras"`
 	}
 	voiceBody struct {
-		MediaID    string       `json:"media_id"`
-		MediaCRC32 *json.Number `json:"media_crc32"`
-		Duration   *json.Number `json:"duration"`
-		FSize      *json.Number `json:"fsize"`
-		Hash       string       `json:"hash"`
-		Format     string       `json:"format"` // what upload answers for voice
+		MediaID    string          `json:"media_id"`
+		MediaCRC32 *json.Number    `json:"media_crc32"`
+		Duration   *json.Number    `json:"duration"`
+		FSize      *json.Number    `json:"fsize"`
+		Hash       string          `json:"hash"`
+		Format     string          `json:"format"` // what upload answers for voice
+		Extras     json.RawMessage `json:"extras"`
+	}
+	fileBody struct {
+		MediaID    string          `json:"media_id"`
+		MediaCRC32 *json.Number    `json:"media_crc32"`
+		FSize      *json.Number    `json:"fsize"`
+		FName      string          `json:"fname"`
+		Hash       string          `json:"hash"`
+		Extras     json.RawMessage `json:"extras"`
+	}
+	locationBody struct {
+		Latitude  *json.Number    `json:"latitude"`
+		Longitude *json.Number    `json:"longitude"`
+		Scale     *json.Number    `json:"scale"`
+		Label     string          `json:"label"`
+		Lable     string          `json:"lable"` // the protocol's field list spells it so
+		Extras    json.RawMessage `json:"extras"`
+	}
+	videoBody struct {
+		Video    *fileBody       `json:"video"`
+		Duration *json.Number    `json:"duration"`
+		Thumb    *imageBody      `json:"thumb"`
+		Extras   json.RawMessage `json:"extras"`
 	}
 )
 
+// missing reports whether a required field is absent.
+func (b *fileBody) missing() bool {
+	return b == nil || b.MediaID == "" || b.MediaCRC32 == nil || b.FSize == nil || b.FName == ""
+}
+
+func (b *imageBody) missing() bool {
+	return b.MediaID == "" || b.MediaCRC32 == nil || b.Width == nil || b.Height == nil || b.Format == "" || b.FSize == nil
+}
+
 // checkBody checks msg_body: a JSON object of at most 4096 bytes, with the
-// fields its msg_type requires.
+// fields its msg_type requires (custom: any object), and extras, when
+// present, an object.
 func checkBody(msgType string, raw json.RawMessage) error {
 	if err := checkObject("msg_body", raw, rules.MaxMessageBodyBytes); err != nil {
 		return err
 	}
-	strict := func(v any) error {
+	var required []string
+	var extras json.RawMessage
+	decode := func(v any) error {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(v); err != nil {
@@ -169,39 +213,66 @@ func checkBody(msgType string, raw json.RawMessage) error {
 		}
 		return nil
 	}
-	missing := func(names ...string) error {
-		return fail(jmessage.ErrInvalidParameter, "msg_body of a %s message requires %s", msgType, strings.Join(names, ", "))
-	}
+	var err error
 	switch msgType {
 	case "text":
 		var b textBody
-		if err := strict(&b); err != nil {
-			return err
-		}
+		err, extras = decode(&b), b.Extras
 		if b.Text == nil {
-			return missing("text")
-		}
-		if len(b.Extras) > 0 && !bytes.Equal(b.Extras, []byte("null")) {
-			return checkObject("msg_body.extras", b.Extras, rules.MaxExtrasBytes)
+			required = []string{"text"}
 		}
 	case "image":
 		var b imageBody
-		if err := strict(&b); err != nil {
-			return err
-		}
-		if b.MediaID == "" || b.MediaCRC32 == nil || b.Width == nil || b.Height == nil || b.Format == "" || b.FSize == nil {
-			return missing("media_id", "media_crc32", "width", "height", "format", "fsize")
+		err, extras = decode(&b), b.Extras
+		if b.missing() {
+			required = []string{"media_id", "media_crc32", "width", "height", "format", "fsize"}
 		}
 	case "voice":
 		var b voiceBody
-		if err := strict(&b); err != nil {
-			return err
-		}
+		err, extras = decode(&b), b.Extras
 		if b.MediaID == "" || b.MediaCRC32 == nil || b.Duration == nil || b.FSize == nil {
-			return missing("media_id", "media_crc32", "duration", "fsize")
+			required = []string{"media_id", "media_crc32", "duration", "fsize"}
 		}
+	default:
+		required, extras, err = checkNewerBody(msgType, decode)
+	}
+	if err != nil {
+		return err
+	}
+	if len(required) > 0 {
+		return fail(jmessage.ErrInvalidParameter, "msg_body of a %s message requires %s", msgType, strings.Join(required, ", "))
+	}
+	if len(extras) > 0 && !bytes.Equal(extras, []byte("null")) {
+		return checkObject("msg_body.extras", extras, rules.MaxMessageBodyBytes)
 	}
 	return nil
+}
+
+// checkNewerBody decodes the body of the protocol's newer types (file,
+// location, video) and names the required fields it lacks; a custom body
+// is any object.
+func checkNewerBody(msgType string, decode func(any) error) (required []string, extras json.RawMessage, err error) {
+	switch msgType {
+	case "file":
+		var b fileBody
+		err, extras = decode(&b), b.Extras
+		if b.missing() {
+			required = []string{"media_id", "media_crc32", "fsize", "fname"}
+		}
+	case "location":
+		var b locationBody
+		err, extras = decode(&b), b.Extras
+		if b.Latitude == nil || b.Longitude == nil || b.Scale == nil || (b.Label == "" && b.Lable == "") {
+			required = []string{"latitude", "longitude", "scale", "label"}
+		}
+	case "video":
+		var b videoBody
+		err, extras = decode(&b), b.Extras
+		if b.Video.missing() || b.Duration == nil || (b.Thumb != nil && b.Thumb.missing()) {
+			required = []string{"video (media_id, media_crc32, fsize, fname)", "duration"}
+		}
+	}
+	return required, extras, err
 }
 
 // sendMessage records a message. The sender must exist (899002), be an

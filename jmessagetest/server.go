@@ -269,7 +269,7 @@ func (s *Server) newClient(appKey string, opts []jmessage.Option) (*jmessage.Cli
 		return nil, errors.New("jmessagetest: the server is not listening (made by New): use NewServer or Start")
 	}
 	secret := s.app(appKey).secret
-	all := append([]jmessage.Option{jmessage.WithBaseURL(url)}, opts...)
+	all := append([]jmessage.Option{jmessage.WithBaseURL(url), jmessage.WithReportBaseURL(url + ReportPrefix)}, opts...)
 	c, err := jmessage.New(appKey, secret, all...)
 	if err != nil {
 		return nil, err
@@ -279,3 +279,9 @@ func (s *Server) newClient(appKey string, opts []jmessage.Option) (*jmessage.Cli
 	s.clientsMu.Unlock()
 	return c, nil
 }
+
+// ReportPrefix is where the server serves the report host's paths
+// (message history and statistics), beside the API's: a client's
+// jmessage.WithReportBaseURL is the server's URL followed by it. Clients
+// made by App.Client are set so.
+const ReportPrefix = "/v2"
