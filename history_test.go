@@ -129,8 +129,8 @@ func TestReportEndpoints(t *testing.T) {
 			return c.Stats.Messages(ctx, jmessage.StatsQuery{Unit: jmessage.UnitDay, Start: at(2019, 3, 1, 0, 0, 0), Duration: 2})
 		}, func(t *testing.T, got any) {
 			assert.Equal(t, &jmessage.MessageStats{
-				Steps: []jmessage.MessageStatsStep{{Time: "2019-03-01", Group: 310, Single: 2044}, {Time: "2019-03-02", Group: 275, Single: 1987}},
-				Group: jmessage.MessageCounts{Text: 560, Image: 20, Voice: 4, Other: 1},
+				Steps:  []jmessage.MessageStatsStep{{Time: "2019-03-01", Group: 310, Single: 2044}, {Time: "2019-03-02", Group: 275, Single: 1987}},
+				Group:  jmessage.MessageCounts{Text: 560, Image: 20, Voice: 4, Other: 1},
 				Single: jmessage.MessageCounts{Text: 3900, Image: 101, Voice: 22, Other: 8},
 			}, got)
 		}},
