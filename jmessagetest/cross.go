@@ -101,8 +101,7 @@ type crossUsersWire struct {
 
 // crossBlacklist adds (or removes) users of any app to the user's
 // blacklist, all or none, with the codes of the single-app operation
-// (899017, 899018, 899019). Users of the user's own app go to the same
-// list the single-app operations use.
+// (899017, 899018, 899019): one list holds the users of every app.
 func crossBlacklist(add bool) handler {
 	return func(c *call) (any, error) {
 		me, err := c.self()
@@ -113,7 +112,7 @@ func crossBlacklist(add bool) handler {
 		if err := firstErr(c.decode(&in), checkField("users", rules.Count(len(in), 1, rules.MaxCrossApps))); err != nil {
 			return nil, err
 		}
-		own, cross := slices.Clone(me.u.blacklist), liveRefs(me.u.social.crossBlacklist)
+		next := liveRefs(me.u.blacklist)
 		for _, item := range in {
 			app, err := c.otherApp("appkey", item.AppKey)
 			if err != nil {
@@ -126,45 +125,38 @@ func crossBlacklist(add bool) handler {
 			if err != nil {
 				return nil, err
 			}
-			if own, cross, err = c.changeBlacklist(me, own, cross, refs, add); err != nil {
+			if next, err = changeBlacklist(me, next, refs, add); err != nil {
 				return nil, err
 			}
 		}
-		me.u.blacklist, me.u.social.crossBlacklist = own, cross
+		me.u.blacklist = next
 		return nil, nil
 	}
 }
 
-// changeBlacklist adds (or removes) refs to me's blacklist, all or none:
-// users of the caller's app are in own (by name), those of other apps in
-// cross. A user cannot blacklist itself (899003) nor an admin (899018),
-// nor add one twice (899017) or remove one that is not on it (899019).
-func (c *call) changeBlacklist(me userRef, own []string, cross, refs []userRef, add bool) ([]string, []userRef, error) {
+// changeBlacklist adds (or removes) refs to me's blacklist list (which it
+// may change: pass a copy), all or none. A user cannot blacklist itself
+// (899003) nor an admin (899018), nor add one twice (899017) or remove one
+// that is not on it (899019).
+func changeBlacklist(me userRef, list, refs []userRef, add bool) ([]userRef, error) {
 	for _, r := range refs {
-		on := slices.Contains(cross, r)
-		if r.app == c.app {
-			on = slices.Contains(own, r.u.username)
-		}
+		on := slices.Contains(list, r)
 		switch {
 		case add && r == me:
-			return nil, nil, fail(jmessage.ErrInvalidParameter, "a user cannot blacklist itself")
+			return nil, fail(jmessage.ErrInvalidParameter, "a user cannot blacklist itself")
 		case add && r.u.admin:
-			return nil, nil, fail(jmessage.ErrAdminNotBlacklistable, "admin %s cannot be blacklisted", r.u.username)
+			return nil, fail(jmessage.ErrAdminNotBlacklistable, "admin %s cannot be blacklisted", r.u.username)
 		case add && on:
-			return nil, nil, fail(jmessage.ErrAlreadyBlacklisted, "user %s already in blacklist", r.u.username)
+			return nil, fail(jmessage.ErrAlreadyBlacklisted, "user %s already in blacklist", r.u.username)
 		case !add && !on:
-			return nil, nil, fail(jmessage.ErrNotBlacklisted, "user %s not in blacklist", r.u.username)
-		case r.app == c.app && add:
-			own = append(own, r.u.username)
-		case r.app == c.app:
-			own = slices.DeleteFunc(own, func(n string) bool { return n == r.u.username })
+			return nil, fail(jmessage.ErrNotBlacklisted, "user %s not in blacklist", r.u.username)
 		case add:
-			cross = append(cross, r)
+			list = append(list, r)
 		default:
-			cross = slices.DeleteFunc(cross, func(x userRef) bool { return x == r })
+			list = slices.DeleteFunc(list, func(x userRef) bool { return x == r })
 		}
 	}
-	return own, cross, nil
+	return list, nil
 }
 
 // crossUserWire is a user with the app it belongs to.
@@ -180,14 +172,14 @@ func crossBlacklistList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []crossUserWire{}
-	for _, n := range me.u.blacklist {
-		if u := c.app.users[n]; u != nil {
-			out = append(out, crossUserWire{u.wire(), c.app.key})
+	live := liveRefs(me.u.blacklist)
+	out := make([]crossUserWire, 0, len(live))
+	for _, own := range []bool{true, false} {
+		for _, r := range live {
+			if (r.app == c.app) == own {
+				out = append(out, crossUserWire{r.u.wire(), r.app.key})
+			}
 		}
-	}
-	for _, r := range liveRefs(me.u.social.crossBlacklist) {
-		out = append(out, crossUserWire{r.u.wire(), r.app.key})
 	}
 	return out, nil
 }
@@ -200,9 +192,7 @@ type crossNoDisturbWire struct {
 
 // crossNoDisturb changes the user's single and group no-disturb settings
 // for users and groups of any app (no global part), all or none, with the
-// codes of the single-app operation. The own app's users and every app's
-// groups share the single-app operation's lists (gids are unique on a
-// server).
+// codes of the single-app operation, on the same lists.
 func crossNoDisturb(c *call) (any, error) {
 	me, err := c.self()
 	if err != nil {
@@ -212,8 +202,7 @@ func crossNoDisturb(c *call) (any, error) {
 	if err := firstErr(c.decode(&in), checkField("settings", rules.Count(len(in), 1, math.MaxInt))); err != nil {
 		return nil, err
 	}
-	own, groups := slices.Clone(me.u.noDisturb.single), slices.Clone(me.u.noDisturb.groups)
-	cross := liveRefs(me.u.social.crossNoDisturb)
+	single, groups := liveRefs(me.u.noDisturb.single), slices.Clone(me.u.noDisturb.groups)
 	for _, item := range in {
 		app, err := c.otherApp("appkey", item.AppKey)
 		if err != nil {
@@ -223,7 +212,7 @@ func crossNoDisturb(c *call) (any, error) {
 			return nil, fail(jmessage.ErrInvalidParameter, "change single or group no-disturb for %s", item.AppKey)
 		}
 		if s := item.Single; s != nil {
-			if own, cross, err = c.changeSingleNoDisturb(app, own, cross, s.Add, s.Remove); err != nil {
+			if single, err = changeSingleNoDisturb(app, single, s.Add, s.Remove); err != nil {
 				return nil, err
 			}
 		}
@@ -233,48 +222,36 @@ func crossNoDisturb(c *call) (any, error) {
 			}
 		}
 	}
-	me.u.noDisturb.single, me.u.noDisturb.groups, me.u.social.crossNoDisturb = own, groups, cross
+	me.u.noDisturb.single, me.u.noDisturb.groups = single, groups
 	return nil, nil
 }
 
 // changeSingleNoDisturb turns single no-disturb on (add) and off (remove)
-// for users of app: users of the caller's app are in own (by name), those
-// of other apps in cross.
-func (c *call) changeSingleNoDisturb(app *appState, own []string, cross []userRef, add, remove []string) ([]string, []userRef, error) {
+// for users of app in list (which it may change: pass a copy): 899043 for
+// one already on, 899044 for one that is not.
+func changeSingleNoDisturb(app *appState, list []userRef, add, remove []string) ([]userRef, error) {
 	addRefs, err := app.refs("single.add", add)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	removeRefs, err := app.refs("single.remove", remove)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for _, r := range addRefs {
-		on := slices.Contains(cross, r)
-		if r.app == c.app {
-			on = slices.Contains(own, r.u.username)
+		if slices.Contains(list, r) {
+			return nil, fail(jmessage.ErrNoDisturbUserAlreadySet, "single no-disturb already on for %s", r.u.username)
 		}
-		switch {
-		case on:
-			return nil, nil, fail(jmessage.ErrNoDisturbUserAlreadySet, "single no-disturb already on for %s", r.u.username)
-		case r.app == c.app:
-			own = append(own, r.u.username)
-		default:
-			cross = append(cross, r)
-		}
+		list = append(list, r)
 	}
 	for _, r := range removeRefs {
-		before := len(own) + len(cross)
-		if r.app == c.app {
-			own = slices.DeleteFunc(own, func(n string) bool { return n == r.u.username })
-		} else {
-			cross = slices.DeleteFunc(cross, func(x userRef) bool { return x == r })
+		i := slices.Index(list, r)
+		if i < 0 {
+			return nil, fail(jmessage.ErrNoDisturbUserNotSet, "single no-disturb not on for %s", r.u.username)
 		}
-		if len(own)+len(cross) == before {
-			return nil, nil, fail(jmessage.ErrNoDisturbUserNotSet, "single no-disturb not on for %s", r.u.username)
-		}
+		list = slices.Delete(list, i, i+1)
 	}
-	return own, cross, nil
+	return list, nil
 }
 
 // changeGroupNoDisturb turns me's group no-disturb on (add) and off

@@ -23,7 +23,7 @@ type userRef struct {
 }
 
 // live reports whether the user still exists.
-func (r userRef) live() bool { return r.app.users[r.u.username] == r.u }
+func (r userRef) live() bool { return !r.u.deleted }
 
 func (r userRef) appUser() AppUser { return AppUser{AppKey: r.app.key, Username: r.u.username} }
 
@@ -32,15 +32,11 @@ func liveRefs(refs []userRef) []userRef {
 	return slices.DeleteFunc(slices.Clone(refs), func(r userRef) bool { return !r.live() })
 }
 
-// social is the part of a user's state the groups, friends and cross
-// areas keep: friends, group shields, and the user's blacklist and
-// no-disturb entries for users of other apps (those of the user's own app
-// are user.blacklist and user.noDisturb.single).
+// social is the part of a user's state the groups and friends areas
+// keep: friends and group shields.
 type social struct {
-	friends        []*friend // in the order added
-	shields        []int64   // shielded gids, in the order added
-	crossBlacklist []userRef
-	crossNoDisturb []userRef
+	friends []*friend // in the order added
+	shields []int64   // shielded gids, in the order added
 }
 
 // snapshot copies s into a UserState, leaving out deleted users.
@@ -51,16 +47,21 @@ func (s *social) snapshot(out *UserState) {
 		}
 	}
 	out.GroupShields = slices.Clone(s.shields)
-	out.CrossBlacklist = appUsers(s.crossBlacklist)
-	out.NoDisturbCrossUsers = appUsers(s.crossNoDisturb)
 }
 
-func appUsers(refs []userRef) []AppUser {
-	var out []AppUser
-	for _, r := range liveRefs(refs) {
-		out = append(out, r.appUser())
+// splitRefs returns the names of the live users of refs in app, and the
+// live users of other apps.
+func splitRefs(refs []userRef, app *appState) (own []string, others []AppUser) {
+	for _, r := range refs {
+		switch {
+		case !r.live():
+		case r.app == app:
+			own = append(own, r.u.username)
+		default:
+			others = append(others, r.appUser())
+		}
 	}
-	return out
+	return own, others
 }
 
 // ref returns a ref to the app's user name, or a 899002.

@@ -67,7 +67,8 @@ type user struct {
 	ctime     time.Time
 	mtime     time.Time
 	forbidden bool
-	blacklist []string // in the order added
+	deleted   bool      // set when deleted: refs to the user see it gone
+	blacklist []userRef // users of any app, in the order added
 	noDisturb noDisturb
 	devices   []Device
 	social    social // friends, group shields, cross-app lists
@@ -81,8 +82,10 @@ type profile struct {
 	extras                                       json.RawMessage
 }
 
+// noDisturb is a user's no-disturb settings: single (users of any app)
+// and group (gids of any app: gids are unique on a server).
 type noDisturb struct {
-	single []string
+	single []userRef
 	groups []int64
 	global bool
 }
@@ -209,9 +212,10 @@ func (a *App) User(username string) (UserState, bool) {
 		out = UserState{Username: u.username, Password: u.password, Admin: u.admin,
 			Nickname: p.nickname, Avatar: p.avatar, Birthday: p.birthday, Signature: p.signature,
 			Region: p.region, Address: p.address, Extras: slices.Clone(p.extras),
-			CTime: u.ctime, MTime: u.mtime, Forbidden: u.forbidden, Blacklist: slices.Clone(u.blacklist),
-			NoDisturbUsers: slices.Clone(u.noDisturb.single), NoDisturbGroups: slices.Clone(u.noDisturb.groups),
-			NoDisturbGlobal: u.noDisturb.global, Devices: slices.Clone(u.devices)}
+			CTime: u.ctime, MTime: u.mtime, Forbidden: u.forbidden,
+			NoDisturbGroups: slices.Clone(u.noDisturb.groups), NoDisturbGlobal: u.noDisturb.global, Devices: slices.Clone(u.devices)}
+		out.Blacklist, out.CrossBlacklist = splitRefs(u.blacklist, st)
+		out.NoDisturbUsers, out.NoDisturbCrossUsers = splitRefs(u.noDisturb.single, st)
 		if p.gender != nil {
 			out.Gender = *p.gender
 		}

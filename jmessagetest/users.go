@@ -303,19 +303,17 @@ func deleteUser(c *call) (any, error) {
 	return nil, nil
 }
 
-// deleteUser deletes the user name, and the entries naming it in the
-// blacklists and single no-disturb lists of the app's users (kept by name):
-// a user registered again under the name is another user. Groups, chatrooms
-// and friends hold the user itself and drop it without help.
+// deleteUser deletes the user name. Groups, chatrooms, friends,
+// blacklists and no-disturb lists hold the user itself (userRef), not its
+// name, and drop it without help: a user registered again under the name
+// is another user.
 func (a *appState) deleteUser(name string) {
-	if a.users[name] == nil {
+	u := a.users[name]
+	if u == nil {
 		return
 	}
+	u.deleted = true
 	delete(a.users, name)
-	for _, u := range a.users {
-		u.blacklist = slices.DeleteFunc(u.blacklist, func(n string) bool { return n == name })
-		u.noDisturb.single = slices.DeleteFunc(u.noDisturb.single, func(n string) bool { return n == name })
-	}
 }
 
 // usernames decodes a body that is a JSON array of min..max valid usernames.
@@ -441,25 +439,25 @@ func blacklistChange(add bool) handler {
 		if err != nil {
 			return nil, err
 		}
-		own, _, err := c.changeBlacklist(me, slices.Clone(me.u.blacklist), nil, refs, add)
+		next, err := changeBlacklist(me, liveRefs(me.u.blacklist), refs, add)
 		if err != nil {
 			return nil, err
 		}
-		me.u.blacklist = own
+		me.u.blacklist = next
 		return nil, nil
 	}
 }
 
-// blacklistList answers the blacklisted users that still exist.
+// blacklistList answers the blacklisted users of the app that still exist.
 func blacklistList(c *call) (any, error) {
 	u, err := c.pathUser()
 	if err != nil {
 		return nil, err
 	}
 	out := []userWire{}
-	for _, n := range u.blacklist {
-		if other := c.app.users[n]; other != nil {
-			out = append(out, other.wire())
+	for _, r := range liveRefs(u.blacklist) {
+		if r.app == c.app {
+			out = append(out, r.u.wire())
 		}
 	}
 	return out, nil
@@ -509,10 +507,10 @@ func setNoDisturb(c *call) (any, error) {
 		return nil, err
 	}
 	u := me.u
-	next := noDisturb{single: slices.Clone(u.noDisturb.single), groups: slices.Clone(u.noDisturb.groups),
+	next := noDisturb{single: liveRefs(u.noDisturb.single), groups: slices.Clone(u.noDisturb.groups),
 		global: u.noDisturb.global}
 	if s := in.Single; s != nil {
-		if next.single, _, err = c.changeSingleNoDisturb(c.app, next.single, nil, s.Add, s.Remove); err != nil {
+		if next.single, err = changeSingleNoDisturb(c.app, next.single, s.Add, s.Remove); err != nil {
 			return nil, err
 		}
 	}
