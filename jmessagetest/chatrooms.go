@@ -1,6 +1,7 @@
 package jmessagetest
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -41,23 +42,8 @@ type chatroom struct {
 	owner      userRef
 	name, desc string
 	ctime      time.Time
-	members    []roomMember // in the order they joined
+	members    members
 	maxMembers int
-}
-
-type roomMember struct {
-	userRef
-	muted  bool
-	joined time.Time
-}
-
-func (r *chatroom) live() []roomMember {
-	return slices.DeleteFunc(slices.Clone(r.members), func(m roomMember) bool { return !m.live() })
-}
-
-// member returns the index of u among r's members, or -1.
-func (r *chatroom) member(u userRef) int {
-	return slices.IndexFunc(r.members, func(m roomMember) bool { return m.userRef == u })
 }
 
 // chatroom returns the app's chatroom id, or a 899081.
@@ -73,17 +59,10 @@ func (a *appState) chatroom(id int64) (*chatroom, error) {
 // (899082) and not muted (899016).
 func (a *appState) checkChatroomTarget(id int64, sender *user) error {
 	r, err := a.chatroom(id)
-	if err != nil || sender.admin {
+	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(r.members, func(m roomMember) bool { return m.u == sender })
-	switch {
-	case i < 0:
-		return fail(jmessage.ErrUserNotInChatroom, "%s is not in chatroom %d", sender.username, id)
-	case r.members[i].muted:
-		return fail(jmessage.ErrSendForbidden, "%s is muted in chatroom %d", sender.username, id)
-	}
-	return nil
+	return r.members.checkSender(sender, jmessage.ErrUserNotInChatroom, fmt.Sprintf("chatroom %d", id))
 }
 
 // pathChatroom returns the caller's chatroom named by the {room_id} path value.
@@ -100,9 +79,9 @@ func (c *call) pathChatroom() (*chatroom, error) {
 // is listed once (851001) and not a member yet (851003), and the room must
 // have the places (851006). The owner stays the owner even when removed.
 func (r *chatroom) change(add, remove []userRef, now time.Time) error {
-	members := r.live()
+	members := r.members.live()
 	for _, u := range remove {
-		i := slices.IndexFunc(members, func(m roomMember) bool { return m.userRef == u })
+		i := members.index(u)
 		if i < 0 {
 			return fail(jmessage.ErrUserNotInChatroom, "user %s not in chatroom %d", u.u.username, r.id)
 		}
@@ -112,10 +91,10 @@ func (r *chatroom) change(add, remove []userRef, now time.Time) error {
 		switch {
 		case slices.Contains(add[:i], u):
 			return fail(jmessage.ErrChatroomInviteRepeated, "user %s listed twice", u.u.username)
-		case slices.ContainsFunc(members, func(m roomMember) bool { return m.userRef == u }):
+		case members.index(u) >= 0:
 			return fail(jmessage.ErrAlreadyInChatroom, "user %s already in chatroom %d", u.u.username, r.id)
 		}
-		members = append(members, roomMember{userRef: u, joined: now})
+		members = append(members, member{userRef: u, joined: now})
 	}
 	if len(members) > r.maxMembers {
 		return fail(jmessage.ErrChatroomFull, "chatroom %d has places for %d members", r.id, r.maxMembers)
@@ -138,7 +117,7 @@ type chatroomWire struct {
 
 func (r *chatroom) wire() chatroomWire {
 	return chatroomWire{ID: r.id, OwnerUsername: r.owner.u.username, MaxMemberCount: r.maxMembers, AppKey: r.app.key,
-		Name: r.name, Description: r.desc, TotalMemberCount: len(r.live()), CTime: formatTime(r.ctime)}
+		Name: r.name, Description: r.desc, TotalMemberCount: len(r.members.live()), CTime: formatTime(r.ctime)}
 }
 
 // chatroomProfile is the body of create and update.
@@ -212,7 +191,7 @@ func getChatrooms(c *call) (any, error) {
 func (a *appState) rooms(u *userRef) []chatroomWire {
 	ids := make([]int64, 0, len(a.chatrooms))
 	for id, r := range a.chatrooms {
-		if u == nil || r.member(*u) >= 0 {
+		if u == nil || r.members.index(*u) >= 0 {
 			ids = append(ids, id)
 		}
 	}
@@ -257,7 +236,7 @@ func updateChatroom(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if owner != r.owner && r.member(owner) < 0 {
+	if owner != r.owner && r.members.index(owner) < 0 {
 		return nil, fail(jmessage.ErrChatroomOwnerNotMember, "new owner %s is not in chatroom %d", owner.u.username, r.id)
 	}
 	r.owner, r.name = owner, *in.Name
@@ -294,11 +273,11 @@ func muteChatroomMember(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	i := r.member(me)
+	i := r.members.index(me)
 	if i < 0 {
 		return nil, fail(jmessage.ErrUserNotInChatroom, "user %s not in chatroom %d", me.u.username, r.id)
 	}
-	r.members[i].muted = muted
+	r.members[i].silenced = muted
 	return nil, nil
 }
 
@@ -320,12 +299,12 @@ func chatroomMembers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	live := r.live()
+	live := r.members.live()
 	all := make([]roomMemberWire, len(live))
 	for i, m := range live {
 		all[i] = roomMemberWire{Username: m.u.username, RoomCTime: formatTime(m.joined),
 			MTime: formatTime(m.u.mtime), CTime: formatTime(m.u.ctime)}
-		if m.muted {
+		if m.silenced {
 			all[i].Flag = 1
 		}
 	}
@@ -388,8 +367,8 @@ func (a *App) Chatroom(id int64) (ChatroomState, bool) {
 		ok = true
 		out = ChatroomState{ID: r.id, AppKey: st.key, Owner: r.owner.appUser(), Name: r.name, Description: r.desc,
 			MaxMemberCount: r.maxMembers, CTime: r.ctime}
-		for _, m := range r.live() {
-			out.Members = append(out.Members, ChatroomMemberState{AppUser: m.appUser(), Muted: m.muted, Joined: m.joined})
+		for _, m := range r.members.live() {
+			out.Members = append(out.Members, ChatroomMemberState{AppUser: m.appUser(), Muted: m.silenced, Joined: m.joined})
 		}
 	})
 	return out, ok

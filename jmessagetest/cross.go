@@ -268,7 +268,7 @@ func changeGroupNoDisturb(app *appState, me userRef, gids, add, remove []int64) 
 			switch {
 			case g == nil:
 				return fail(jmessage.ErrNoDisturbGroupNotFound, "group %d not exist", gid)
-			case g.member(me) < 0:
+			case g.members.index(me) < 0:
 				return fail(jmessage.ErrNoDisturbNotInGroup, "user %s is not in group %d", me.u.username, gid)
 			}
 			return nil

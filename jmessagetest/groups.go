@@ -1,6 +1,7 @@
 package jmessagetest
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -47,32 +48,17 @@ type group struct {
 	avatar         string
 	flag           int // 1 private, 2 public
 	ctime, mtime   time.Time
-	members        []groupMember // in the order they joined, the owner first
+	members        members // the owner first
 	maxMemberCount int
-}
-
-type groupMember struct {
-	userRef
-	silenced bool
-}
-
-// live returns the members that still exist.
-func (g *group) live() []groupMember {
-	return slices.DeleteFunc(slices.Clone(g.members), func(m groupMember) bool { return !m.live() })
 }
 
 // prune forgets deleted members; a deleted owner hands the group to the
 // longest-standing member, as an owner leaving does.
 func (g *group) prune() {
-	g.members = g.live()
-	if len(g.members) > 0 && g.member(g.owner) < 0 {
+	g.members = g.members.live()
+	if len(g.members) > 0 && g.members.index(g.owner) < 0 {
 		g.owner = g.members[0].userRef
 	}
-}
-
-// member returns the index of r among g's members, or -1.
-func (g *group) member(r userRef) int {
-	return slices.IndexFunc(g.members, func(m groupMember) bool { return m.userRef == r })
 }
 
 // group returns the app's group gid, or a 899006.
@@ -89,17 +75,10 @@ func (a *appState) group(gid int64) (*group, error) {
 // (899014) and not silenced (899016).
 func (a *appState) checkGroupTarget(gid int64, sender *user) error {
 	g, err := a.group(gid)
-	if err != nil || sender.admin {
+	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(g.members, func(m groupMember) bool { return m.u == sender })
-	switch {
-	case i < 0:
-		return fail(jmessage.ErrUserNotInGroup, "%s is not a member of group %d", sender.username, gid)
-	case g.members[i].silenced:
-		return fail(jmessage.ErrSendForbidden, "%s is silenced in group %d", sender.username, gid)
-	}
-	return nil
+	return g.members.checkSender(sender, jmessage.ErrUserNotInGroup, fmt.Sprintf("group %d", gid))
 }
 
 // pathGroup returns the caller's group named by the {gid} path value.
@@ -126,19 +105,19 @@ func (s *Server) findGroup(gid int64) *group {
 // room (899012). The owner leaving hands the group to the longest-standing
 // member; a group left without members is deleted.
 func (g *group) change(add, remove []userRef, now time.Time) error {
-	members := g.live()
+	members := g.members.live()
 	for _, r := range remove {
-		i := slices.IndexFunc(members, func(m groupMember) bool { return m.userRef == r })
+		i := members.index(r)
 		if i < 0 {
 			return fail(jmessage.ErrUserNotInGroup, "user %s not in group %d", r.u.username, g.gid)
 		}
 		members = slices.Delete(members, i, i+1)
 	}
 	for _, r := range add {
-		if slices.ContainsFunc(members, func(m groupMember) bool { return m.userRef == r }) {
+		if members.index(r) >= 0 {
 			return fail(jmessage.ErrUserInGroup, "user %s already in group %d", r.u.username, g.gid)
 		}
-		members = append(members, groupMember{userRef: r})
+		members = append(members, member{userRef: r, joined: now})
 	}
 	if len(members) > g.maxMemberCount {
 		return fail(jmessage.ErrGroupFull, "group %d has room for %d members", g.gid, g.maxMemberCount)
@@ -148,7 +127,7 @@ func (g *group) change(add, remove []userRef, now time.Time) error {
 		delete(g.app.groups, g.gid)
 		return nil
 	}
-	if g.member(g.owner) < 0 {
+	if members.index(g.owner) < 0 {
 		g.owner = members[0].userRef
 	}
 	g.mtime = now
@@ -220,14 +199,14 @@ func createGroup(c *call) (any, error) {
 	now := c.now()
 	c.st.lastGID = max(c.st.lastGID+1, firstGID)
 	g := &group{gid: c.st.lastGID, app: c.app, owner: owner, name: in.Name, desc: in.Desc, avatar: in.Avatar,
-		flag: 1, ctime: now, mtime: now, members: []groupMember{{userRef: owner}}, maxMemberCount: GroupCapacity}
+		flag: 1, ctime: now, mtime: now, members: members{{userRef: owner, joined: now}}, maxMemberCount: GroupCapacity}
 	if in.Flag != nil {
 		g.flag = *in.Flag
 	}
 	names := []string{}
 	for _, r := range refs {
-		if g.member(r) < 0 {
-			g.members = append(g.members, groupMember{userRef: r})
+		if g.members.index(r) < 0 {
+			g.members = append(g.members, member{userRef: r, joined: now})
 			names = append(names, r.u.username)
 		}
 	}
@@ -355,7 +334,7 @@ func groupMembers(cross bool) handler {
 			return nil, err
 		}
 		out := []groupMemberWire{}
-		for _, m := range g.live() {
+		for _, m := range g.members.live() {
 			w := groupMemberWire{userWire: m.u.wire()}
 			if m.userRef == g.owner {
 				w.Flag = 1
@@ -384,7 +363,7 @@ func userGroups(cross bool) handler {
 		var groups []*group
 		for _, a := range apps {
 			for _, g := range a.groups {
-				if g.member(me) >= 0 {
+				if g.members.index(me) >= 0 {
 					groups = append(groups, g)
 				}
 			}
@@ -443,7 +422,7 @@ func setGroupShield(c *call) (any, error) {
 			switch {
 			case g == nil:
 				return fail(jmessage.ErrGroupNotFound, "group %d not exist", gid)
-			case g.member(me) < 0:
+			case g.members.index(me) < 0:
 				return fail(jmessage.ErrUserNotInGroup, "user %s not in group %d", me.u.username, gid)
 			}
 			return nil
@@ -476,7 +455,7 @@ func setGroupSilence(c *call) (any, error) {
 	}
 	idx := make([]int, len(refs))
 	for i, r := range refs {
-		if idx[i] = g.member(r); idx[i] < 0 {
+		if idx[i] = g.members.index(r); idx[i] < 0 {
 			return nil, fail(jmessage.ErrUserNotInGroup, "user %s not in group %d", r.u.username, g.gid)
 		}
 	}
@@ -510,7 +489,7 @@ func transferGroupOwner(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if g.member(r) < 0 {
+	if g.members.index(r) < 0 {
 		return nil, fail(jmessage.ErrUserNotInGroup, "user %s not in group %d", in.Username, g.gid)
 	}
 	g.owner, g.mtime = r, c.now()
@@ -555,7 +534,7 @@ func (a *App) Group(gid int64) (GroupState, bool) {
 		ok = true
 		out = GroupState{GID: g.gid, AppKey: st.key, Owner: g.owner.appUser(), Name: g.name, Desc: g.desc,
 			Avatar: g.avatar, Public: g.flag == 2, MaxMemberCount: g.maxMemberCount, CTime: g.ctime, MTime: g.mtime}
-		for _, m := range g.live() {
+		for _, m := range g.members.live() {
 			out.Members = append(out.Members, GroupMemberState{AppUser: m.appUser(), Owner: m.userRef == g.owner,
 				Silenced: m.silenced})
 		}
