@@ -180,78 +180,44 @@ const (
 // general returns the sentinel that also matches c (its 899xxx twin, or
 // the general code of the same meaning), or 0 for none.
 func (c ErrorCode) general() ErrorCode {
-	switch c {
-	case 898000, 898001, 898002, 898003, 898006, 898007, 898008, 898009, 898030:
-		return c + 1000
-	case ErrSendStateStorage, ErrSendNetwork:
-		return ErrServerInternal
-	case ErrSendTargetUserNotFound, ErrFriendTargetNotFound, ErrAddMembersNotRegistered, ErrRemoveMembersNotRegistered,
-		ErrBlacklistAddNotFound, ErrBlacklistRemoveNotFound, ErrChatroomInviteNotRegistered:
-		return ErrUserNotFound
-	case ErrSendTargetGroupNotFound, ErrShieldGroupNotFound, ErrNoDisturbGroupNotFound:
-		return ErrGroupNotFound
-	case ErrSendNotInGroup, ErrRemoveMembersRepeated, ErrRemoveMembersNotInGroup, ErrShieldNotInGroup, ErrNoDisturbNotInGroup:
-		return ErrUserNotInGroup
-	case ErrSendNotPermitted, ErrSenderSilenced, ErrChatroomSendMuted:
-		return ErrSendForbidden
-	case ErrSendTooFast:
-		return ErrRateLimited
-	case ErrChatroomMessageTooLong:
-		return ErrMessageTooLong
-	case ErrChatroomMessageInvalid:
-		return ErrMessageContentInvalid
-	case ErrFriendAlreadyAdded:
-		return ErrAlreadyFriends
-	case ErrFriendNotAdded:
-		return ErrNotFriend
-	case ErrAddMembersRepeated:
-		return ErrUserInGroup
-	case ErrAddMembersOverLimit:
-		return ErrGroupFull
-	case ErrAddMembersGroupLimit:
-		return ErrGroupLimitReached
-	case ErrGroupUpdateNameTooLong:
-		return ErrGroupNameTooLong
-	case ErrGroupUpdateDescTooLong:
-		return ErrGroupDescTooLong
-	case ErrBlacklistAddRepeated:
-		return ErrAlreadyBlacklisted
-	case ErrBlacklistTargetForbidden:
-		return ErrBlacklistAddForbidden
-	case ErrBlacklistRemoveRepeated, ErrBlacklistRemoveNotPresent:
-		return ErrNotBlacklisted
-	}
-	return c.generalOfFamily()
-}
-
-// generalOfFamily is general for the no-disturb, shield and chatroom codes.
-func (c ErrorCode) generalOfFamily() ErrorCode {
-	switch c {
-	case ErrNoDisturbMemberSetBefore:
-		return ErrNoDisturbUserAlreadySet
-	case ErrNoDisturbMemberNeverSet:
-		return ErrNoDisturbUserNotSet
-	case ErrNoDisturbAddGroupNotFound, ErrNoDisturbUnknownGroup:
-		return ErrNoDisturbGroupNotFound
-	case ErrNoDisturbAddGroupNotMember:
-		return ErrNoDisturbNotInGroup
-	case ErrNoDisturbGroupSetBefore:
-		return ErrNoDisturbGroupAlreadySet
-	case ErrNoDisturbGroupNeverSet:
-		return ErrNoDisturbGroupNotSet
-	case ErrNoDisturbGlobalSetBefore:
-		return ErrNoDisturbGlobalAlreadyOn
-	case ErrNoDisturbGlobalNeverSet:
-		return ErrNoDisturbGlobalAlreadyOff
-	case ErrShieldSetBefore:
-		return ErrGroupShieldAlreadyOn
-	case ErrShieldNeverSet:
-		return ErrGroupShieldAlreadyOff
-	case ErrChatroomSendNotFound, ErrChatroomDeleteNotFound, ErrChatroomInviteNotFound, ErrChatroomKickNotFound,
-		ErrChatroomUpdateNotFound:
-		return ErrChatroomNotFound
-	case ErrChatroomSendNotMember, ErrChatroomKickNotMember, ErrChatroomOwnerNotMember:
-		return ErrUserNotInChatroom
+	for _, row := range [...]struct{ code, general ErrorCode }{
+		{898000, ErrServerInternal}, {898001, ErrUserExists}, {898002, ErrUserNotFound},
+		{898003, ErrInvalidParameter}, {898006, ErrGroupNotFound}, {898007, ErrMissingAuth},
+		{898008, ErrAuthFailed}, {898009, ErrAppKeyNotFound}, {898030, ErrServerBusy},
+		{ErrSendStateStorage, ErrServerInternal}, {ErrSendNetwork, ErrServerInternal},
+		{ErrSendTargetUserNotFound, ErrUserNotFound}, {ErrFriendTargetNotFound, ErrUserNotFound},
+		{ErrAddMembersNotRegistered, ErrUserNotFound}, {ErrRemoveMembersNotRegistered, ErrUserNotFound},
+		{ErrBlacklistAddNotFound, ErrUserNotFound}, {ErrBlacklistRemoveNotFound, ErrUserNotFound},
+		{ErrChatroomInviteNotRegistered, ErrUserNotFound},
+		{ErrSendTargetGroupNotFound, ErrGroupNotFound}, {ErrShieldGroupNotFound, ErrGroupNotFound},
+		{ErrNoDisturbGroupNotFound, ErrGroupNotFound},
+		{ErrSendNotInGroup, ErrUserNotInGroup}, {ErrRemoveMembersRepeated, ErrUserNotInGroup},
+		{ErrRemoveMembersNotInGroup, ErrUserNotInGroup}, {ErrShieldNotInGroup, ErrUserNotInGroup},
+		{ErrNoDisturbNotInGroup, ErrUserNotInGroup},
+		{ErrSendNotPermitted, ErrSendForbidden}, {ErrSenderSilenced, ErrSendForbidden}, {ErrChatroomSendMuted, ErrSendForbidden},
+		{ErrSendTooFast, ErrRateLimited},
+		{ErrChatroomMessageTooLong, ErrMessageTooLong}, {ErrChatroomMessageInvalid, ErrMessageContentInvalid},
+		{ErrFriendAlreadyAdded, ErrAlreadyFriends}, {ErrFriendNotAdded, ErrNotFriend},
+		{ErrAddMembersRepeated, ErrUserInGroup}, {ErrAddMembersOverLimit, ErrGroupFull},
+		{ErrAddMembersGroupLimit, ErrGroupLimitReached},
+		{ErrGroupUpdateNameTooLong, ErrGroupNameTooLong}, {ErrGroupUpdateDescTooLong, ErrGroupDescTooLong},
+		{ErrBlacklistAddRepeated, ErrAlreadyBlacklisted}, {ErrBlacklistTargetForbidden, ErrBlacklistAddForbidden},
+		{ErrBlacklistRemoveRepeated, ErrNotBlacklisted}, {ErrBlacklistRemoveNotPresent, ErrNotBlacklisted},
+		{ErrNoDisturbMemberSetBefore, ErrNoDisturbUserAlreadySet}, {ErrNoDisturbMemberNeverSet, ErrNoDisturbUserNotSet},
+		{ErrNoDisturbAddGroupNotFound, ErrNoDisturbGroupNotFound}, {ErrNoDisturbUnknownGroup, ErrNoDisturbGroupNotFound},
+		{ErrNoDisturbAddGroupNotMember, ErrNoDisturbNotInGroup}, {ErrNoDisturbGroupSetBefore, ErrNoDisturbGroupAlreadySet},
+		{ErrNoDisturbGroupNeverSet, ErrNoDisturbGroupNotSet}, {ErrNoDisturbGlobalSetBefore, ErrNoDisturbGlobalAlreadyOn},
+		{ErrNoDisturbGlobalNeverSet, ErrNoDisturbGlobalAlreadyOff},
+		{ErrShieldSetBefore, ErrGroupShieldAlreadyOn}, {ErrShieldNeverSet, ErrGroupShieldAlreadyOff},
+		{ErrChatroomSendNotFound, ErrChatroomNotFound}, {ErrChatroomDeleteNotFound, ErrChatroomNotFound},
+		{ErrChatroomInviteNotFound, ErrChatroomNotFound}, {ErrChatroomKickNotFound, ErrChatroomNotFound},
+		{ErrChatroomUpdateNotFound, ErrChatroomNotFound},
+		{ErrChatroomSendNotMember, ErrUserNotInChatroom}, {ErrChatroomKickNotMember, ErrUserNotInChatroom},
+		{ErrChatroomOwnerNotMember, ErrUserNotInChatroom},
+	} {
+		if row.code == c {
+			return row.general
+		}
 	}
 	return 0
 }

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/jmessagetest"
 )
 
@@ -97,45 +98,106 @@ func BenchmarkDeleteUsers(b *testing.B) {
 	}
 }
 
-// parallel16 runs f from 16 goroutines (8 per GOMAXPROCS on 2 cores:
-// SetParallelism scales with GOMAXPROCS, so state the goroutine count).
-func parallel16(b *testing.B, f func()) {
-	b.SetParallelism(max(1, 16/max(1, runtimeProcs())))
+// parallel16 runs one request per iteration from 16 goroutines (8 per
+// GOMAXPROCS on 2 cores: SetParallelism scales with GOMAXPROCS). Each
+// goroutine reuses its request and a writer that discards the answer, so
+// that the benchmark measures the server rather than httptest.
+func parallel16(b *testing.B, srv *jmessagetest.Server, auth, method string, target func() string, body []byte, want int) {
+	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
 	b.RunParallel(func(pb *testing.PB) {
+		rd := bytes.NewReader(body)
+		req := httptest.NewRequest(method, "http://fake/", rd)
+		req.Header.Set("Authorization", auth)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		w := &discard{h: http.Header{}}
 		for pb.Next() {
-			f()
+			rd.Reset(body)
+			req.URL.Path = target()
+			clear(w.h)
+			srv.ServeHTTP(w, req)
+			if w.code != want {
+				b.Errorf("%s %s: %d", method, req.URL.Path, w.code)
+			}
 		}
 	})
 }
+
+// discard is a ResponseWriter that keeps only the status.
+type discard struct {
+	h    http.Header
+	code int
+}
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discard) WriteHeader(code int)        { d.code = code }
 
 // BenchmarkUsersGetParallel answers GET /v1/users/{username} from 16
 // goroutines, in an app of 1000 users.
 func BenchmarkUsersGetParallel(b *testing.B) {
 	srv, auth := benchServer(b)
 	names := registerN(b, srv, auth, 1000)
-	var i atomicCounter
+	paths := make([]string, len(names))
+	for i, n := range names {
+		paths[i] = "/v1/users/" + n
+	}
+	var i atomic.Int64
 	b.ResetTimer()
-	parallel16(b, func() {
-		serveB(b, srv, auth, "GET", "/v1/users/"+names[i.next()%len(names)], nil, http.StatusOK)
-	})
+	parallel16(b, srv, auth, "GET", func() string { return paths[int(i.Add(1))%len(paths)] }, nil, http.StatusOK)
 }
+
+// sendBody is a text message from a user to a user.
+var sendBody = []byte(`{"version":1,"target_type":"single","target_id":"user0000001","from_type":"user",` +
+	`"from_id":"user0000000","msg_type":"text","msg_body":{"text":"Hello, how are you doing today?"}}`)
 
 // BenchmarkMessagesSendParallel answers POST /v1/messages (a text message
 // from a user to a user) from 16 goroutines.
 func BenchmarkMessagesSendParallel(b *testing.B) {
 	srv, auth := benchServer(b)
 	registerN(b, srv, auth, 2)
-	body := []byte(`{"version":1,"target_type":"single","target_id":"user0000001","from_type":"user",` +
-		`"from_id":"user0000000","msg_type":"text","msg_body":{"text":"Hello, how are you doing today?"}}`)
 	b.ResetTimer()
-	parallel16(b, func() {
-		serveB(b, srv, auth, "POST", "/v1/messages", body, http.StatusCreated)
+	parallel16(b, srv, auth, "POST", func() string { return "/v1/messages" }, sendBody, http.StatusCreated)
+}
+
+// sdkServer returns a listening server with users user0000000… and a
+// client of its primary app, as a user's test has them.
+func sdkServer(b *testing.B, users int) (*jmessagetest.Server, *jmessage.Client) {
+	srv := jmessagetest.NewServer(b)
+	registerN(b, srv, basic(srv), users)
+	return srv, srv.Client(jmessage.WithoutRetries())
+}
+
+// BenchmarkSDKUsersGetParallel calls Users.Get through the SDK over
+// loopback from 16 goroutines: the fake as a user's test meets it.
+func BenchmarkSDKUsersGetParallel(b *testing.B) {
+	_, c := sdkServer(b, 1000)
+	var i atomic.Int64
+	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, _, err := c.Users.Get(b.Context(), fmt.Sprintf("user%07d", i.Add(1)%1000)); err != nil {
+				b.Error(err)
+			}
+		}
 	})
 }
 
-func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
-
-// atomicCounter hands out increasing numbers to parallel goroutines.
-type atomicCounter struct{ n atomic.Int64 }
-
-func (c *atomicCounter) next() int { return int(c.n.Add(1)) }
+// BenchmarkSDKMessagesSendParallel calls Messages.Send through the SDK over
+// loopback from 16 goroutines.
+func BenchmarkSDKMessagesSendParallel(b *testing.B) {
+	_, c := sdkServer(b, 2)
+	msg := jmessage.Message{From: jmessage.FromUser("user0000000"), To: jmessage.ToUser("user0000001"),
+		Body: jmessage.Text{Text: "Hello, how are you doing today?"}}
+	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, _, err := c.Messages.Send(b.Context(), msg); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+}

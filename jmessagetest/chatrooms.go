@@ -23,9 +23,9 @@ const (
 
 func routeChatrooms(s *Server) {
 	s.handle("POST /v1/chatroom/", http.StatusCreated, createChatroom)
-	s.handle("POST /v1/chatroom/batch", http.StatusOK, getChatrooms)
-	s.handle("GET /v1/users/{username}/chatroom", http.StatusOK, userChatrooms)
-	s.handle("GET /v1/chatroom/", http.StatusOK, listChatrooms)
+	s.handleRead("POST /v1/chatroom/batch", http.StatusOK, getChatrooms)
+	s.handleRead("GET /v1/users/{username}/chatroom", http.StatusOK, userChatrooms)
+	s.handleRead("GET /v1/chatroom/", http.StatusOK, listChatrooms)
 	s.handle("PUT /v1/chatroom/{room_id}", http.StatusNoContent, updateChatroom)
 	s.handle("DELETE /v1/chatroom/{room_id}", http.StatusNoContent, deleteChatroom)
 	s.handle("PUT /v1/chatroom/{room_id}/forbidden/{username}", http.StatusNoContent, muteChatroomMember)

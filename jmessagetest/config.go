@@ -4,7 +4,7 @@ import "net/http"
 
 func routeConfig(s *Server) {
 	s.handle("PUT /v1/sdkregister/status", http.StatusNoContent, setSDKRegister)
-	s.handle("GET /v1/sdkregister/status", http.StatusOK, sdkRegister)
+	s.handleRead("GET /v1/sdkregister/status", http.StatusOK, sdkRegister)
 }
 
 func setSDKRegister(c *call) (any, error) {

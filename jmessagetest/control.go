@@ -38,120 +38,134 @@ func (s *Server) ControlHandler() http.Handler {
 	mux.HandleFunc("GET /now", func(w http.ResponseWriter, r *http.Request) {
 		controlJSON(w, map[string]time.Time{"now": s.Now()})
 	})
-	mux.HandleFunc("POST /advance", func(w http.ResponseWriter, r *http.Request) {
-		d, err := time.ParseDuration(r.URL.Query().Get("by"))
-		if err != nil || d < 0 {
-			http.Error(w, "by must be a non-negative Go duration such as 3m10s", http.StatusBadRequest)
-			return
-		}
-		s.Advance(d)
-		controlJSON(w, map[string]time.Time{"now": s.Now()})
-	})
-	app := func(w http.ResponseWriter, r *http.Request) *App {
-		a := s.AppByKey(r.PathValue("appkey"))
-		if a == nil {
-			http.Error(w, "no such app", http.StatusNotFound)
-		}
-		return a
-	}
+	mux.HandleFunc("POST /advance", s.controlAdvance)
 	mux.HandleFunc("GET /apps/{appkey}/messages", func(w http.ResponseWriter, r *http.Request) {
-		if a := app(w, r); a != nil {
+		if a := s.controlApp(w, r); a != nil {
 			controlJSON(w, orEmpty(a.Messages()))
 		}
 	})
-	mux.HandleFunc("GET /apps/{appkey}/users/{username}", func(w http.ResponseWriter, r *http.Request) {
-		if a := app(w, r); a != nil {
-			if u, ok := a.User(r.PathValue("username")); ok {
-				controlJSON(w, u.emptyLists())
-				return
-			}
-			http.Error(w, "no such user", http.StatusNotFound)
-		}
-	})
-	mux.HandleFunc("PUT /apps/{appkey}/users/{username}/devices", func(w http.ResponseWriter, r *http.Request) {
-		a := app(w, r)
-		if a == nil {
-			return
-		}
-		var devices []Device
-		if err := json.NewDecoder(r.Body).Decode(&devices); err != nil {
-			http.Error(w, "body must be a JSON array of devices", http.StatusBadRequest)
-			return
-		}
-		if !a.SetDevices(r.PathValue("username"), devices...) {
-			http.Error(w, "no such user", http.StatusNotFound)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
+	mux.HandleFunc("GET /apps/{appkey}/users/{username}", s.controlUser)
+	mux.HandleFunc("PUT /apps/{appkey}/users/{username}/devices", s.controlDevices)
 	mux.HandleFunc("GET /apps/{appkey}/groups/{gid}", func(w http.ResponseWriter, r *http.Request) {
-		controlSnapshot(w, app(w, r), r.PathValue("gid"), func(a *App, gid int64) (GroupState, bool) {
+		controlSnapshot(w, s.controlApp(w, r), r.PathValue("gid"), func(a *App, gid int64) (GroupState, bool) {
 			g, ok := a.Group(gid)
 			g.Members = orEmpty(g.Members)
 			return g, ok
 		})
 	})
 	mux.HandleFunc("GET /apps/{appkey}/chatrooms/{id}", func(w http.ResponseWriter, r *http.Request) {
-		controlSnapshot(w, app(w, r), r.PathValue("id"), func(a *App, id int64) (ChatroomState, bool) {
+		controlSnapshot(w, s.controlApp(w, r), r.PathValue("id"), func(a *App, id int64) (ChatroomState, bool) {
 			room, ok := a.Chatroom(id)
 			room.Members = orEmpty(room.Members)
 			return room, ok
 		})
 	})
-	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
-		var f struct {
-			Method    string              `json:"method"`
-			Path      string              `json:"path"`
-			Times     int                 `json:"times"`
-			LatencyMS int64               `json:"latency_ms"`
-			Status    int                 `json:"status"`
-			Code      int                 `json:"code"`
-			Message   string              `json:"message"`
-			Headers   map[string][]string `json:"headers"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&f); err != nil {
-			http.Error(w, "body must be a JSON fault", http.StatusBadRequest)
-			return
-		}
-		s.InjectFault(Fault{Method: f.Method, Path: f.Path, Times: f.Times, Latency: time.Duration(f.LatencyMS) * time.Millisecond,
-			Status: f.Status, Code: jmessage.ErrorCode(f.Code), Message: f.Message, Header: http.Header(f.Headers)})
-		w.WriteHeader(http.StatusNoContent)
-	})
-	mux.HandleFunc("POST /ratelimit", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		d, err := time.ParseDuration(q.Get("retry_after"))
-		n := 1
-		if v := q.Get("n"); v != "" {
-			if err := json.Unmarshal([]byte(v), &n); err != nil {
-				http.Error(w, "n must be a number", http.StatusBadRequest)
-				return
-			}
-		}
-		if err != nil {
-			http.Error(w, "retry_after must be a Go duration such as 2s", http.StatusBadRequest)
-			return
-		}
-		s.RateLimitNext(q.Get("method"), q.Get("path"), n, d)
-		w.WriteHeader(http.StatusNoContent)
-	})
-	mux.HandleFunc("PUT /quota", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		n, err := strconv.Atoi(q.Get("n"))
-		window, werr := time.ParseDuration(cmp.Or(q.Get("window"), "0s"))
-		if err == nil && werr == nil {
-			err = s.SetRateLimit(n, window)
-		}
-		if err != nil || werr != nil {
-			http.Error(w, "n must be a number of requests and window a Go duration such as 1m", http.StatusBadRequest)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
+	mux.HandleFunc("POST /faults", s.controlFault)
+	mux.HandleFunc("POST /ratelimit", s.controlRateLimitNext)
+	mux.HandleFunc("PUT /quota", s.controlQuota)
 	mux.HandleFunc("DELETE /faults", func(w http.ResponseWriter, r *http.Request) {
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
 	})
 	return mux
+}
+
+func (s *Server) controlAdvance(w http.ResponseWriter, r *http.Request) {
+	d, err := time.ParseDuration(r.URL.Query().Get("by"))
+	if err != nil || d < 0 {
+		http.Error(w, "by must be a non-negative Go duration such as 3m10s", http.StatusBadRequest)
+		return
+	}
+	s.Advance(d)
+	controlJSON(w, map[string]time.Time{"now": s.Now()})
+}
+
+// controlApp returns the app of the {appkey} path value, or answers 404.
+func (s *Server) controlApp(w http.ResponseWriter, r *http.Request) *App {
+	a := s.AppByKey(r.PathValue("appkey"))
+	if a == nil {
+		http.Error(w, "no such app", http.StatusNotFound)
+	}
+	return a
+}
+
+func (s *Server) controlUser(w http.ResponseWriter, r *http.Request) {
+	if a := s.controlApp(w, r); a != nil {
+		if u, ok := a.User(r.PathValue("username")); ok {
+			controlJSON(w, u.emptyLists())
+			return
+		}
+		http.Error(w, "no such user", http.StatusNotFound)
+	}
+}
+
+func (s *Server) controlDevices(w http.ResponseWriter, r *http.Request) {
+	a := s.controlApp(w, r)
+	if a == nil {
+		return
+	}
+	var devices []Device
+	if err := json.NewDecoder(r.Body).Decode(&devices); err != nil {
+		http.Error(w, "body must be a JSON array of devices", http.StatusBadRequest)
+		return
+	}
+	if !a.SetDevices(r.PathValue("username"), devices...) {
+		http.Error(w, "no such user", http.StatusNotFound)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) controlFault(w http.ResponseWriter, r *http.Request) {
+	var f struct {
+		Method    string              `json:"method"`
+		Path      string              `json:"path"`
+		Times     int                 `json:"times"`
+		LatencyMS int64               `json:"latency_ms"`
+		Status    int                 `json:"status"`
+		Code      int                 `json:"code"`
+		Message   string              `json:"message"`
+		Headers   map[string][]string `json:"headers"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&f); err != nil {
+		http.Error(w, "body must be a JSON fault", http.StatusBadRequest)
+		return
+	}
+	s.InjectFault(Fault{Method: f.Method, Path: f.Path, Times: f.Times, Latency: time.Duration(f.LatencyMS) * time.Millisecond,
+		Status: f.Status, Code: jmessage.ErrorCode(f.Code), Message: f.Message, Header: http.Header(f.Headers)})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) controlRateLimitNext(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d, err := time.ParseDuration(q.Get("retry_after"))
+	if err != nil {
+		http.Error(w, "retry_after must be a Go duration such as 2s", http.StatusBadRequest)
+		return
+	}
+	n := 1
+	if v := q.Get("n"); v != "" {
+		if n, err = strconv.Atoi(v); err != nil {
+			http.Error(w, "n must be a number", http.StatusBadRequest)
+			return
+		}
+	}
+	s.RateLimitNext(q.Get("method"), q.Get("path"), n, d)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) controlQuota(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	n, err := strconv.Atoi(q.Get("n"))
+	window, werr := time.ParseDuration(cmp.Or(q.Get("window"), "0s"))
+	if err == nil && werr == nil {
+		err = s.SetRateLimit(n, window)
+	}
+	if err != nil || werr != nil {
+		http.Error(w, "n must be a number of requests and window a Go duration such as 1m", http.StatusBadRequest)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // controlSnapshot answers get(a, id) for a's group or chatroom id, 404

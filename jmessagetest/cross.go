@@ -17,7 +17,7 @@ func routeCross(s *Server) {
 	s.handle("GET /v1/cross/users/{username}/groups", http.StatusOK, userGroups(true))
 	s.handle("PUT /v1/cross/users/{username}/blacklist", http.StatusNoContent, crossBlacklist(true))
 	s.handle("DELETE /v1/cross/users/{username}/blacklist", http.StatusNoContent, crossBlacklist(false))
-	s.handle("GET /v1/cross/users/{username}/blacklist", http.StatusOK, crossBlacklistList)
+	s.handleRead("GET /v1/cross/users/{username}/blacklist", http.StatusOK, crossBlacklistList)
 	s.handle("POST /v1/cross/users/{username}/nodisturb", http.StatusNoContent, crossNoDisturb)
 	s.handle("POST /v1/cross/users/{username}/friends", http.StatusCreated, crossFriends(true))
 	s.handle("DELETE /v1/cross/users/{username}/friends", http.StatusNoContent, crossFriends(false))

@@ -12,7 +12,7 @@ func routeFriends(s *Server) {
 	s.handle("POST /v1/users/{username}/friends", http.StatusCreated, addFriends)
 	s.handle("DELETE /v1/users/{username}/friends", http.StatusNoContent, removeFriends)
 	s.handle("PUT /v1/users/{username}/friends", http.StatusNoContent, updateFriendNotes)
-	s.handle("GET /v1/users/{username}/friends", http.StatusOK, listFriends)
+	s.handleRead("GET /v1/users/{username}/friends", http.StatusOK, listFriends)
 }
 
 // Friend is one of a user's friends, of any app, with the user's note on

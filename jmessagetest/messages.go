@@ -19,7 +19,7 @@ import (
 const RetractWindow = 3 * time.Minute
 
 func routeMessages(s *Server) {
-	s.handle("POST /v1/messages", http.StatusCreated, sendMessage)
+	s.handlePrepared("POST /v1/messages", http.StatusCreated, prepareSend)
 	s.handle("POST /v1/messages/{username}/{msgid}/retract", http.StatusNoContent, retractMessage)
 }
 
@@ -275,16 +275,23 @@ func checkNewerBody(msgType string, decode func(any) error) (required []string, 
 	return required, extras, err
 }
 
-// sendMessage records a message. The sender must exist (899002), be an
-// admin when from_type is admin, and not be forbidden (899016); a single
-// target must exist in its app (899002), a group or chatroom target must
-// exist and, unless the sender is an admin, hold the sender, who must not
-// be silenced or muted there.
-func sendMessage(c *call) (any, error) {
+// prepareSend decodes and checks a send's body before the lock is taken;
+// sendMessage records it under the lock.
+func prepareSend(c *call) (handler, error) {
 	var in sendWire
 	if err := firstErr(c.decode(&in), in.check()); err != nil {
 		return nil, err
 	}
+	body := compact(in.MsgBody)
+	return func(c *call) (any, error) { return sendMessage(c, &in, body) }, nil
+}
+
+// sendMessage records a message of body. The sender must exist (899002),
+// be an admin when from_type is admin, and not be forbidden (899016); a
+// single target must exist in its app (899002), a group or chatroom target
+// must exist and, unless the sender is an admin, hold the sender, who must
+// not be silenced or muted there.
+func sendMessage(c *call, in *sendWire, body json.RawMessage) (any, error) {
 	sender, err := c.app.user(in.FromID)
 	switch {
 	case err != nil:
@@ -307,7 +314,7 @@ func sendMessage(c *call) (any, error) {
 	m := &Message{ID: c.st.nextMsgID, CTime: now.Truncate(time.Millisecond),
 		FromType: in.FromType, FromID: in.FromID, FromName: in.FromName,
 		TargetType: in.TargetType, TargetID: in.TargetID, TargetAppKey: in.TargetAppKey, TargetName: in.TargetName,
-		MsgType: in.MsgType, Body: c.app.filter(in.MsgType, compact(in.MsgBody)),
+		MsgType: in.MsgType, Body: c.app.filter(in.MsgType, body),
 		NoOffline: in.NoOffline, NoNotification: in.NoNotification}
 	if n := in.Notification; n != nil {
 		m.NotificationTitle, m.NotificationAlert = n.Title, n.Alert

@@ -87,11 +87,12 @@ func (rw *rateWindow) count(now time.Time, window time.Duration) (used int, end 
 	return rw.used, rw.start.Add(window)
 }
 
-// admit counts r against the rate window of the app it names (the primary
-// app when it names none the server knows), sets the rate-limit headers
-// on w, and reports whether r may go on: false when it was answered 429.
-func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
-	app := s.app(claimedKey(r))
+// admit counts a request against the rate window of the app its
+// credentials name, checked or not (the primary app when they name none the
+// server knows), sets the rate-limit headers on w, and reports whether the
+// request may go on: false when it was answered 429.
+func (s *Server) admit(w http.ResponseWriter, appKey string) bool {
+	app := s.app(appKey)
 	if app == nil {
 		app = s.apps.Load().list[0]
 	}
@@ -102,10 +103,9 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
 	}
 	now := s.Now()
 	used, end := app.rate.count(now, window)
-	h := w.Header()
-	h.Set(headerQuota, strconv.Itoa(limit))
-	h.Set(headerRemaining, strconv.Itoa(max(limit-used, 0)))
-	h.Set(headerReset, strconv.Itoa(int(math.Ceil(end.Sub(now).Seconds()))))
+	vals := []string{strconv.Itoa(limit), strconv.Itoa(max(limit-used, 0)), strconv.Itoa(int(math.Ceil(end.Sub(now).Seconds())))}
+	h := w.Header() // the names are canonical: set without canonicalising
+	h[headerQuota], h[headerRemaining], h[headerReset] = vals[0:1:1], vals[1:2:2], vals[2:3:3]
 	if q == nil || used <= limit {
 		return true
 	}

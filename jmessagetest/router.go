@@ -19,16 +19,31 @@ import (
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
 
-// handler answers one operation. It runs with the server's lock held, on
-// the authenticated app's state (c.app). It returns the success body (nil
-// for none), answered with the route's status, or an error: an *apiError
-// from fail, answered as the API's error envelope.
+// handler answers one operation. It runs with the server's lock held (the
+// read lock for a route registered with handleRead: it changes nothing),
+// on the authenticated app's state (c.app). It returns the success body
+// (nil for none), answered with the route's status, or an error: an
+// *apiError from fail, answered as the API's error envelope. The body is
+// encoded after the lock is released: it must not share what the state
+// goes on changing.
 type handler func(c *call) (any, error)
+
+// prepare does the part of an operation that reads no state (decoding and
+// checking the body) before the lock is taken, and returns the handler
+// that finishes it under the lock; the server's hot writes use it.
+type prepare func(c *call) (handler, error)
+
+// operation is what a route runs.
+type operation struct {
+	status  int     // the success status
+	read    bool    // under the read lock
+	prepare prepare // before the lock
+}
 
 // call is one request being answered.
 type call struct {
 	s    *Server
-	st   *state
+	st   *state    // set under the lock: Reset replaces it
 	app  *appState // the app the request authenticated as
 	r    *http.Request
 	body []byte // the whole request body, read before the lock is taken
@@ -43,14 +58,13 @@ func (s *Server) routes() {
 	} {
 		area(s)
 	}
-	s.mux.Handle("/", s.wrap(http.StatusOK, func(c *call) (any, error) {
+	notFound := s.wrap(operation{status: http.StatusOK, read: true, prepare: func(c *call) (handler, error) {
 		return nil, failStatus(http.StatusNotFound, jmessage.ErrInvalidParameter, "no such operation: %s %s", c.r.Method, c.r.URL.Path)
-	}))
+	}})
+	s.mux.Handle("/", notFound)
 	// Download URLs live under /media/{id...}; the mux would redirect a
 	// bare /media.
-	s.mux.Handle("/media", s.wrap(http.StatusOK, func(c *call) (any, error) {
-		return nil, failStatus(http.StatusNotFound, jmessage.ErrInvalidParameter, "no such operation: %s %s", c.r.Method, c.r.URL.Path)
-	}))
+	s.mux.Handle("/media", notFound)
 }
 
 // ServeHTTP answers one JMessage API request. A path with doubled slashes
@@ -83,8 +97,25 @@ func cleanPath(p string) string {
 // {wildcards}), answering status on success. The path is served with and
 // without a trailing slash, as the real server does.
 func (s *Server) handle(pattern string, status int, h handler) {
+	s.register(pattern, operation{status: status, prepare: func(*call) (handler, error) { return h, nil }})
+}
+
+// handleRead is handle for a handler that changes nothing: it runs under
+// the read lock, beside other reads.
+func (s *Server) handleRead(pattern string, status int, h handler) {
+	s.register(pattern, operation{status: status, read: true, prepare: func(*call) (handler, error) { return h, nil }})
+}
+
+// handlePrepared is handle for an operation that does its stateless part
+// (p) before the lock.
+func (s *Server) handlePrepared(pattern string, status int, p prepare) {
+	s.register(pattern, operation{status: status, prepare: p})
+}
+
+// register serves op at pattern, with and without a trailing slash.
+func (s *Server) register(pattern string, op operation) {
 	method, path, _ := strings.Cut(pattern, " ")
-	wrapped := s.wrap(status, h)
+	wrapped := s.wrap(op)
 	trimmed := strings.TrimSuffix(path, "/")
 	s.mux.Handle(method+" "+trimmed, wrapped)
 	s.mux.Handle(method+" "+trimmed+"/{$}", wrapped)
@@ -93,14 +124,15 @@ func (s *Server) handle(pattern string, status int, h handler) {
 // maxBodyBytes bounds a request body: an 8 MB upload plus its multipart framing.
 const maxBodyBytes = rules.MaxUploadBytes + 64<<10
 
-// wrap turns h into an http.Handler: rate limit, faults, authentication,
-// body reading, then h under the lock, then the answer.
-func (s *Server) wrap(status int, h handler) http.Handler {
+// wrap turns op into an http.Handler: rate limit, faults, authentication,
+// body reading, then op, then the answer.
+func (s *Server) wrap(op operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.admit(w, r) || s.applyFaults(w, r) {
+		cred := basicAuth(r)
+		if !s.admit(w, cred.key) || s.applyFaults(w, r) {
 			return
 		}
-		appKey, err := s.authenticate(r)
+		app, err := s.authenticate(r, cred)
 		if err != nil {
 			writeError(w, err)
 			return
@@ -110,56 +142,75 @@ func (s *Server) wrap(status int, h handler) http.Handler {
 			writeError(w, err)
 			return
 		}
-		buf, err := s.run(h, appKey, r, body)
+		buf, err := s.run(op, &call{s: s, app: app, r: r, body: body})
 		if err != nil {
 			writeError(w, err)
 			return
 		}
 		if buf == nil {
-			w.WriteHeader(status)
+			w.WriteHeader(op.status)
 			return
 		}
-		writeJSON(w, status, buf)
+		writeJSON(w, op.status, buf)
 	})
 }
 
-// run runs h under the lock (released even if h panics) and encodes its
-// answer; nil means no body.
-func (s *Server) run(h handler, appKey string, r *http.Request, body []byte) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out, err := h(&call{s: s, st: s.st, app: s.app(appKey), r: r, body: body})
+// run prepares op, runs its handler under the lock (released even if it
+// panics), and encodes the answer after; nil means no body.
+func (s *Server) run(op operation, c *call) ([]byte, error) {
+	h, err := op.prepare(c)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.locked(op.read, func() (any, error) {
+		c.st = s.st
+		return h(c)
+	})
 	if err != nil || out == nil {
 		return nil, err
+	}
+	if raw, ok := out.(json.RawMessage); ok {
+		return raw, nil // encoded already, and never changed in place
 	}
 	return json.Marshal(out)
 }
 
-// authenticate checks the Basic credentials and returns the app key.
-func (s *Server) authenticate(r *http.Request) (string, error) {
-	if r.Header.Get("Authorization") == "" {
-		return "", fail(jmessage.ErrMissingAuth, "Authorization header missing")
+// locked runs f under the read lock (read) or the lock.
+func (s *Server) locked(read bool, f func() (any, error)) (any, error) {
+	if read {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	} else {
+		s.mu.Lock()
+		defer s.mu.Unlock()
 	}
-	key, secret, ok := basicAuth(r)
-	app := s.app(key)
-	if !ok || app == nil || subtle.ConstantTimeCompare([]byte(secret), []byte(app.secret)) != 1 {
-		return "", fail(jmessage.ErrAuthFailed, "Basic authentication failed")
-	}
-	return key, nil
+	return f()
 }
 
-// basicAuth returns the app key and secret of r's Basic credentials.
-func basicAuth(r *http.Request) (key, secret string, ok bool) {
+// authenticate checks r's Basic credentials and returns their app.
+func (s *Server) authenticate(r *http.Request, cred credentials) (*appState, error) {
+	if r.Header.Get("Authorization") == "" {
+		return nil, fail(jmessage.ErrMissingAuth, "Authorization header missing")
+	}
+	app := s.app(cred.key)
+	if !cred.ok || app == nil || subtle.ConstantTimeCompare([]byte(cred.secret), []byte(app.secret)) != 1 {
+		return nil, fail(jmessage.ErrAuthFailed, "Basic authentication failed")
+	}
+	return app, nil
+}
+
+// credentials are the app key and secret of a request's Basic
+// credentials, not checked yet; ok is false when there are none.
+type credentials struct {
+	key, secret string
+	ok          bool
+}
+
+func basicAuth(r *http.Request) credentials {
 	scheme, enc, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(enc))
-	key, secret, ok = strings.Cut(string(raw), ":")
-	return key, secret, ok && err == nil && strings.EqualFold(scheme, "Basic")
-}
-
-// claimedKey returns the app key r's credentials name, checked or not.
-func claimedKey(r *http.Request) string {
-	key, _, _ := basicAuth(r)
-	return key
+	key, secret, ok := strings.Cut(string(raw), ":")
+	return credentials{key, secret, ok && err == nil && strings.EqualFold(scheme, "Basic")}
 }
 
 // readBody reads the whole body. A GET must carry none (a vendor client's
@@ -167,6 +218,9 @@ func claimedKey(r *http.Request) string {
 // clients send one on every request. A JSON body must say so in its
 // Content-Type (decode checks).
 func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
 		return nil, fail(jmessage.ErrInvalidParameter, "reading the request body: %v", err)
@@ -181,7 +235,7 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header()["Content-Type"] = []string{"application/json; charset=utf-8"}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

@@ -20,9 +20,9 @@ func routeSensitive(s *Server) {
 	s.handle("POST /v1/sensitiveword", http.StatusNoContent, addWords)
 	s.handle("PUT /v1/sensitiveword", http.StatusNoContent, updateWord)
 	s.handle("DELETE /v1/sensitiveword", http.StatusNoContent, deleteWord)
-	s.handle("GET /v1/sensitiveword", http.StatusOK, listWords)
+	s.handleRead("GET /v1/sensitiveword", http.StatusOK, listWords)
 	s.handle("PUT /v1/sensitiveword/status", http.StatusNoContent, setWordsStatus)
-	s.handle("GET /v1/sensitiveword/status", http.StatusOK, wordsStatus)
+	s.handleRead("GET /v1/sensitiveword/status", http.StatusOK, wordsStatus)
 }
 
 type sensitiveWord struct {

@@ -44,7 +44,7 @@ type Server struct {
 	limit  atomic.Pointer[quota]    // the rate limit reported and, when set, enforced
 	faults faults
 
-	mu sync.Mutex // guards st and every app's data
+	mu sync.RWMutex // guards st and every app's data
 	st *state
 
 	clientsMu sync.Mutex

@@ -13,7 +13,7 @@ import (
 type state struct {
 	media     map[string]*mediaFile // by media id; download URLs reach it without an app
 	nextMsgID int64
-	nextSeq   int64 // orders users, media ids…
+	nextSeq   int64 // numbers media ids
 	lastGID   int64 // the last group id handed out (ids are unique across apps)
 	lastRoom  int64 // the last chatroom id handed out (ids are unique across apps)
 }
@@ -44,6 +44,8 @@ func newAppState(c credential) *appState {
 // appData is one app's users, messages, groups, chatrooms and settings.
 type appData struct {
 	users      map[string]*user    // users and admins, by username
+	userOrder  roster              // users, in registration order
+	admins     roster              // admins, in registration order
 	messages   []*Message          // in sending order, so by ascending id
 	words      []sensitiveWord     // sensitive words, in insertion order
 	wordsOn    bool                // the sensitive-word filter switch
@@ -59,7 +61,6 @@ func newAppData() appData {
 
 // user is a user or admin of one app.
 type user struct {
-	seq       int64 // registration order
 	username  string
 	password  string
 	admin     bool
@@ -71,7 +72,8 @@ type user struct {
 	blacklist []userRef // users of any app, in the order added
 	noDisturb noDisturb
 	devices   []Device
-	social    social // friends, group shields, cross-app lists
+	social    social          // friends, group shields
+	answer    json.RawMessage // wire() encoded, kept by touch: replaced, never changed
 }
 
 // profile holds the optional profile fields; empty ones are not answered.

@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/jmessage-go/jmessage"
@@ -18,16 +17,16 @@ func routeUsers(s *Server) {
 	s.handle("POST /v1/users/", http.StatusCreated, register)
 	s.handle("GET /v1/users/", http.StatusOK, listUsers(false))
 	s.handle("DELETE /v1/users/", http.StatusOK, deleteUsers)
-	s.handle("GET /v1/users/{username}", http.StatusOK, getUser)
+	s.handleRead("GET /v1/users/{username}", http.StatusOK, getUser)
 	s.handle("PUT /v1/users/{username}", http.StatusNoContent, updateUser)
 	s.handle("DELETE /v1/users/{username}", http.StatusNoContent, deleteUser)
-	s.handle("GET /v1/users/{username}/userstat", http.StatusOK, userStat)
-	s.handle("POST /v1/users/userstat", http.StatusOK, userStatBatch(false))
-	s.handle("POST /v2/users/statuser", http.StatusOK, userStatBatch(true))
+	s.handleRead("GET /v1/users/{username}/userstat", http.StatusOK, userStat)
+	s.handleRead("POST /v1/users/userstat", http.StatusOK, userStatBatch(false))
+	s.handleRead("POST /v2/users/statuser", http.StatusOK, userStatBatch(true))
 	s.handle("PUT /v1/users/{username}/password", http.StatusNoContent, setPassword)
 	s.handle("PUT /v1/users/{username}/blacklist", http.StatusNoContent, blacklistChange(true))
 	s.handle("DELETE /v1/users/{username}/blacklist", http.StatusNoContent, blacklistChange(false))
-	s.handle("GET /v1/users/{username}/blacklist", http.StatusOK, blacklistList)
+	s.handleRead("GET /v1/users/{username}/blacklist", http.StatusOK, blacklistList)
 	s.handle("POST /v1/users/{username}/nodisturb", http.StatusNoContent, setNoDisturb)
 	s.handle("PUT /v1/users/{username}/forbidden", http.StatusNoContent, setForbidden)
 	s.handle("POST /v1/admins/", http.StatusCreated, registerAdmin)
@@ -54,9 +53,21 @@ func (c *call) pathUser() (*user, error) {
 // addUser creates a user or admin; the name must be free.
 func (c *call) addUser(name, password string, admin bool, p profile) *user {
 	now := c.now()
-	u := &user{seq: c.st.seq(), username: name, password: password, admin: admin, profile: p, ctime: now, mtime: now}
+	u := &user{username: name, password: password, admin: admin, profile: p, ctime: now, mtime: now}
+	u.touch()
 	c.app.users[name] = u
+	c.app.roster(admin).add(u)
 	return u
+}
+
+// touch encodes the user's answer again after its profile or mtime
+// changed: get and the list answer it without encoding.
+func (u *user) touch() {
+	b, err := json.Marshal(u.wire())
+	if err != nil {
+		panic("jmessagetest: encoding a user: " + err.Error()) // strings and valid JSON only
+	}
+	u.answer = b
 }
 
 // userWire is a user as the API answers it: keys other than username,
@@ -257,18 +268,13 @@ func listUsers(admins bool) handler {
 		if err != nil {
 			return nil, err
 		}
-		var all []*user
-		for _, u := range c.app.users {
-			if u.admin == admins {
-				all = append(all, u)
-			}
+		all := c.app.roster(admins).all()
+		page := window(all, start, count)
+		wires := make([]json.RawMessage, len(page))
+		for i, u := range page {
+			wires[i] = u.answer
 		}
-		sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
-		wires := make([]userWire, len(all))
-		for i, u := range all {
-			wires[i] = u.wire()
-		}
-		return pageOf("users", wires, start, count), nil
+		return map[string]any{"total": len(all), "start": start, "count": len(wires), "users": wires}, nil
 	}
 }
 
@@ -277,7 +283,7 @@ func getUser(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return u.wire(), nil
+	return u.answer, nil
 }
 
 func updateUser(c *call) (any, error) {
@@ -291,6 +297,7 @@ func updateUser(c *call) (any, error) {
 	}
 	in.apply(&u.profile)
 	u.mtime = c.now()
+	u.touch()
 	return nil, nil
 }
 
@@ -314,6 +321,35 @@ func (a *appState) deleteUser(name string) {
 	}
 	u.deleted = true
 	delete(a.users, name)
+	a.roster(u.admin).dead++
+}
+
+// roster keeps an app's users (or admins) in registration order, for the
+// paged lists: adding and deleting cost O(1), a deleted user stays until
+// the next list drops every deleted one at once, so walking every page of
+// n users costs O(n).
+type roster struct {
+	list []*user
+	dead int // deleted users still in list
+}
+
+func (r *roster) add(u *user) { r.list = append(r.list, u) }
+
+// all returns the users that still exist, in registration order.
+func (r *roster) all() []*user {
+	if r.dead > 0 {
+		r.list = slices.DeleteFunc(r.list, func(u *user) bool { return u.deleted })
+		r.dead = 0
+	}
+	return r.list
+}
+
+// roster returns the app's roster of admins or users.
+func (a *appState) roster(admins bool) *roster {
+	if admins {
+		return &a.admins
+	}
+	return &a.userOrder
 }
 
 // usernames decodes a body that is a JSON array of min..max valid usernames.
@@ -407,6 +443,7 @@ func setPassword(c *call) (any, error) {
 		return nil, err
 	}
 	u.password, u.mtime = in.NewPassword, c.now()
+	u.touch()
 	return nil, nil
 }
 
