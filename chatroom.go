@@ -7,7 +7,6 @@ import (
 	"iter"
 	"math"
 	"net/http"
-	"net/url"
 )
 
 // ChatroomsService manages chatrooms and their members.
@@ -156,29 +155,12 @@ func (s *ChatroomsService) ListByUser(ctx context.Context, username string) ([]C
 		path: pathf("/v1/users/%s/chatroom", username), invalid: validateUsername("username", username)})
 }
 
-// chatroomListQuery encodes paging options of a list with no documented
-// maximum: zero Count means DefaultChatroomListCount.
-func chatroomListQuery(opts ListOptions) (url.Values, error) {
-	if opts.Count == 0 {
-		opts.Count = DefaultChatroomListCount
-	}
-	return opts.query(math.MaxInt)
-}
-
 // List returns one page of the app's chatrooms (zero Count means
 // DefaultChatroomListCount).
 //
 // GET /v1/chatroom?start={start}&count={count}
 func (s *ChatroomsService) List(ctx context.Context, opts ListOptions) (*Page[Chatroom], *Response, error) {
-	q, invalidErr := chatroomListQuery(opts)
-	out, resp, err := call[struct {
-		wirePage
-		Rooms []Chatroom `json:"rooms"`
-	}](ctx, s.client, request{method: http.MethodGet, path: "/v1/chatroom", query: q, invalid: invalidErr})
-	if err != nil {
-		return nil, resp, err
-	}
-	return pageOf(out.wirePage, out.Rooms), resp, nil
+	return listPage[Chatroom](ctx, s.client, request{method: http.MethodGet, path: "/v1/chatroom"}, opts, chatroomPages())
 }
 
 // All iterates over every chatroom of the app from opts.Start, fetching
@@ -187,7 +169,7 @@ func (s *ChatroomsService) List(ctx context.Context, opts ListOptions) (*Page[Ch
 //
 // GET /v1/chatroom?start={start}&count={count} (once per page)
 func (s *ChatroomsService) All(ctx context.Context, opts ListOptions) iter.Seq2[Chatroom, error] {
-	return paginate(ctx, opts, DefaultChatroomListCount, s.List)
+	return paginate(ctx, opts, chatroomPages(), s.List)
 }
 
 // ChatroomUpdate is a chatroom's new profile. The API takes all three
@@ -293,16 +275,8 @@ func (m ChatroomMember) MarshalJSON() ([]byte, error) {
 //
 // GET /v1/chatroom/{room_id}/members?start={start}&count={count}
 func (s *ChatroomsService) Members(ctx context.Context, roomID int64, opts ListOptions) (*Page[ChatroomMember], *Response, error) {
-	q, invalidErr := chatroomListQuery(opts)
-	out, resp, err := call[struct {
-		wirePage
-		Users []ChatroomMember `json:"users"`
-	}](ctx, s.client, request{method: http.MethodGet, path: pathf("/v1/chatroom/%s/members", idSeg(roomID)), query: q,
-		invalid: firstError(validateID("room_id", roomID), invalidErr)})
-	if err != nil {
-		return nil, resp, err
-	}
-	return pageOf(out.wirePage, out.Users), resp, nil
+	return listPage[ChatroomMember](ctx, s.client, request{method: http.MethodGet,
+		path: pathf("/v1/chatroom/%s/members", idSeg(roomID)), invalid: validateID("room_id", roomID)}, opts, chatroomPages())
 }
 
 // AllMembers iterates over every member of a chatroom from opts.Start,
@@ -311,7 +285,7 @@ func (s *ChatroomsService) Members(ctx context.Context, roomID int64, opts ListO
 //
 // GET /v1/chatroom/{room_id}/members?start={start}&count={count} (once per page)
 func (s *ChatroomsService) AllMembers(ctx context.Context, roomID int64, opts ListOptions) iter.Seq2[ChatroomMember, error] {
-	return paginate(ctx, opts, DefaultChatroomListCount, func(ctx context.Context, o ListOptions) (*Page[ChatroomMember], *Response, error) {
+	return paginate(ctx, opts, chatroomPages(), func(ctx context.Context, o ListOptions) (*Page[ChatroomMember], *Response, error) {
 		return s.Members(ctx, roomID, o)
 	})
 }

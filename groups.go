@@ -249,15 +249,7 @@ func (s *GroupsService) ListByUser(ctx context.Context, username string) ([]Grou
 //
 // GET /v1/groups/?start={start}&count={count}
 func (s *GroupsService) List(ctx context.Context, opts ListOptions) (*Page[Group], *Response, error) {
-	q, invalidErr := opts.query(MaxGroupListCount)
-	out, resp, err := call[struct {
-		wirePage
-		Groups []Group `json:"groups"`
-	}](ctx, s.client, request{method: http.MethodGet, path: "/v1/groups/", query: q, invalid: invalidErr})
-	if err != nil {
-		return nil, resp, err
-	}
-	return pageOf(out.wirePage, out.Groups), resp, nil
+	return listPage[Group](ctx, s.client, request{method: http.MethodGet, path: "/v1/groups/"}, opts, capped(MaxGroupListCount))
 }
 
 // All iterates over every group of the app from opts.Start, fetching pages
@@ -266,7 +258,7 @@ func (s *GroupsService) List(ctx context.Context, opts ListOptions) (*Page[Group
 //
 // GET /v1/groups/?start={start}&count={count} (once per page)
 func (s *GroupsService) All(ctx context.Context, opts ListOptions) iter.Seq2[Group, error] {
-	return paginate(ctx, opts, MaxGroupListCount, s.List)
+	return paginate(ctx, opts, capped(MaxGroupListCount), s.List)
 }
 
 // SetShield turns message shielding on (changes.Add) and off

@@ -3,13 +3,13 @@ package jmessage
 import (
 	"context"
 	"iter"
+	"math"
 	"net/url"
 	"strconv"
 )
 
 // ListOptions selects one page of a paged list: Count items from offset
-// Start (0-based). A zero Count asks for the largest page the endpoint
-// allows, or DefaultChatroomListCount where the API documents no maximum.
+// Start (0-based).
 type ListOptions struct {
 	// Start is the 0-based offset of the page's first item (start); it
 	// must not be negative.
@@ -21,12 +21,32 @@ type ListOptions struct {
 	Count int
 }
 
-// query validates the options against the endpoint's page cap and encodes them.
-func (o ListOptions) query(maxCount int) (url.Values, error) {
+// pageRule is how a paged list takes its count: at most max items per page
+// (math.MaxInt where the API documents no maximum), and def when
+// ListOptions.Count is zero.
+type pageRule struct{ max, def int }
+
+// capped is the rule of a list with a documented maximum page size, which
+// a zero Count asks for.
+func capped(maxCount int) pageRule { return pageRule{max: maxCount, def: maxCount} }
+
+// chatroomPages is the rule of the chatroom and chatroom member lists: no
+// documented maximum, DefaultChatroomListCount when Count is zero.
+func chatroomPages() pageRule { return pageRule{max: math.MaxInt, def: DefaultChatroomListCount} }
+
+// withCount returns o with its Count, or rule's default when it is zero:
+// the one place that says what a zero Count means.
+func (o ListOptions) withCount(rule pageRule) ListOptions {
 	if o.Count == 0 {
-		o.Count = maxCount
+		o.Count = rule.def
 	}
-	if err := validatePage(o.Start, o.Count, maxCount); err != nil {
+	return o
+}
+
+// query validates the options against rule and encodes them.
+func (o ListOptions) query(rule pageRule) (url.Values, error) {
+	o = o.withCount(rule)
+	if err := validatePage(o.Start, o.Count, rule.max); err != nil {
 		return nil, err
 	}
 	return url.Values{"start": {strconv.Itoa(o.Start)}, "count": {strconv.Itoa(o.Count)}}, nil
@@ -52,13 +72,10 @@ type Page[T any] struct {
 // pages silently below the count asked for. It never prefetches. fetch is
 // the list method itself (such as UsersService.List); its *Response is not
 // kept.
-func paginate[T any](ctx context.Context, opts ListOptions, maxCount int,
+func paginate[T any](ctx context.Context, opts ListOptions, rule pageRule,
 	fetch func(context.Context, ListOptions) (*Page[T], *Response, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		o := opts
-		if o.Count == 0 {
-			o.Count = maxCount
-		}
+		o := opts.withCount(rule)
 		if ctx == nil { // as every call answers a nil context
 			var zero T
 			yield(zero, invalid("ctx", "must not be nil"))
@@ -95,14 +112,32 @@ func paginate[T any](ctx context.Context, opts ListOptions, maxCount int,
 	}
 }
 
-// wirePage is the paging part of a list answer; each list embeds it next
-// to its items, whose key differs by endpoint.
-type wirePage struct {
-	Total int `json:"total"`
-	Start int `json:"start"`
-	Count int `json:"count"`
+// listAnswer is a list answer: the paging fields and the page's items,
+// which each list answers under one of these keys.
+type listAnswer[T any] struct {
+	Total  int `json:"total"`
+	Start  int `json:"start"`
+	Count  int `json:"count"`
+	Users  []T `json:"users"` // users, admins, chatroom members
+	Groups []T `json:"groups"`
+	Words  []T `json:"words"`
+	Rooms  []T `json:"rooms"`
 }
 
-func pageOf[T any](w wirePage, items []T) *Page[T] {
-	return &Page[T]{Total: w.Total, Start: w.Start, Count: w.Count, Items: items}
+// listPage fetches the page opts selects of the list r gets, under rule:
+// the one decoder of every paged list.
+func listPage[T any](ctx context.Context, c *Client, r request, opts ListOptions, rule pageRule) (*Page[T], *Response, error) {
+	q, err := opts.query(rule)
+	r.query, r.invalid = q, firstError(r.invalid, err)
+	out, resp, err := call[listAnswer[T]](ctx, c, r)
+	if err != nil {
+		return nil, resp, err
+	}
+	items := out.Users
+	for _, other := range [][]T{out.Groups, out.Words, out.Rooms} {
+		if items == nil {
+			items = other
+		}
+	}
+	return &Page[T]{Total: out.Total, Start: out.Start, Count: out.Count, Items: items}, resp, nil
 }

@@ -59,15 +59,8 @@ func (s *SensitiveWordsService) Delete(ctx context.Context, word string) (*Respo
 //
 // GET /v1/sensitiveword?start={start}&count={count}
 func (s *SensitiveWordsService) List(ctx context.Context, opts ListOptions) (*Page[SensitiveWord], *Response, error) {
-	q, invalidErr := opts.query(MaxSensitiveListCount)
-	out, resp, err := call[struct {
-		wirePage
-		Words []SensitiveWord `json:"words"`
-	}](ctx, s.client, request{method: http.MethodGet, path: "/v1/sensitiveword", query: q, invalid: invalidErr})
-	if err != nil {
-		return nil, resp, err
-	}
-	return pageOf(out.wirePage, out.Words), resp, nil
+	return listPage[SensitiveWord](ctx, s.client, request{method: http.MethodGet, path: "/v1/sensitiveword"}, opts,
+		capped(MaxSensitiveListCount))
 }
 
 // All iterates over every word of the filter from opts.Start, fetching
@@ -76,7 +69,7 @@ func (s *SensitiveWordsService) List(ctx context.Context, opts ListOptions) (*Pa
 //
 // GET /v1/sensitiveword?start={start}&count={count} (once per page)
 func (s *SensitiveWordsService) All(ctx context.Context, opts ListOptions) iter.Seq2[SensitiveWord, error] {
-	return paginate(ctx, opts, MaxSensitiveListCount, s.List)
+	return paginate(ctx, opts, capped(MaxSensitiveListCount), s.List)
 }
 
 // SetEnabled turns the sensitive-word filter on (enabled true) or off.

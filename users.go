@@ -390,7 +390,7 @@ func (s *UsersService) Blacklist(ctx context.Context, username string) ([]User, 
 //
 // GET /v1/users/?start={start}&count={count}
 func (s *UsersService) List(ctx context.Context, opts ListOptions) (*Page[User], *Response, error) {
-	return s.list(ctx, "/v1/users/", opts, MaxUserListCount)
+	return listPage[User](ctx, s.client, request{method: http.MethodGet, path: "/v1/users/"}, opts, capped(MaxUserListCount))
 }
 
 // All iterates over every user from opts.Start, fetching pages of
@@ -398,19 +398,7 @@ func (s *UsersService) List(ctx context.Context, opts ListOptions) (*Page[User],
 //
 // GET /v1/users/?start={start}&count={count} (once per page)
 func (s *UsersService) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
-	return paginate(ctx, opts, MaxUserListCount, s.List)
-}
-
-func (s *UsersService) list(ctx context.Context, path string, opts ListOptions, maxCount int) (*Page[User], *Response, error) {
-	q, invalidErr := opts.query(maxCount)
-	out, resp, err := call[struct {
-		wirePage
-		Users []User `json:"users"`
-	}](ctx, s.client, request{method: http.MethodGet, path: path, query: q, invalid: invalidErr})
-	if err != nil {
-		return nil, resp, err
-	}
-	return pageOf(out.wirePage, out.Users), resp, nil
+	return paginate(ctx, opts, capped(MaxUserListCount), s.List)
 }
 
 // UsernameChanges adds and removes usernames in a setting.
@@ -557,7 +545,7 @@ func (s *UsersService) RegisterAdmin(ctx context.Context, admin NewAdmin) (*Resp
 //
 // GET /v1/admins?start={start}&count={count}
 func (s *UsersService) ListAdmins(ctx context.Context, opts ListOptions) (*Page[User], *Response, error) {
-	return s.list(ctx, "/v1/admins", opts, MaxAdminListCount)
+	return listPage[User](ctx, s.client, request{method: http.MethodGet, path: "/v1/admins"}, opts, capped(MaxAdminListCount))
 }
 
 // AllAdmins iterates over every admin from opts.Start, fetching pages of
@@ -565,5 +553,5 @@ func (s *UsersService) ListAdmins(ctx context.Context, opts ListOptions) (*Page[
 //
 // GET /v1/admins?start={start}&count={count} (once per page)
 func (s *UsersService) AllAdmins(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
-	return paginate(ctx, opts, MaxAdminListCount, s.ListAdmins)
+	return paginate(ctx, opts, capped(MaxAdminListCount), s.ListAdmins)
 }
