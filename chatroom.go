@@ -46,12 +46,12 @@ func (r *Chatroom) UnmarshalJSON(b []byte) error {
 	type plain Chatroom
 	w := struct {
 		*plain
-		ID               ID         `json:"id"`
+		ID               flexInt    `json:"id"`
 		OwnerUsername    flexString `json:"owner_username"`
 		Name             flexString `json:"name"`
 		Description      flexString `json:"description"`
-		MaxMemberCount   ID         `json:"max_member_count"` // read leniently; set by unmarshalWithMemberCap
-		TotalMemberCount ID         `json:"total_member_count"`
+		MaxMemberCount   flexInt    `json:"max_member_count"` // read leniently; set by unmarshalWithMemberCap
+		TotalMemberCount flexInt    `json:"total_member_count"`
 	}{plain: (*plain)(r)}
 	if err := unmarshalWithMemberCap(b, &w, &r.MaxMemberCount); err != nil {
 		return err
@@ -104,7 +104,7 @@ func (n NewChatroom) validate() error {
 // POST /v1/chatroom/
 func (s *ChatroomsService) Create(ctx context.Context, room NewChatroom) (int64, *Response, error) {
 	type created struct {
-		ID ID `json:"chatroom_id"`
+		ID flexInt `json:"chatroom_id"`
 	}
 	out, resp, err := callRequiring(ctx, s.client, request{method: http.MethodPost, path: "/v1/chatroom/", body: room, invalid: room.validate()},
 		"chatroom_id", func(c *created) bool { return c.ID != 0 })
@@ -225,8 +225,9 @@ func (s *ChatroomsService) SetMemberMuted(ctx context.Context, roomID int64, use
 type ChatroomMember struct {
 	// Username is the member's username.
 	Username string `json:"username"`
-	// Muted reports whether the member may not speak (wire flag 1).
-	Muted bool `json:"-"`
+	// Muted reports whether the member may not speak (flag 1, or true;
+	// encoded as true or false, which UnmarshalJSON reads too).
+	Muted bool `json:"flag"`
 	// RoomCTime is when the user joined the chatroom (room_ctime).
 	RoomCTime Time `json:"room_ctime"`
 	// CTime is when the user was created (ctime).
@@ -254,20 +255,6 @@ func (m *ChatroomMember) UnmarshalJSON(b []byte) error {
 	}
 	m.Muted = muted
 	return nil
-}
-
-// MarshalJSON writes the wire form, with Muted as flag 1 or 0, so that a
-// member encoded and decoded again is the same member.
-func (m ChatroomMember) MarshalJSON() ([]byte, error) {
-	type plain ChatroomMember // without this method
-	w := struct {
-		plain
-		Flag int `json:"flag"`
-	}{plain: plain(m)}
-	if m.Muted {
-		w.Flag = 1
-	}
-	return json.Marshal(w)
 }
 
 // Members returns one page of a chatroom's members (zero Count means

@@ -258,7 +258,7 @@ func TestChatroomDecoding(t *testing.T) {
 		m := jmessage.ChatroomMember{Username: "xia_12", Muted: true, RoomCTime: shanghaiTime("2017-11-16 19:13:07")}
 		b, err := json.Marshal(m)
 		require.NoError(t, err)
-		assert.JSONEq(t, `{"username":"xia_12","flag":1,"room_ctime":"2017-11-16 19:13:07","ctime":"","mtime":""}`, string(b))
+		assert.JSONEq(t, `{"username":"xia_12","flag":true,"room_ctime":"2017-11-16 19:13:07","ctime":"","mtime":""}`, string(b))
 		var again jmessage.ChatroomMember
 		require.NoError(t, json.Unmarshal(b, &again))
 		assert.Equal(t, m, again)

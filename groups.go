@@ -44,7 +44,7 @@ func (g *Group) UnmarshalJSON(b []byte) error {
 	type plain Group
 	w := struct {
 		*plain
-		GID   ID         `json:"gid"`
+		GID   flexInt    `json:"gid"`
 		Owner flexString `json:"owner_username"`
 	}{plain: (*plain)(g)}
 	if err := unmarshalWithMemberCap(b, &w, &g.MaxMemberCount); err != nil {

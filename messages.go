@@ -438,8 +438,8 @@ type SendResult struct {
 // UnmarshalJSON reads msg_id from a number or a numeric string.
 func (r *SendResult) UnmarshalJSON(b []byte) error {
 	var w struct {
-		MsgID ID     `json:"msg_id"`
-		CTime Millis `json:"msg_ctime"`
+		MsgID flexInt `json:"msg_id"`
+		CTime Millis  `json:"msg_ctime"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err

@@ -26,8 +26,8 @@ func deref[T any](p *T) T {
 // TimeLayout is the API's time format: local time in China, no zone.
 const TimeLayout = "2006-01-02 15:04:05"
 
-// DateLayout is the API's date format for request birthdays.
-const DateLayout = "2006-01-02"
+// dateLayout is the API's date format for request birthdays.
+const dateLayout = "2006-01-02"
 
 // shanghai is the zone of the API's times: Asia/Shanghai from the host's
 // tzdata, or a fixed UTC+8 (China has had no daylight saving since 1991).
@@ -47,7 +47,9 @@ func Shanghai() *time.Location { return shanghai() }
 type Time struct{ time.Time }
 
 // MarshalJSON writes the time in the API's layout, in Asia/Shanghai; the
-// zero Time is written as "".
+// zero Time is written as "". It is there for users who store what the API
+// answered (a User, a Group) as JSON: without it the embedded time.Time
+// would write RFC 3339, which UnmarshalJSON does not read.
 func (t Time) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte(`""`), nil
@@ -70,8 +72,8 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	layout := TimeLayout
-	if len(s) == len(DateLayout) {
-		layout = DateLayout
+	if len(s) == len(dateLayout) {
+		layout = dateLayout
 	}
 	parsed, err := time.ParseInLocation(layout, s, shanghai())
 	if err != nil {
@@ -127,13 +129,13 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ID is a numeric identifier (group id, chatroom id, message id). It
-// decodes from a JSON number or a numeric string without going through
-// float64, and encodes as a JSON number.
-type ID int64
+// flexInt decodes a numeric identifier or count (group id, chatroom id,
+// message id, a member cap) from a JSON number or a numeric string without
+// going through float64.
+type flexInt int64
 
 // UnmarshalJSON reads a number or a numeric string.
-func (id *ID) UnmarshalJSON(b []byte) error {
+func (id *flexInt) UnmarshalJSON(b []byte) error {
 	b = bytes.Trim(b, `"`)
 	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
 		*id = 0
@@ -143,12 +145,9 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("jmessage: id %q: %w", b, errors.Unwrap(err))
 	}
-	*id = ID(n)
+	*id = flexInt(n)
 	return nil
 }
-
-// String formats the id in decimal.
-func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
 
 // flexString decodes a JSON string, or a number written where a string
 // belongs (some answers show "owner_username": 123456).
@@ -180,7 +179,8 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 type Millis struct{ time.Time }
 
 // MarshalJSON writes epoch milliseconds; the zero Millis is written as 0,
-// as UnmarshalJSON reads it.
+// as UnmarshalJSON reads it. It is there for users who store a SendResult
+// as JSON: without it the embedded time.Time would write RFC 3339.
 func (m Millis) MarshalJSON() ([]byte, error) {
 	if m.IsZero() {
 		return []byte("0"), nil
@@ -190,7 +190,7 @@ func (m Millis) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads epoch milliseconds from a number or numeric string.
 func (m *Millis) UnmarshalJSON(b []byte) error {
-	var id ID
+	var id flexInt
 	if err := id.UnmarshalJSON(b); err != nil {
 		return err
 	}
@@ -218,8 +218,8 @@ func unmarshalWithMemberCap(b []byte, v any, count *int) error {
 		return err
 	}
 	var caps struct {
-		Pascal *ID `json:"MaxMemberCount"`
-		Snake  *ID `json:"max_member_count"`
+		Pascal *flexInt `json:"MaxMemberCount"`
+		Snake  *flexInt `json:"max_member_count"`
 	}
 	if err := json.Unmarshal(b, &caps); err != nil {
 		return err

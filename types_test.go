@@ -44,30 +44,6 @@ func TestDate(t *testing.T) {
 	assert.Equal(t, jmessage.NewDate(1990, time.January, 24), d)
 }
 
-func TestIDDecodesNumbersAndStringsExactly(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]jmessage.ID{
-		`9007199254740993`:    9007199254740993, // 2^53+1: float64 would lose it
-		`"9007199254740993"`:  9007199254740993,
-		`9223372036854775807`: 9223372036854775807,
-		`0`:                   0,
-		`null`:                0,
-		`""`:                  0,
-		`"12345"`:             12345,
-	} {
-		var id jmessage.ID
-		require.NoError(t, json.Unmarshal([]byte(in), &id), in)
-		assert.Equal(t, want, id, in)
-	}
-	for _, bad := range []string{`1.5`, `"abc"`, `9223372036854775808`, `true`, `{}`} {
-		var id jmessage.ID
-		assert.Error(t, json.Unmarshal([]byte(bad), &id), bad)
-	}
-	out, err := json.Marshal(jmessage.ID(9007199254740993))
-	require.NoError(t, err)
-	assert.Equal(t, `9007199254740993`, string(out))
-}
-
 func TestMillis(t *testing.T) {
 	t.Parallel()
 	var m jmessage.Millis
