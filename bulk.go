@@ -276,15 +276,13 @@ func (b *bulkRun[T]) validate(size int) (chunks [][]int, invalidN int) {
 // size of each chunk once work is done with it. A worker takes its next
 // chunk only once its last one was yielded, so at most workers chunks are
 // started and not yet yielded. When the consumer stops early (a panic in
-// Progress), the calls in flight are cancelled, no chunk starts, and pool
-// returns once every goroutine it started has.
+// Progress), no chunk starts, and pool returns once the chunks in flight
+// are done and every goroutine it started has returned.
 func pool(ctx context.Context, workers int, chunks [][]int, work func(context.Context, []int)) func(yield func(int) bool) {
 	return func(yield func(int) bool) {
-		ctx, cancel := context.WithCancel(ctx)
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
 		defer wg.Wait()
-		defer cancel()
 		defer close(stop)
 		jobs, done := make(chan []int), make(chan int)
 		wg.Add(1)
