@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -44,9 +42,12 @@ const (
 // Client talks to the JMessage REST API. Create it with New. A Client is
 // immutable after New and safe for concurrent use by many goroutines.
 type Client struct {
-	cfg    *config       // a pointer, so that printing a Client value shows no credentials
-	rest   *resty.Client // the one HTTP pipeline every request goes through; never exposed
-	common service
+	cfg     *config         // a pointer, so that printing a Client value shows no credentials
+	rest    *resty.Client   // the one HTTP pipeline every request goes through; never exposed
+	policy  RetryPolicy     // WithRetryPolicy, WithoutRetries or DefaultRetryPolicy
+	timeout *attemptTimeout // the per-attempt timeout the client applies; nil: the http.Client's own
+	gate    *rateGate       // holds calls while the rate-limit window is spent; nil: WithoutRateLimitHold
+	common  service
 
 	// Users manages users, admins, blacklists, no-disturb and online status.
 	Users *UsersService
@@ -75,25 +76,21 @@ type Client struct {
 // service is embedded (by pointer conversion) in every API area's service type.
 type service struct{ client *Client }
 
-// config collects what the options set.
+// config collects what the options set, and nothing derived from it.
 type config struct {
-	baseURL       *url.URL
-	reportBase    string       // the report host's base URL, without a trailing slash
-	creds         *credentials // a pointer, so that printing a config shows no credentials
-	httpClient    *http.Client
-	transport     http.RoundTripper
-	timeout       time.Duration
-	userAgent     string
-	logger        *slog.Logger
-	retry         RetryPolicy
-	allowInsecure bool
-	logBodies     bool
-	noRetries     bool // WithoutRetries was given
-	retrySet      bool // WithRetryPolicy was given: it wins over WithoutRetries
-
-	// Computed once by New for every request.
-	base            string   // baseURL without a trailing slash
-	headerUserAgent []string // User-Agent value
+	baseURL         string       // the API host's base URL, without a trailing slash
+	reportBase      string       // the report host's base URL, without a trailing slash
+	creds           *credentials // a pointer, so that printing a config shows no credentials
+	httpClient      *http.Client
+	transport       http.RoundTripper
+	timeout         time.Duration // 0: not given
+	userAgent       []string      // the User-Agent header's value
+	logger          *slog.Logger
+	retry           *RetryPolicy // WithRetryPolicy; it wins over noRetries
+	noRetries       bool         // WithoutRetries
+	noRateLimitHold bool         // WithoutRateLimitHold
+	allowInsecure   bool
+	logBodies       bool
 }
 
 // Option configures a Client in New. Options validate their arguments and
@@ -105,10 +102,8 @@ type Option func(*config) error
 // loopback hosts unless WithInsecureHTTP is also given.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
-		u, err := parseBaseURL("baseURL", rawURL)
-		if err == nil {
-			c.baseURL = u
-		}
+		base, err := checkBaseURL("baseURL", rawURL)
+		c.baseURL = base
 		return err
 	}
 }
@@ -120,26 +115,34 @@ func WithBaseURL(rawURL string) Option {
 // changes: the report host gets the same credentials, retries and logging.
 func WithReportBaseURL(rawURL string) Option {
 	return func(c *config) error {
-		u, err := parseBaseURL("reportBaseURL", rawURL)
-		if err == nil {
-			c.reportBase = u.String()
-		}
+		base, err := checkBaseURL("reportBaseURL", rawURL)
+		c.reportBase = base
 		return err
 	}
 }
 
-// parseBaseURL reads an endpoint's URL: absolute http(s), no user info,
-// query or fragment, no trailing slash. Plain http is checked in New
-// (checkPlainHTTP), once every option, WithInsecureHTTP too, is known.
-func parseBaseURL(field, rawURL string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimRight(rawURL, "/"))
+// checkBaseURL returns rawURL without a trailing slash when it is an
+// absolute http(s) URL without user info, query or fragment.
+func checkBaseURL(field, rawURL string) (string, error) {
+	base := strings.TrimRight(rawURL, "/")
+	u, err := url.Parse(base)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, &ValidationError{Field: field, Reason: "must be an absolute http(s) URL"}
+		return "", &ValidationError{Field: field, Reason: "must be an absolute http(s) URL"}
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, &ValidationError{Field: field, Reason: "must not carry user info, query or fragment"}
+		return "", &ValidationError{Field: field, Reason: "must not carry user info, query or fragment"}
 	}
-	return u, nil
+	return base, nil
+}
+
+// checkSecure refuses a plain http:// base URL to a host that is not
+// loopback unless allowInsecure (WithInsecureHTTP).
+func checkSecure(field, base string, allowInsecure bool) error {
+	u, err := url.Parse(base) // checked by checkBaseURL
+	if err == nil && u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()) {
+		return &ValidationError{Field: field, Reason: "plain http to a non-loopback host needs WithInsecureHTTP"}
+	}
+	return nil
 }
 
 // WithInsecureHTTP allows a plain http:// base URL to a host that is not
@@ -150,10 +153,11 @@ func WithInsecureHTTP() Option {
 }
 
 // WithHTTPClient sends requests through a copy of hc (hc itself is never
-// modified). Its Transport is kept. Its redirect policy is replaced, since
-// the API never redirects and a redirect would carry the credentials; its
-// cookie jar is dropped; its Timeout is replaced by the per-attempt timeout
-// (WithTimeout, else DefaultTimeout).
+// modified). Its Transport is kept, and so is its Timeout unless WithTimeout
+// is given (then WithTimeout bounds each attempt instead); without either,
+// DefaultTimeout bounds each attempt. Its redirect policy is replaced,
+// since the API never redirects and a redirect would carry the
+// credentials; its cookie jar is dropped.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -178,10 +182,10 @@ func WithTransport(rt http.RoundTripper) Option {
 }
 
 // WithTimeout bounds each attempt of a request (connection, headers and
-// the whole body). The default is DefaultTimeout. It does not bound the
-// call: a call may make RetryPolicy.MaxAttempts attempts with waits between
-// them; a context deadline bounds the whole call, retries and waits
-// included.
+// the whole body). The default is DefaultTimeout, or the Timeout of the
+// http.Client given to WithHTTPClient. It does not bound the call: a call
+// may make RetryPolicy.MaxAttempts attempts with waits between them; a
+// context deadline bounds the whole call, retries and waits included.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
@@ -201,10 +205,11 @@ func WithUserAgent(product string) Option {
 		if strings.IndexFunc(product, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) >= 0 {
 			return &ValidationError{Field: "userAgent", Reason: "must not contain line breaks or control characters"}
 		}
-		c.userAgent = baseUserAgent
+		ua := baseUserAgent
 		if product = strings.TrimSpace(product); product != "" {
-			c.userAgent += " " + product
+			ua += " " + product
 		}
+		c.userAgent = []string{ua}
 		return nil
 	}
 }
@@ -242,15 +247,11 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 		return nil, &ValidationError{Field: "masterSecret", Reason: "must not be empty"}
 	}
 	cfg := config{
-		creds:      newCredentials(appKey, masterSecret),
-		timeout:    DefaultTimeout,
-		userAgent:  baseUserAgent,
-		logger:     slog.New(slog.DiscardHandler),
-		retry:      DefaultRetryPolicy(),
+		baseURL:    DefaultBaseURL,
 		reportBase: DefaultReportBaseURL,
-	}
-	if err := WithBaseURL(DefaultBaseURL)(&cfg); err != nil {
-		return nil, err
+		creds:      newCredentials(appKey, masterSecret),
+		userAgent:  []string{baseUserAgent},
+		logger:     slog.New(slog.DiscardHandler),
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -260,18 +261,24 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	if cfg.noRetries && !cfg.retrySet {
-		cfg.retry.MaxAttempts = 1
-	}
-	if err := firstError(checkPlainHTTP("baseURL", cfg.baseURL.String(), cfg.allowInsecure),
-		checkPlainHTTP("reportBaseURL", cfg.reportBase, cfg.allowInsecure)); err != nil {
+	if err := firstError(checkSecure("baseURL", cfg.baseURL, cfg.allowInsecure),
+		checkSecure("reportBaseURL", cfg.reportBase, cfg.allowInsecure)); err != nil {
 		return nil, err
 	}
-
-	cfg.base = cfg.baseURL.String()
-	cfg.headerUserAgent = []string{cfg.userAgent}
-	c := &Client{cfg: &cfg}
-	c.rest = c.newRestClient()
+	c := &Client{cfg: &cfg, policy: DefaultRetryPolicy()}
+	switch {
+	case cfg.retry != nil:
+		c.policy = *cfg.retry
+	case cfg.noRetries:
+		c.policy.MaxAttempts = 1
+	}
+	if d := attemptTimeoutOf(&cfg); d > 0 {
+		c.timeout = &attemptTimeout{d: d}
+	}
+	if !cfg.noRateLimitHold {
+		c.gate = new(rateGate)
+	}
+	c.rest = newRestClient(&cfg)
 	c.common.client = c
 	c.Users = (*UsersService)(&c.common)
 	c.Messages = (*MessagesService)(&c.common)
@@ -287,89 +294,17 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// checkPlainHTTP refuses a plain http:// endpoint to a host that is not
-// loopback, unless insecure (WithInsecureHTTP) allows it.
-func checkPlainHTTP(field, endpoint string, insecure bool) error {
-	u, err := url.Parse(endpoint)
-	if err != nil || (u.Scheme == "http" && !insecure && !isLoopback(u.Hostname())) {
-		return &ValidationError{Field: field, Reason: "plain http to a non-loopback host needs WithInsecureHTTP"}
-	}
-	return nil
-}
-
-// newRestClient builds the one resty client every request goes through,
-// once: over a copy of the caller's *http.Client (never the caller's itself)
-// or a new one over a tuned transport, without cookie jar, with the
-// per-attempt timeout, refusing redirects, with resty's warnings and logs
-// off, its response body capped at 8 MiB, and its retries driven by the
-// SDK's policy (retry.go): one retry condition (shouldRetry, which replaces
-// resty's default retry-on-any-error), the SDK's own waits (retryAfter),
-// a hook that notes each retried attempt (noteRetry), and a hook that sends
-// no body as none and keeps the transport from replaying a POST on its own
-// (beforeSend). No credentials
-// are set on it: the Authorization header is set per request (do), so that
-// no client-level header, dump or debug log of resty carries it.
-func (c *Client) newRestClient() *resty.Client {
-	cfg := c.cfg
-	hc := cfg.httpClient // already a copy (WithHTTPClient)
-	if hc == nil {
-		hc = &http.Client{}
-	}
+// attemptTimeoutOf is the per-attempt timeout the client applies itself:
+// WithTimeout, else none when the http.Client of WithHTTPClient has a
+// Timeout of its own (which then bounds each attempt), else DefaultTimeout.
+func attemptTimeoutOf(cfg *config) time.Duration {
 	switch {
-	case cfg.transport != nil:
-		hc.Transport = cfg.transport
-	case hc.Transport == nil:
-		hc.Transport = tunedTransport()
+	case cfg.timeout > 0:
+		return cfg.timeout
+	case cfg.httpClient != nil && cfg.httpClient.Timeout > 0:
+		return 0
 	}
-	hc.Jar = nil
-	hc.Timeout = cfg.timeout
-	rc := resty.NewWithClient(hc).
-		SetDisableWarn(true).
-		SetLogger(discardLogger{}).
-		SetDebug(false).
-		SetResponseBodyLimit(maxResponseBytes).
-		SetRetryCount(cfg.retry.MaxAttempts - 1).
-		// retryAfter always returns the wait to make, never 0 (which would
-		// ask resty for its own jittered backoff): resty's floor is off, and
-		// its ceiling is above any wait retryAfter returns (it refuses a
-		// server-requested wait over MaxRetryAfter itself), so resty never
-		// cuts a wait the server asked for.
-		SetRetryWaitTime(0).
-		SetRetryMaxWaitTime(max(cfg.retry.MaxRetryAfter, cfg.retry.MaxBackoff)).
-		SetRetryAfter(c.retryAfter).
-		AddRetryCondition(c.shouldRetry).
-		AddRetryHook(c.noteRetry).
-		SetPreRequestHook(beforeSend)
-	// The API never redirects, and a followed redirect would carry the
-	// credentials elsewhere: a 3xx comes back as an *APIError. (Set after
-	// resty.NewWithClient, which may install a policy of its own.)
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return rc
-}
-
-// discardLogger silences resty's own logging, which could print request
-// details. Its methods are empty: nothing is formatted.
-type discardLogger struct{}
-
-func (discardLogger) Errorf(string, ...any) {}
-func (discardLogger) Warnf(string, ...any)  {}
-func (discardLogger) Debugf(string, ...any) {}
-
-// tunedTransport is Go's default transport with enough idle connections per
-// host for concurrent callers.
-func tunedTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = idleConnsPerHost
-	t.MaxIdleConnsPerHost = idleConnsPerHost
-	return t
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return DefaultTimeout
 }
 
 // String describes the client without its credentials.
@@ -395,43 +330,48 @@ func (c *Client) CloseIdleConnections() { c.rest.GetClient().CloseIdleConnection
 func (c *Client) AppKey() string { return c.cfg.creds.appKey }
 
 // BaseURL returns the endpoint the client sends requests to.
-func (c *Client) BaseURL() string { return c.cfg.baseURL.String() }
+func (c *Client) BaseURL() string { return c.cfg.baseURL }
 
 // ReportBaseURL returns the endpoint of message history and statistics.
 func (c *Client) ReportBaseURL() string { return c.cfg.reportBase }
 
 // Response is the HTTP response to a call. It is returned, with or without
 // an error, for every call that was sent; it is nil only when nothing was
-// sent (a *ValidationError, a body that could not be encoded or an upload
-// that could not be read). When no answer arrived (a
-// *TransportError), its embedded *http.Response is nil and only Attempts
-// is set: check resp.Response before reading StatusCode or Header.
+// sent (a *ValidationError, a body that could not be encoded, a call the
+// client held because the rate-limit window is spent).
+//
+// Its embedded *http.Response is set exactly when the error is not a
+// *TransportError: a success or an *APIError comes with the answer, a
+// *TransportError (no complete answer to the last attempt, or the context
+// ended during a wait) with only Attempts set. When the context ended
+// while waiting to retry after an answer, that answer is the Response of
+// the *APIError the *TransportError wraps (errors.As).
 type Response struct {
 	*http.Response
 
-	// RawBody is the response body as read (at most 8 MiB). Its Body field
-	// (from http.Response) is already consumed and closed.
+	// RawBody is the response body as read (at most 8 MiB), with every
+	// secret the request carried (the master secret, passwords) replaced
+	// by [REDACTED]. Its Body field (from http.Response) is already
+	// consumed and closed.
 	RawBody []byte
 	// RateLimit holds the X-Rate-Limit-* headers when the server sent them.
 	RateLimit RateLimit
-	// Attempts is how many attempts the call made, the first included. An
+	// Attempts is how many attempts the call made, the first included: an
 	// attempt whose connection never opened counts, though nothing reached
-	// the server.
+	// the server, and so does every resend Go's transport made by itself.
 	Attempts int
 }
 
-// RateLimit is the rate-limit state the server reported with a response.
-type RateLimit struct {
-	// Limit is the number of requests allowed per window
-	// (X-Rate-Limit-Limit or X-Rate-Limit-Quota).
-	Limit int
-	// Remaining is how many requests are left in this window (X-Rate-Limit-Remaining).
-	Remaining int
-	// Reset is how long until the window resets (X-Rate-Limit-Reset, in seconds).
-	Reset time.Duration
-	// Present reports whether the server sent any of these headers.
-	Present bool
-}
+// Host names one of the API's two hosts, for Client.Do.
+type Host uint8
+
+const (
+	// HostAPI is the IM REST API (DefaultBaseURL, or WithBaseURL).
+	HostAPI Host = iota
+	// HostReport is message history and statistics (DefaultReportBaseURL,
+	// or WithReportBaseURL).
+	HostReport
+)
 
 // request describes one API call: everything that differs between methods.
 type request struct {
@@ -442,10 +382,6 @@ type request struct {
 	// invalid is the validation error of the call's arguments, if any; the
 	// pipeline returns it before anything is sent.
 	invalid error
-	// decodeAnyStatus makes a JSON array of the result's shape, with at
-	// least one item, count as the answer even under an error status
-	// (register's per-item results); an empty one is the status's *APIError.
-	decodeAnyStatus bool
 	// upload, when set, is sent as a multipart form instead of a JSON body.
 	upload *upload
 	// readOnly marks a POST that only reads (a batch get): it is retried
@@ -456,10 +392,10 @@ type request struct {
 	report bool
 }
 
-// upload is one file of a multipart form.
+// upload is one file of a multipart form, its content already read.
 type upload struct {
 	field, filename string
-	content         io.Reader
+	content         []byte
 }
 
 // call runs r and decodes the answer into a new T.
@@ -506,16 +442,8 @@ var (
 	headerContentJSON = []string{"application/json; charset=utf-8"}
 )
 
-// unparsedContentType is the content type resty is told every answer has.
-// The SDK decodes answers itself (decodeResponse) and gives resty no result
-// to fill, yet resty matches the answer's Content-Type against its JSON and
-// XML regular expressions for every response (about 0.9µs for
-// "application/json; charset=utf-8"); a type without a slash fails both at
-// once. It changes nothing else: the Content-Type header stays as received.
-const unparsedContentType = "none"
-
-// do is the one request pipeline: validate, encode, send through resty
-// (with retries), check the status, and decode the result into out (if not
+// do is the one request pipeline: validate, encode, send (with retries:
+// send, attempt), check the status, and decode the result into out (if not
 // nil) or the error.
 func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) {
 	if r.invalid != nil {
@@ -528,29 +456,13 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 	if err != nil {
 		return nil, err
 	}
-	if r.readOnly && r.method == http.MethodPost {
-		ctx = RetryUnsafe(ctx) // repeating a read is safe
-	}
-
 	logging := c.cfg.logger.Enabled(ctx, slog.LevelDebug)
 	var start time.Time
 	if logging {
 		start = time.Now()
 	}
-	req := c.rest.R().SetContext(ctx).ForceContentType(unparsedContentType)
-	h := req.Header // resty's own map for this request, cloned into the http.Request
-	h["Authorization"] = c.cfg.creds.authorization()
-	h["User-Agent"] = c.cfg.headerUserAgent
-	h["Accept"] = headerAccept
-	if enc.body != nil {
-		// The bytes are encoded once for every attempt: resty neither
-		// marshals them again nor reads a reader twice.
-		h["Content-Type"] = enc.contentType
-		req.SetBody(enc.body)
-	}
-	rr, err := req.Execute(r.method, enc.url)
-	scrubCredentials(rr)
-	resp, err := c.outcome(ctx, r, req, rr, err)
+	a, attempts := c.send(ctx, r, enc)
+	resp, err := c.outcome(ctx, r, a, attempts)
 	if err == nil {
 		err = decodeResponse(r, resp, out)
 	}
@@ -560,54 +472,17 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 	return resp, err
 }
 
-// scrubCredentials removes the Authorization header from the request that
-// a response carries (Response.Request), so that printing or logging it
-// cannot show the master secret. The call is over: nothing reads that
-// request's headers again, and a map delete costs no allocation.
-func scrubCredentials(rr *resty.Response) {
-	if rr != nil && rr.RawResponse != nil && rr.RawResponse.Request != nil {
-		delete(rr.RawResponse.Request.Header, "Authorization")
-	}
-}
-
-// beforeSend is resty's pre-request hook, run on each attempt's
-// *http.Request just before it is sent.
-//
-// A request without a body gets http.NoBody: resty replaces it with an
-// empty body of unknown length, which HTTP/1.1 sends chunked on a PUT or
-// POST (some servers and proxies refuse that); now a PUT or POST says
-// Content-Length: 0, as the API's other clients do.
-//
-// A POST that may not be repeated loses GetBody (set by resty and
-// http.NewRequest), without which Go's transport cannot replay it by
-// itself: its HTTP/2 client otherwise resends a request whose stream the
-// server reset with PROTOCOL_ERROR, which the server may have processed (a
-// duplicate message, and Response.Attempts would not tell). Retrying is the
-// retry policy's decision alone. (A POST without a body, Messages.Retract,
-// is the one the HTTP/2 client may still resend; retracting twice changes
-// nothing and answers ErrAlreadyRetracted.)
-func beforeSend(_ *resty.Client, req *http.Request) error {
-	if req.ContentLength == 0 && req.Body != nil && req.Body != http.NoBody {
-		// The SDK never sends an empty body: no body was given.
-		_ = req.Body.Close()
-		req.Body, req.GetBody = http.NoBody, nil
-	}
-	if req.Method == http.MethodPost && req.Context().Value(retryUnsafeKey{}) == nil {
-		req.GetBody = nil
-	}
-	return nil
-}
-
 // encoded is a request ready to be sent, as often as the retry policy says.
 type encoded struct {
 	url         string
 	body        []byte   // nil: no body
 	contentType []string // the body's Content-Type
+	passwords   [][]byte // the passwords body carries, scrubbed from every answer
 }
 
 // encode builds the URL and the body of r once for all attempts.
 func (c *Client) encode(r request) (encoded, error) {
-	base := c.cfg.base
+	base := c.cfg.baseURL
 	if r.report {
 		base = c.cfg.reportBase
 	}
@@ -631,7 +506,7 @@ func (c *Client) encode(r request) (encoded, error) {
 		if err != nil {
 			return e, fmt.Errorf("jmessage: %s %s: encoding the body: %w", r.method, r.path, err)
 		}
-		e.body, e.contentType = body, headerContentJSON
+		e.body, e.contentType, e.passwords = body, headerContentJSON, passwordsIn(body)
 	}
 	return e, nil
 }
@@ -658,30 +533,21 @@ func isNil(v any) bool {
 	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
-// encode writes the upload as a multipart form, in memory, so that nothing
-// is sent when its content cannot be read and a retry sends the same bytes;
-// the part's Content-Type is sniffed from the content.
+// encode writes the upload as a multipart form, so that a retry sends the
+// same bytes; the part's Content-Type is sniffed from the content.
 func (u *upload) encode() ([]byte, string, error) {
 	var buf bytes.Buffer
+	buf.Grow(len(u.content) + 512)
 	w := multipart.NewWriter(&buf)
-	head := make([]byte, 512)
-	n, err := io.ReadFull(u.content, head)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, "", err
-	}
-	head = head[:n]
 	h := textproto.MIMEHeader{}
 	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`,
 		quoteEscaper.Replace(u.field), quoteEscaper.Replace(u.filename)))
-	h.Set("Content-Type", http.DetectContentType(head))
+	h.Set("Content-Type", http.DetectContentType(u.content))
 	part, err := w.CreatePart(h)
 	if err != nil {
 		return nil, "", err
 	}
-	if _, err := part.Write(head); err != nil {
-		return nil, "", err
-	}
-	if _, err := io.Copy(part, u.content); err != nil {
+	if _, err := part.Write(u.content); err != nil {
 		return nil, "", err
 	}
 	if err := w.Close(); err != nil {
@@ -692,58 +558,43 @@ func (u *upload) encode() ([]byte, string, error) {
 
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
-// outcome turns what resty's Execute returned (the last attempt's response
-// and the error that ended the call, if any) into what the caller sees: a
-// *Response whenever a request was sent, and the SDK's error.
-func (c *Client) outcome(ctx context.Context, r request, req *resty.Request, rr *resty.Response, err error) (*Response, error) {
-	resp := &Response{Attempts: max(req.Attempt, 1)}
-	if rr != nil && rr.RawResponse != nil {
-		resp.Response = rr.RawResponse
-		resp.RawBody = rr.Body()
-		resp.RateLimit = parseRateLimit(rr.RawResponse.Header)
+// outcome turns the last attempt's answer into what the caller sees (the
+// rule of Response's comment): a *Response whenever a request was sent,
+// with the answer unless the error is a *TransportError.
+func (c *Client) outcome(ctx context.Context, r request, a answer, attempts int) (*Response, error) {
+	var held *errHeld
+	if errors.As(a.err, &held) { // nothing was sent
+		return nil, &APIError{Method: r.method, Path: r.path, Code: ErrRateLimited, RetryAfter: held.wait,
+			Message: "held by the client: the rate-limit window is spent", overWait: true}
 	}
-	if err == nil {
-		return resp, nil
-	}
-	var tooLong *waitTooLong
-	switch {
-	case errors.As(err, &tooLong):
-		// The server asked for a longer wait than the policy allows: the
-		// call ends at once, without waiting (retryAfter).
-		apiErr := newAPIError(r.method, r.path, resp)
-		apiErr.RetryAfter, apiErr.overWait = tooLong.wait, true
-		return resp, apiErr
-	case errors.Is(err, resty.ErrResponseBodyTooLarge):
-		return resp, &APIError{Method: r.method, Path: r.path, HTTPStatus: statusOf(resp), Response: resp,
-			Message: "response body larger than 8 MiB", Err: ErrMalformedResponse}
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		switch retried := lastRetried(req); {
-		case err == ctxErr && retried != nil:
-			// resty's Backoff returns ctx.Err() itself when the context
-			// ends while it waits to retry: keep the last attempt's
-			// outcome visible.
-			last := retried.err
-			if last == nil && resp.Response != nil {
-				last = newAPIError(r.method, r.path, resp)
-			}
-			if last != nil {
-				err = fmt.Errorf("%w while waiting to retry after: %w", ctxErr, last)
-			}
-		case !errors.Is(err, ctxErr):
+	resp := &Response{Attempts: attempts}
+	if a.res == nil {
+		err := a.err
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w: %w", ctxErr, err)
 		}
+		if attempts == 0 { // the context ended while the rate-limit gate held the call
+			resp = nil
+		}
+		return resp, &TransportError{Method: r.method, Path: r.path, Err: err}
 	}
-	return resp, &TransportError{Method: r.method, Path: r.path, Err: err}
+	resp.Response, resp.RawBody, resp.RateLimit = a.res, a.body, parseRateLimit(a.res.Header)
+	if a.err != nil { // errBodyTooLarge
+		return resp, &APIError{Method: r.method, Path: r.path, HTTPStatus: a.res.StatusCode, Response: resp,
+			Message: "response body larger than 8 MiB", Err: ErrMalformedResponse}
+	}
+	if wait := serverWait(a.res.StatusCode, a.res.Header); wait > c.policy.MaxRetryAfter && !success(a.res.StatusCode) {
+		// The server asked for a longer wait than the policy allows: the
+		// call ended at once, without waiting (RetryPolicy.next).
+		e := newAPIError(r.method, r.path, resp)
+		e.overWait = true
+		return resp, e
+	}
+	return resp, nil
 }
 
-// complete reports whether rr is a whole answer: a response whose body was
-// read to its end. resty leaves the body nil when reading it failed (a
-// connection cut mid-body, a body over the limit) and non-nil, even if
-// empty, when it read it all.
-func complete(rr *resty.Response) bool {
-	return rr != nil && rr.RawResponse != nil && rr.Body() != nil
-}
+// success reports whether status is 2xx.
+func success(status int) bool { return status >= 200 && status < 300 }
 
 func statusOf(resp *Response) int {
 	if resp == nil || resp.Response == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -272,4 +273,54 @@ func TestWithUserAgentAppendsTheProduct(t *testing.T) {
 			assert.Equal(t, want, seen()[0].header.Get("User-Agent"))
 		})
 	}
+}
+
+// TestWithHTTPClientKeepsItsTimeout: the Timeout of the caller's
+// http.Client bounds each attempt unless WithTimeout is given, which then
+// wins; without either, DefaultTimeout applies (not tested: 30s).
+func TestWithHTTPClientKeepsItsTimeout(t *testing.T) {
+	t.Parallel()
+	slow := func(t *testing.T) string {
+		url, _ := httpFault(t, func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(3 * time.Second):
+				jsonHandler(200, `{"username":"javen"}`)(w, r)
+			}
+		})
+		return url
+	}
+	t.Run("its own Timeout", func(t *testing.T) {
+		t.Parallel()
+		c := serverClient(t, slow(t), jmessage.WithoutRetries(), jmessage.WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
+		_, resp, err := c.Users.Get(t.Context(), "javen")
+		var terr *jmessage.TransportError
+		require.ErrorAs(t, err, &terr)
+		var netErr net.Error
+		require.ErrorAs(t, err, &netErr)
+		assert.True(t, netErr.Timeout())
+		assert.Equal(t, 1, resp.Attempts)
+	})
+	t.Run("WithTimeout wins", func(t *testing.T) {
+		t.Parallel()
+		c := serverClient(t, slow(t), jmessage.WithoutRetries(), jmessage.WithTimeout(100*time.Millisecond),
+			jmessage.WithHTTPClient(&http.Client{Timeout: time.Hour}))
+		_, _, err := c.Users.Get(t.Context(), "javen")
+		var netErr net.Error
+		require.ErrorAs(t, err, &netErr)
+		assert.True(t, netErr.Timeout())
+		assert.Contains(t, err.Error(), "WithTimeout")
+	})
+	t.Run("WithTimeout longer than its Timeout", func(t *testing.T) {
+		t.Parallel()
+		url, _ := httpFault(t, func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(300 * time.Millisecond)
+			jsonHandler(200, `{"username":"javen"}`)(w, r)
+		})
+		c := serverClient(t, url, jmessage.WithoutRetries(), jmessage.WithTimeout(5*time.Second),
+			jmessage.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+		user, _, err := c.Users.Get(t.Context(), "javen")
+		require.NoError(t, err)
+		assert.Equal(t, "javen", user.Username)
+	})
 }

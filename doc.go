@@ -23,43 +23,29 @@
 //
 // A body that is not the API's JSON (an HTML proxy page, an empty or
 // truncated body) is still an *APIError with the HTTP status and a short
-// excerpt, and matches ErrMalformedResponse when the status was 2xx, as
-// does a body over 8 MiB whatever the status and a 2xx answer without the
-// id the call exists for (a send without msg_id, a create without its id). A
-// failure to get any response is a *TransportError, through which errors.Is
-// sees context.Canceled and context.DeadlineExceeded.
+// excerpt, and matches ErrMalformedResponse when the status was 2xx (an
+// empty 2xx body is success for a call that returns nothing), as does a
+// body over 8 MiB whatever the status and a 2xx answer without the id the
+// call exists for (a send without msg_id, a create without its id). A
+// failure to get a complete answer is a *TransportError, through which
+// errors.Is sees context.Canceled and context.DeadlineExceeded; its
+// Response carries only Attempts (see Response).
 //
-// # Retries and timeouts
+// # Retries, timeouts and rate limits
 //
-// GET, PUT and DELETE, and the POST calls that only read (Chatrooms.GetBatch
-// and Get, Users.StatBatch and StatBatchV2), are retried on transport
-// errors, 429, 502, 503 and 504, and on code 899030 (ErrServerBusy) whatever
-// the status, with jittered exponential backoff. Other POST calls (message
-// sends, registration, creation, uploads) are retried only when the
-// connection never opened, when the server said it did not process the
-// request (an HTTP/2 stream refused), or on 429, because a retried send
-// could deliver a message twice; Go's transport is kept from resending them
-// on its own. RetryUnsafe opts a call in. A retry sends the same bytes
-// (an upload's form is built in memory). A wait the server asks for
-// (Retry-After, or X-Rate-Limit-Reset on a 429) is honoured as asked; one
-// longer than RetryPolicy.MaxRetryAfter ends the call at once with an
-// *APIError matching ErrRateLimited whose RetryAfter says how long.
+// Calls that may safely be repeated are retried, and a message send or any
+// other POST that writes reaches the server at most once: RetryPolicy
+// states the rules. WithTimeout (DefaultTimeout, 30s) bounds each attempt;
+// the context bounds the whole call, attempts and waits included: when it
+// ends, the attempt in flight is abandoned, a wait ends at once, and the
+// error matches context.Canceled or context.DeadlineExceeded.
 // Response.Attempts counts the attempts.
 //
-// A retried PUT or DELETE whose first attempt did reach the server (its
-// answer lost to a reset or a timeout, or a 502–504 from a proxy) may be
-// answered with a state error, since the change was already made: removing
-// a friend again answers ErrNotFriend (899071), blacklisting again
-// ErrAlreadyBlacklisted. With Response.Attempts above 1, such an error may
-// mean the change is done.
+// When an answer says the rate-limit window is spent, the client holds new
+// calls, from every goroutine, until it resets (see WithoutRateLimitHold).
 //
-// Two clocks bound a call. WithTimeout (DefaultTimeout, 30s) bounds each
-// attempt: connecting, sending, and reading the whole answer; an attempt
-// that runs out is a transport error, retried like one. The context bounds
-// the whole call, attempts and waits included: when it ends, the attempt in
-// flight is abandoned, a wait ends at once, no attempt follows, and the
-// error matches context.Canceled or context.DeadlineExceeded. To bound a
-// call as a whole, give it a context with a deadline. See RetryPolicy.
+// Client.Do sends a call the SDK has no method for through the same
+// pipeline, on either host.
 //
 // # Paging
 //
@@ -108,5 +94,6 @@
 //
 // The master secret travels only in the Authorization header. It never
 // appears in errors, logs or fmt output of the client; passwords in request
-// bodies are never logged either.
+// bodies are never logged either, and whatever the SDK reports of an
+// answer is scrubbed of the secrets the request carried.
 package jmessage

@@ -26,7 +26,10 @@ var (
 )
 
 // APIError is an error answered by the server: any non-2xx status, an error
-// object in a 2xx body, or a body that could not be decoded.
+// object in a 2xx body, or a body that could not be decoded. It is also the
+// error of a call the client held, unsent, because the server said the
+// rate-limit window is spent for longer than RetryPolicy.MaxRetryAfter
+// (HTTPStatus 0, Code ErrRateLimited, Response nil).
 type APIError struct {
 	// Method and Path name the call, such as "GET" "/v1/users/alice".
 	Method, Path string
@@ -42,12 +45,12 @@ type APIError struct {
 	// RetryAfter is how long the server asked the caller to wait, when it did
 	// (Retry-After, or X-Rate-Limit-Reset on a 429). When it is longer than
 	// RetryPolicy.MaxRetryAfter, the call was not retried and the error
-	// matches ErrRateLimited whatever the status.
+	// matches ErrRateLimited whatever the status and the method.
 	RetryAfter time.Duration
 	// Err is the underlying cause: ErrMalformedResponse wrapping the decode
 	// error when the body could not be read, else nil.
 	Err error
-	// Response is the full response.
+	// Response is the full response (nil for a call the client held).
 	Response *Response
 
 	// overWait marks the error returned instead of a retry because the
@@ -183,20 +186,12 @@ func excerptN(body []byte, n int) string {
 	return s[:cut]
 }
 
-// nonEmptyArray reports whether body (trimmed) opens a JSON array holding
-// something; json.Unmarshal decides whether it is a valid one.
-func nonEmptyArray(body []byte) bool {
-	return len(body) > 2 && body[0] == '[' && len(bytes.TrimSpace(body[1:len(body)-1])) > 0
-}
-
-// decodeResponse checks the status and decodes the body into out, or the error.
+// decodeResponse checks the status and decodes the body into out, or the
+// error. Under a 2xx, an empty body is success for a call without a result
+// (out nil), and any other body that is not JSON is malformed.
 func decodeResponse(r request, resp *Response, out any) error {
 	body := bytes.TrimSpace(resp.RawBody)
-	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
-	if !ok {
-		if r.decodeAnyStatus && out != nil && nonEmptyArray(body) && json.Unmarshal(body, out) == nil {
-			return nil
-		}
+	if !success(resp.StatusCode) {
 		return newAPIError(r.method, r.path, resp)
 	}
 	if len(body) > 0 && body[0] == '{' && bytes.Contains(body, []byte(`"error"`)) {
@@ -204,10 +199,12 @@ func decodeResponse(r request, resp *Response, out any) error {
 			return e
 		}
 	}
-	if out == nil {
+	switch {
+	case out == nil && (len(body) == 0 || json.Valid(body)):
 		return nil
-	}
-	if len(body) == 0 {
+	case out == nil:
+		return malformed(r.method, r.path, resp, errors.New("the body is not JSON"))
+	case len(body) == 0:
 		return malformed(r.method, r.path, resp, errors.New("empty body"))
 	}
 	if err := json.Unmarshal(body, out); err != nil {

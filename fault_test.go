@@ -2,11 +2,14 @@ package jmessage_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -33,8 +36,17 @@ type faultOp struct {
 	repeatable bool
 	// hasResult: the call decodes a result from a 2xx body.
 	hasResult bool
-	call      func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error)
+	// iterator: the call yields errors without a *Response (Users.All);
+	// its Response is the one of the *APIError, when it is one.
+	iterator bool
+	call     func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error)
 }
+
+// faultPassword is the password the register operation sends.
+const faultPassword = "fault-pass-0001"
+
+// testToken is the Authorization token that carries the master secret.
+var testToken = strings.TrimPrefix(testAuth, "Basic ")
 
 var faultOps = []faultOp{
 	{name: "read", repeatable: true, hasResult: true, call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
@@ -53,8 +65,22 @@ var faultOps = []faultOp{
 		return resp, err
 	}},
 	{name: "register", repeatable: false, hasResult: true, call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
-		_, resp, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "javen", Password: "password"}})
+		_, resp, err := c.Users.RegisterBatch(ctx, []jmessage.NewUser{{Username: "javen", Password: faultPassword}})
 		return resp, err
+	}},
+	{name: "upload", repeatable: false, hasResult: true, call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
+		_, resp, err := c.Resources.Upload(ctx, jmessage.MediaFile, "notes.txt", strings.NewReader("some notes"))
+		return resp, err
+	}},
+	{name: "all", repeatable: true, hasResult: true, iterator: true, call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
+		for _, err := range c.Users.All(ctx, jmessage.ListOptions{}) {
+			var apiErr *jmessage.APIError
+			if errors.As(err, &apiErr) {
+				return apiErr.Response, err
+			}
+			return nil, err
+		}
+		return nil, nil
 	}},
 }
 
@@ -133,9 +159,9 @@ type faultCase struct {
 	attempts int
 	// check asserts the error.
 	check func(t *testing.T, err error, resp *jmessage.Response)
-	// badSuccessBody: a 2xx whose body cannot be decoded, which only calls
-	// with a result notice.
-	badSuccessBody bool
+	// okWithoutResult: a 2xx whose body is empty or JSON of the wrong
+	// shape, which only calls with a result notice.
+	okWithoutResult bool
 	// timeout per attempt, when not the suite's default.
 	timeout time.Duration
 }
@@ -172,9 +198,7 @@ func faultCases() []faultCase {
 				isTransportError(t, err, resp)
 				var opErr *net.OpError
 				require.ErrorAs(t, err, &opErr)
-				assert.Equal(t, "dial", opErr.Op)
-				require.NotNil(t, resp)
-				assert.Equal(t, 3, resp.Attempts, "a refused connection is retried, sends included")
+				assert.Equal(t, "dial", opErr.Op, "a refused connection is retried, sends included (attempts: 3)")
 			},
 		},
 		{
@@ -254,6 +278,7 @@ func faultCases() []faultCase {
 			},
 			check: func(t *testing.T, err error, resp *jmessage.Response) {
 				isAPIError(503, false)(t, err, resp)
+				assert.ErrorIs(t, err, jmessage.ErrRateLimited, "whatever the method")
 				var apiErr *jmessage.APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, time.Hour, apiErr.RetryAfter)
@@ -272,7 +297,7 @@ func faultCases() []faultCase {
 			},
 		},
 		{name: "HTML page with 200", seenRepeatable: 1, seenSend: 1, server: status(200, "<html>maintenance</html>"),
-			check: isAPIError(200, true), badSuccessBody: true},
+			check: isAPIError(200, true)},
 		{
 			name: "server slower than the timeout", seenRepeatable: 3, seenSend: 1, timeout: 200 * time.Millisecond,
 			server: func(t *testing.T) (string, *atomic.Int32) {
@@ -291,11 +316,11 @@ func faultCases() []faultCase {
 			},
 		},
 		{name: "empty 200", seenRepeatable: 1, seenSend: 1, server: status(200, ""), check: isAPIError(200, true),
-			badSuccessBody: true},
+			okWithoutResult: true},
 		{name: "truncated JSON", seenRepeatable: 1, seenSend: 1, server: status(200, `{"username":"jav`),
-			check: isAPIError(200, true), badSuccessBody: true},
+			check: isAPIError(200, true)},
 		{name: "wrong JSON type", seenRepeatable: 1, seenSend: 1, server: status(200, `["javen"]`),
-			check: isAPIError(200, true), badSuccessBody: true},
+			check: isAPIError(200, true), okWithoutResult: true},
 		{name: "oversized body", seenRepeatable: 1, seenSend: 1, server: status(200, oversized),
 			check: isAPIError(200, true)},
 	}
@@ -312,13 +337,16 @@ func TestFaults(t *testing.T) {
 				if timeout == 0 {
 					timeout = 10 * time.Second
 				}
-				c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries), jmessage.WithTimeout(timeout))
+				var logs syncBuffer
+				c := serverClient(t, url, jmessage.WithRetryPolicy(fastRetries), jmessage.WithTimeout(timeout),
+					jmessage.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+					jmessage.WithDebugBodies())
 
 				var resp *jmessage.Response
 				var err error
 				require.NotPanics(t, func() { resp, err = op.call(t.Context(), c) })
-				if fc.badSuccessBody && !op.hasResult {
-					require.NoError(t, err, "a 2xx is success for a call with no result to decode")
+				if fc.okWithoutResult && !op.hasResult {
+					require.NoError(t, err, "a 2xx with an empty or JSON body is success for a call with no result to decode")
 				} else {
 					require.Error(t, err)
 					fc.check(t, err, resp)
@@ -328,13 +356,112 @@ func TestFaults(t *testing.T) {
 					want = fc.seenSend
 				}
 				assert.Equal(t, want, seen.Load(), "requests the server saw")
-				attempts := fc.attempts
-				if attempts == 0 {
-					attempts = int(want)
+				assertResponseRule(t, err, resp)
+				if !op.iterator || resp != nil {
+					attempts := fc.attempts
+					if attempts == 0 {
+						attempts = int(want)
+					}
+					require.NotNil(t, resp, "a Response whenever an attempt was made")
+					assert.Equal(t, attempts, resp.Attempts, "Response.Attempts")
 				}
-				require.NotNil(t, resp, "a Response whenever an attempt was made")
-				assert.Equal(t, attempts, resp.Attempts, "Response.Attempts")
-				assert.NotContains(t, fmt.Sprint(err), testSecret)
+				assertNoSecrets(t, fmt.Sprint(err), logs.String())
+			})
+		}
+	}
+}
+
+// assertResponseRule checks the one rule for Response.Response: nil
+// exactly when the error is a *TransportError (whose Response carries only
+// Attempts), set with every other answer.
+func assertResponseRule(t *testing.T, err error, resp *jmessage.Response) {
+	t.Helper()
+	if resp == nil {
+		return
+	}
+	var terr *jmessage.TransportError
+	if errors.As(err, &terr) {
+		assert.Nil(t, resp.Response, "no answer with a *TransportError")
+		assert.Nil(t, resp.RawBody)
+		assert.Equal(t, jmessage.RateLimit{}, resp.RateLimit)
+		return
+	}
+	assert.NotNil(t, resp.Response, "the answer with a success or an *APIError")
+}
+
+// assertNoSecrets checks that none of what the SDK reported holds a secret.
+func assertNoSecrets(t *testing.T, reported ...string) {
+	t.Helper()
+	for _, s := range reported {
+		for _, secret := range []string{testSecret, testToken, faultPassword} {
+			assert.NotContains(t, s, secret)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestEchoedSecretsAreScrubbed: a server that echoes what it got (the
+// Authorization header, the request body) in its error message, under an
+// error status or in a 2xx body, reports none of the request's secrets:
+// not in the error, the log, Response.RawBody or a register result.
+func TestEchoedSecretsAreScrubbed(t *testing.T) {
+	t.Parallel()
+	echo := func(status int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			msg, _ := json.Marshal("refused " + r.Header.Get("Authorization") + " for " + string(body) + " " + testSecret)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			if r.Method == http.MethodPost && r.URL.Path == "/v1/users/" && status < 300 {
+				_, _ = fmt.Fprintf(w, `[{"username":"javen","error":{"code":899003,"message":%s}}]`, msg)
+				return
+			}
+			_, _ = fmt.Fprintf(w, `{"error":{"code":899003,"message":%s}}`, msg)
+		}
+	}
+	for _, status := range []int{400, 201} {
+		for _, op := range append(faultOps, faultOp{name: "set password", call: func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
+			return c.Users.SetPassword(ctx, "javen", faultPassword)
+		}}) {
+			t.Run(fmt.Sprint(status, "/", op.name), func(t *testing.T) {
+				t.Parallel()
+				srv := httptest.NewServer(echo(status))
+				t.Cleanup(srv.Close)
+				var logs syncBuffer
+				c := serverClient(t, srv.URL, jmessage.WithoutRetries(), jmessage.WithDebugBodies(),
+					jmessage.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+				reported := []string{}
+				if op.name == "register" && status < 300 {
+					results, resp, err := c.Users.RegisterBatch(t.Context(), []jmessage.NewUser{{Username: "javen", Password: faultPassword}})
+					require.NoError(t, err)
+					require.Len(t, results, 1)
+					require.ErrorIs(t, results[0].Err, jmessage.ErrInvalidParameter)
+					reported = append(reported, results[0].Err.Error(), fmt.Sprintf("%+v", results[0].Err), string(resp.RawBody))
+				} else {
+					resp, err := op.call(t.Context(), c)
+					require.ErrorIs(t, err, jmessage.ErrInvalidParameter)
+					require.NotNil(t, resp)
+					reported = append(reported, err.Error(), string(resp.RawBody))
+				}
+				assert.Contains(t, logs.String(), "[REDACTED]", "the echo was there, scrubbed")
+				assertNoSecrets(t, append(reported, logs.String())...)
 			})
 		}
 	}
@@ -543,6 +670,38 @@ func TestSendIsNotReplayedByHTTP2(t *testing.T) {
 	assert.Contains(t, r.err.Error(), "PROTOCOL_ERROR")
 	require.NotNil(t, r.resp)
 	assert.Equal(t, 1, r.resp.Attempts)
+}
+
+// TestHTTP2ResendsAreCounted: after a PROTOCOL_ERROR reset Go's HTTP/2
+// transport resends a request without a body by itself (a DELETE); one
+// with a body it may not (beforeSend), so the retry policy retries it (a
+// PUT). Either way Response.Attempts counts every request the server got.
+func TestHTTP2ResendsAreCounted(t *testing.T) {
+	t.Parallel()
+	for name, call := range map[string]func(context.Context, *jmessage.Client) (*jmessage.Response, error){
+		"DELETE": func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
+			return c.Users.Delete(ctx, "javen")
+		},
+		"PUT": func(ctx context.Context, c *jmessage.Client) (*jmessage.Response, error) {
+			return c.Users.Update(ctx, "javen", jmessage.UserUpdate{Nickname: jmessage.Ptr("J")})
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			url, tr, seen, answered := h2Fault(t, func(n int32) h2Answer {
+				if n == 1 {
+					return h2ResetProtocol
+				}
+				return h2OK
+			})
+			c := serverClient(t, url, jmessage.WithTransport(tr), jmessage.WithRetryPolicy(fastRetries))
+			resp, err := call(t.Context(), c)
+			require.NoError(t, err)
+			assert.Equal(t, int32(2), seen.Load())
+			assert.Equal(t, int32(1), answered.Load())
+			assert.Equal(t, 2, resp.Attempts, "every request that reached the server")
+		})
+	}
 }
 
 // TestSendIsRetriedWhenHTTP2SaysUnprocessed: a stream the server refused

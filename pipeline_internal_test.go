@@ -1,9 +1,13 @@
 package jmessage
 
 import (
+	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -65,29 +69,100 @@ func TestBackoffStaysWithinThePolicy(t *testing.T) {
 	}
 }
 
-// TestRestyNeverCutsAWait: resty bounds the wait retryAfter returns to
-// [RetryWaitTime, RetryMaxWaitTime]; for every policy that range holds
-// every wait the SDK asks for (any backoff, any server-requested wait up to
-// MaxRetryAfter), so resty never shortens nor lengthens one.
-func TestRestyNeverCutsAWait(t *testing.T) {
-	for _, p := range []RetryPolicy{
-		DefaultRetryPolicy(),
-		{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxRetryAfter: time.Hour},
-		{MaxAttempts: 3, MinBackoff: time.Hour, MaxBackoff: 2 * time.Hour, MaxRetryAfter: time.Second},
-		{MaxAttempts: 3, MinBackoff: time.Second, MaxBackoff: time.Second},
+// TestRetryDecision is RetryPolicy.next as a table: what follows each
+// answer or error, for each kind of call.
+func TestRetryDecision(t *testing.T) {
+	p := RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond,
+		MaxRetryAfter: 10 * time.Second}
+	res := func(status int, headers ...string) *http.Response {
+		h := http.Header{}
+		for i := 0; i+1 < len(headers); i += 2 {
+			h.Set(headers[i], headers[i+1])
+		}
+		return &http.Response{StatusCode: status, Header: h}
+	}
+	const busy = `{"error":{"code":899030,"message":"busy"}}`
+	refused := &url.Error{Op: "Post", Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}}
+	reset := &url.Error{Op: "Post", Err: errors.New("read: connection reset by peer")}
+	h2Refused := &url.Error{Op: "Post", Err: errors.New("http2: Transport: cannot retry err [stream error: stream ID 1; REFUSED_STREAM] after Request.Body was written")}
+	h2GoAway := &url.Error{Op: "Post", Err: errors.New("http2: Transport: cannot retry err [http2: Transport received Server's graceful shutdown GOAWAY] after Request.Body was written")}
+	h2Protocol := &url.Error{Op: "Post", Err: errors.New("http2: Transport: cannot retry err [stream error: stream ID 1; PROTOCOL_ERROR; received from peer] after Request.Body was written")}
+	const backoff = -1 // any wait within the backoff's bounds
+	tests := []struct {
+		name    string
+		attempt int
+		kind    callKind
+		a       answer
+		retry   bool
+		wait    time.Duration
+	}{
+		{"GET 200", 1, repeatable, answer{res: res(200), body: []byte(`{}`)}, false, 0},
+		{"GET 404", 1, repeatable, answer{res: res(404)}, false, 0},
+		{"GET 500", 1, repeatable, answer{res: res(500)}, false, 0},
+		{"GET 502", 1, repeatable, answer{res: res(502)}, true, backoff},
+		{"GET 503", 1, repeatable, answer{res: res(503)}, true, backoff},
+		{"GET 504", 1, repeatable, answer{res: res(504)}, true, backoff},
+		{"GET 429", 1, repeatable, answer{res: res(429)}, true, backoff},
+		{"GET 500 busy", 1, repeatable, answer{res: res(500), body: []byte(busy)}, true, backoff},
+		{"GET 200 busy", 1, repeatable, answer{res: res(200), body: []byte(busy)}, true, backoff},
+		{"GET 200 mentioning 899030", 1, repeatable, answer{res: res(200), body: []byte(`{"nickname":"899030"}`)}, false, 0},
+		{"GET reset", 1, repeatable, answer{err: reset}, true, backoff},
+		{"GET body over 8 MiB", 1, repeatable, answer{res: res(200), err: errBodyTooLarge}, false, 0},
+		{"GET last attempt", 3, repeatable, answer{res: res(503)}, false, 0},
+		{"GET 503 Retry-After", 1, repeatable, answer{res: res(503, "Retry-After", "3")}, true, 3 * time.Second},
+		{"GET 503 Retry-After 0", 1, repeatable, answer{res: res(503, "Retry-After", "0")}, true, backoff},
+		{"GET 503 Retry-After over the cap", 1, repeatable, answer{res: res(503, "Retry-After", "11")}, false, 0},
+		{"GET 503 X-Rate-Limit-Reset asks nothing", 1, repeatable, answer{res: res(503, "X-Rate-Limit-Reset", "30")}, true, backoff},
+		{"GET 429 X-Rate-Limit-Reset", 1, repeatable, answer{res: res(429, "X-Rate-Limit-Reset", "2")}, true, 2 * time.Second},
+		{"GET 429 Retry-After before Reset", 1, repeatable, answer{res: res(429, "Retry-After", "1", "X-Rate-Limit-Reset", "2")}, true, time.Second},
+		{"POST 429", 1, sendOnce, answer{res: res(429)}, true, backoff},
+		{"POST 429 over the cap", 1, sendOnce, answer{res: res(429, "Retry-After", "3600")}, false, 0},
+		{"POST 502", 1, sendOnce, answer{res: res(502)}, false, 0},
+		{"POST 503", 1, sendOnce, answer{res: res(503)}, false, 0},
+		{"POST 500 busy", 1, sendOnce, answer{res: res(500), body: []byte(busy)}, false, 0},
+		{"POST reset", 1, sendOnce, answer{err: reset}, false, 0},
+		{"POST refused", 1, sendOnce, answer{err: refused}, true, backoff},
+		{"POST refused, last attempt", 3, sendOnce, answer{err: refused}, false, 0},
+		{"POST HTTP/2 REFUSED_STREAM", 1, sendOnce, answer{err: h2Refused}, true, backoff},
+		{"POST HTTP/2 GOAWAY", 1, sendOnce, answer{err: h2GoAway}, true, backoff},
+		{"POST HTTP/2 PROTOCOL_ERROR", 1, sendOnce, answer{err: h2Protocol}, false, 0},
+		{"PUT HTTP/2 PROTOCOL_ERROR", 1, repeatable, answer{err: h2Protocol}, true, backoff},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wait, retry := p.next(tt.attempt, tt.kind, tt.a)
+			if retry != tt.retry {
+				t.Fatalf("retry = %v, want %v", retry, tt.retry)
+			}
+			switch {
+			case tt.wait == backoff:
+				if ceiling := min(p.MinBackoff<<(tt.attempt-1), p.MaxBackoff); wait < ceiling/2 || wait > ceiling {
+					t.Fatalf("wait %v, want a backoff within [%v, %v]", wait, ceiling/2, ceiling)
+				}
+			case wait != tt.wait:
+				t.Fatalf("wait %v, want %v", wait, tt.wait)
+			}
+		})
+	}
+}
+
+// TestKindOf: which calls may reach the server more than once.
+func TestKindOf(t *testing.T) {
+	ctx := t.Context()
+	for _, tt := range []struct {
+		ctx  context.Context
+		r    request
+		want callKind
+	}{
+		{ctx, request{method: http.MethodGet}, repeatable},
+		{ctx, request{method: http.MethodPut}, repeatable},
+		{ctx, request{method: http.MethodDelete}, repeatable},
+		{ctx, request{method: http.MethodPost}, sendOnce},
+		{ctx, request{method: http.MethodPost, readOnly: true}, repeatable},
+		{RetryUnsafe(ctx), request{method: http.MethodPost}, repeatable},
 	} {
-		c, err := New("4f7aef34fb361292c566a1cd", "secret", WithRetryPolicy(p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := c.rest.RetryCount; got != p.MaxAttempts-1 {
-			t.Errorf("%+v: resty retries %d times", p, got)
-		}
-		if c.rest.RetryWaitTime != 0 {
-			t.Errorf("%+v: resty raises waits below %v", p, c.rest.RetryWaitTime)
-		}
-		if ceiling := c.rest.RetryMaxWaitTime; ceiling < p.MaxRetryAfter || ceiling < p.MaxBackoff {
-			t.Errorf("%+v: resty cuts waits at %v", p, ceiling)
+		if got := kindOf(tt.ctx, tt.r); got != tt.want {
+			t.Errorf("%s readOnly=%v: %v, want %v", tt.r.method, tt.r.readOnly, got, tt.want)
 		}
 	}
 }

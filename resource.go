@@ -2,7 +2,6 @@ package jmessage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -102,22 +101,22 @@ func (s *ResourcesService) Upload(ctx context.Context, mediaType MediaType, file
 		m.File = new(File)
 		out = m.File
 	}
-	src := &uploadSource{r: content}
-	r := request{method: http.MethodPost, path: "/v1/resource",
-		query:  url.Values{"type": {string(mediaType)}},
-		upload: &upload{field: "filename", filename: filename, content: src},
-		invalid: firstError(
-			validateOneOf("type", mediaType, MediaImage, MediaFile, MediaVoice),
-			validateFilename("filename", filename),
-			validateContent("content", content),
-		)}
+	if err := firstError(
+		validateOneOf("type", mediaType, MediaImage, MediaFile, MediaVoice),
+		validateFilename("filename", filename),
+		validateContent("content", content),
+	); err != nil {
+		return nil, nil, err
+	}
+	data, err := readContent("content", content)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := request{method: http.MethodPost, path: "/v1/resource", query: url.Values{"type": {string(mediaType)}},
+		upload: &upload{field: "filename", filename: filename, content: data}}
 	resp, err := s.client.do(ctx, r, out)
 	switch {
-	case errors.Is(err, errUploadTooLarge):
-		return nil, resp, tooLarge("content")
-	case errors.Is(err, errUploadEmpty):
-		return nil, resp, invalid("content", "must not be empty")
-	case err != nil: // a read error of content comes wrapped by the pipeline's encode
+	case err != nil:
 		return nil, resp, err
 	case m.MediaID() == "":
 		return nil, resp, answerLacks(r, resp, "media_id")
@@ -199,37 +198,21 @@ func knownSize(r io.Reader) (int64, bool) {
 	return 0, false
 }
 
-// uploadSource reads an upload's content, failing once more than
-// MaxUploadBytes have been read: the multipart body is built in memory
-// before it is sent, so an oversized file never reaches the network, not
-// even in part.
-type uploadSource struct {
-	r        io.Reader
-	n        int64
-	tooLarge bool
-}
-
-var (
-	errUploadTooLarge = errors.New("jmessage: upload larger than 8 MiB")
-	errUploadEmpty    = errors.New("jmessage: upload content is empty")
-)
-
-// Read reads the content, and fails for good once more than
-// MaxUploadBytes have been read, or when it ends before its first byte.
-func (s *uploadSource) Read(p []byte) (int, error) {
-	if s.tooLarge {
-		return 0, errUploadTooLarge
+// readContent reads an upload's content whole, and refuses it when it is
+// empty or larger than MaxUploadBytes: the request is built in memory before
+// it is sent, so an oversized file never reaches the network, not even in
+// part.
+func readContent(field string, content io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(content, MaxUploadBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("jmessage: reading the upload's %s: %w", field, err)
+	case len(data) == 0:
+		return nil, invalid(field, "must not be empty")
+	case len(data) > MaxUploadBytes:
+		return nil, tooLarge(field)
 	}
-	n, err := s.r.Read(p)
-	s.n += int64(n)
-	if s.n > MaxUploadBytes {
-		s.tooLarge = true
-		return 0, errUploadTooLarge
-	}
-	if s.n == 0 && errors.Is(err, io.EOF) {
-		return 0, errUploadEmpty
-	}
-	return n, err
+	return data, nil
 }
 
 // downloadURL is DownloadURL's answer.

@@ -15,24 +15,35 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-resty/resty/v2"
 )
 
-// RetryPolicy says when and how long a failed attempt is retried.
+// RetryPolicy says when and how long a failed attempt is retried. This
+// comment is the one full statement of the rules; the package doc and the
+// README point here.
 //
-// GET, PUT and DELETE, and the POST calls that only read (Chatrooms.GetBatch
-// and Get, Users.StatBatch and StatBatchV2), are retried on transport
-// errors, 429, 502, 503 and 504, and on an answer carrying code 899030
-// (ErrServerBusy) whatever its status. Other POST calls (send, register,
-// create, upload…) are retried only when the connection never opened, when
-// the server said it did not process the request (an HTTP/2 stream refused
-// or left out of a GOAWAY), or on 429, since JMessage has no idempotency key
-// and a retried send may be a duplicate message; nor does Go's HTTP
-// transport resend them on its own, but for Messages.Retract, which has no
-// body: over HTTP/2 Go may resend it after the server reset its stream, and
-// the second retract answers ErrAlreadyRetracted. A caller who knows a POST
-// is safe to repeat opts in per call with RetryUnsafe.
+// A call is repeatable when it is a GET, PUT or DELETE, a POST that only
+// reads (Chatrooms.GetBatch and Get, Users.StatBatch and StatBatchV2), or
+// any call under RetryUnsafe. A repeatable call is retried after a
+// transport error (no complete answer), a 429, 502, 503 or 504, and an
+// answer carrying code 899030 (ErrServerBusy) whatever its status. Any other
+// POST (send, register, create, upload…) may reach the server only once,
+// since JMessage has no idempotency key and a retried send may be a
+// duplicate message: it is retried only when the connection never opened,
+// when the server said it did not process the request (an HTTP/2 stream
+// refused or left out of a GOAWAY), or on a 429. Go's HTTP transport is
+// kept from resending a request with a body on its own; one without a body
+// it may still resend (over HTTP/2 after the server reset the stream), and
+// Response.Attempts counts those resends too. An answer whose body is over
+// 8 MiB is not retried.
+//
+// The wait before a retry is the one the server asked for in a complete
+// answer (Retry-After on any status, X-Rate-Limit-Reset on a 429), as asked,
+// not bounded by MaxBackoff; else a jittered exponential backoff between
+// MinBackoff and MaxBackoff. A server asking for a wait longer than
+// MaxRetryAfter ends the call at once, without waiting: the error is an
+// *APIError matching ErrRateLimited, whatever the status and the method,
+// whose RetryAfter is the wait asked for. The context bounds the whole
+// call: when it ends, a wait ends at once and no attempt follows.
 //
 // A retried PUT or DELETE whose first attempt did reach the server (its
 // answer was lost to a reset or a timeout, or a proxy answered 502–504 after
@@ -49,11 +60,7 @@ type RetryPolicy struct {
 	// attempts when the server did not ask for a wait.
 	MinBackoff, MaxBackoff time.Duration
 	// MaxRetryAfter is the longest wait the client accepts when the server
-	// asks for one (Retry-After on any status, X-Rate-Limit-Reset on a 429);
-	// a wait the server asks for is honoured as asked, not bounded by
-	// MaxBackoff. When asked for longer, the call fails at once, without
-	// waiting, with an *APIError matching ErrRateLimited whose RetryAfter is
-	// the wait asked for.
+	// asks for one; see the rules above.
 	MaxRetryAfter time.Duration
 }
 
@@ -75,7 +82,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 		case p.MaxRetryAfter < 0:
 			return &ValidationError{Field: "retryPolicy.MaxRetryAfter", Reason: "must not be negative"}
 		}
-		c.retry, c.retrySet = p, true
+		c.retry = &p
 		return nil
 	}
 }
@@ -89,40 +96,85 @@ func WithoutRetries() Option {
 type retryUnsafeKey struct{}
 
 // RetryUnsafe returns a context under which POST calls are retried like
-// GET, PUT and DELETE (and Go's HTTP transport may resend them on a failed
-// connection, as it may the others). Use it only for a call that is safe to
-// repeat: a retried message send can deliver the message twice.
+// GET, PUT and DELETE (see RetryPolicy). Use it only for a call that is safe
+// to repeat: a retried message send can deliver the message twice.
 func RetryUnsafe(ctx context.Context) context.Context {
 	return context.WithValue(ctx, retryUnsafeKey{}, true)
 }
 
-// shouldRetry is the one resty retry condition. It replaces resty's
-// default retry-on-any-error (any condition does), so it decides for errors
-// and statuses alike, under the policy of RetryPolicy's comment: rr is the
-// attempt's response (its RawResponse nil when no answer arrived), err the
-// attempt's error.
-func (c *Client) shouldRetry(rr *resty.Response, err error) bool {
-	if rr == nil || rr.Request == nil {
-		return false // resty failed before sending anything
-	}
-	ctx := rr.Request.Context()
-	if ctx.Err() != nil {
-		return false
-	}
-	repeatable := rr.Request.Method != http.MethodPost || ctx.Value(retryUnsafeKey{}) != nil
-	if err != nil {
-		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-			return false // a complete answer, too large to read: the next would be too
-		}
-		return repeatable || neverConnected(err) || unprocessed(err)
-	}
-	switch rr.StatusCode() {
-	case http.StatusTooManyRequests:
-		return true // refused before it was processed: safe for every method
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+// callKind says whether a call may reach the server more than once.
+type callKind uint8
+
+const (
+	repeatable callKind = iota // GET, PUT, DELETE, a POST that only reads, RetryUnsafe
+	sendOnce                   // any other POST
+)
+
+// kindOf is the kind of call r under ctx.
+func kindOf(ctx context.Context, r request) callKind {
+	if r.method != http.MethodPost || r.readOnly || ctx.Value(retryUnsafeKey{}) != nil {
 		return repeatable
 	}
-	return repeatable && serverBusy(rr.StatusCode(), rr.Body())
+	return sendOnce
+}
+
+// answer is what one attempt got: a complete answer (res with its whole
+// body), or the error that kept it from getting one (res nil). An answer
+// whose body was over 8 MiB has res and err (errBodyTooLarge) both set.
+type answer struct {
+	res  *http.Response
+	body []byte
+	err  error
+}
+
+// status is the answer's HTTP status, 0 when none arrived.
+func (a answer) status() int {
+	if a.res == nil {
+		return 0
+	}
+	return a.res.StatusCode
+}
+
+// serverWait is the wait a complete answer asks for (see serverWait).
+func (a answer) serverWait() time.Duration {
+	if a.err != nil || a.res == nil {
+		return 0
+	}
+	return serverWait(a.res.StatusCode, a.res.Header)
+}
+
+// next is the retry decision: after the given attempt (1 for the first) of
+// a call of kind, which got a, it returns whether to retry and after how
+// long. It is the rules of RetryPolicy's comment, and nothing else decides
+// a retry. (The caller stops too when the context has ended.)
+func (p RetryPolicy) next(attempt int, kind callKind, a answer) (time.Duration, bool) {
+	if attempt >= p.MaxAttempts || !retryable(kind, a) {
+		return 0, false
+	}
+	switch asked := a.serverWait(); {
+	case asked > p.MaxRetryAfter:
+		return 0, false
+	case asked > 0:
+		return asked, true
+	}
+	return p.backoff(attempt), true
+}
+
+// retryable reports whether a call of kind may be retried after a.
+func retryable(kind callKind, a answer) bool {
+	if a.err != nil {
+		if errors.Is(a.err, errBodyTooLarge) {
+			return false // a complete answer, too large to read: the next would be too
+		}
+		return kind == repeatable || neverConnected(a.err) || unprocessed(a.err)
+	}
+	switch a.status() {
+	case http.StatusTooManyRequests:
+		return true // refused before it was processed: safe for every call
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return kind == repeatable
+	}
+	return kind == repeatable && serverBusy(a.status(), a.body)
 }
 
 // serverBusy reports whether body is the error envelope of code 899030
@@ -153,7 +205,7 @@ func neverConnected(err error) bool {
 }
 
 // unprocessed reports whether err is Go's HTTP/2 transport refusing to
-// replay a request (noReplay took its GetBody) whose stream the server
+// replay a request (beforeSend took its GetBody) whose stream the server
 // promised it did not process: refused with REFUSED_STREAM, or above the
 // last stream of a GOAWAY (RFC 9113 §8.7). Go gives these only as text;
 // should the text change, such a POST is not retried (an error, never a
@@ -171,73 +223,6 @@ func unprocessed(err error) bool {
 	cause, _, ok := strings.Cut(msg[len(pre):], post)
 	return ok && (cause == "http2: Transport received Server's graceful shutdown GOAWAY" ||
 		strings.HasPrefix(cause, "stream error: stream ID ") && strings.Contains(cause, "; REFUSED_STREAM"))
-}
-
-// retryState is what noteRetry keeps of the last attempt to be retried.
-type retryState struct {
-	attempt int   // its number (1 for the first)
-	err     error // its error, nil when an answer arrived
-}
-
-type retryStateKey struct{}
-
-// noteRetry is resty's retry hook, run after shouldRetry chose to retry and
-// before the wait: it notes the attempt's number and error in the
-// request's context (retryAfter logs the error; outcome shows it when the
-// context ends during the wait, since resty then returns ctx.Err() alone).
-// The state is added to the context on the first retry only: a call that
-// is not retried allocates nothing for it.
-func (c *Client) noteRetry(rr *resty.Response, err error) {
-	if rr == nil || rr.Request == nil {
-		return
-	}
-	req := rr.Request
-	st, _ := req.Context().Value(retryStateKey{}).(*retryState)
-	if st == nil {
-		st = new(retryState)
-		req.SetContext(context.WithValue(req.Context(), retryStateKey{}, st))
-	}
-	st.attempt, st.err = req.Attempt, err
-}
-
-// lastRetried returns what noteRetry kept of req's last attempt when that
-// attempt was retried (resty was waiting after it), else nil.
-func lastRetried(req *resty.Request) *retryState {
-	if st, _ := req.Context().Value(retryStateKey{}).(*retryState); st != nil && st.attempt == req.Attempt {
-		return st
-	}
-	return nil
-}
-
-// waitTooLong is what retryAfter returns when the server asks for a longer
-// wait than RetryPolicy.MaxRetryAfter; resty ends the call with it and
-// outcome turns it into an *APIError matching ErrRateLimited.
-type waitTooLong struct{ wait time.Duration }
-
-func (e *waitTooLong) Error() string {
-	return fmt.Sprintf("server asked to wait %s, longer than the retry policy allows", e.wait)
-}
-
-// retryAfter is resty's RetryAfterFunc: the wait before the next attempt,
-// what the server asked for in a complete answer (Retry-After on any
-// status, X-Rate-Limit-Reset on a 429), else the policy's jittered
-// exponential backoff; never 0, which would make resty use its own
-// backoff. A server-requested wait over MaxRetryAfter ends the call with a
-// *waitTooLong instead.
-func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration, error) {
-	var asked time.Duration
-	if complete(rr) {
-		asked = serverWait(rr.StatusCode(), rr.RawResponse.Header)
-	}
-	if asked > c.cfg.retry.MaxRetryAfter {
-		return 0, &waitTooLong{wait: asked}
-	}
-	wait := asked
-	if wait <= 0 {
-		wait = c.cfg.retry.backoff(rr.Request.Attempt)
-	}
-	c.logRetry(rr, wait)
-	return wait, nil
 }
 
 // backoff is the wait after the given attempt (1 for the first): the
@@ -289,60 +274,66 @@ func parseSeconds(v string) (time.Duration, bool) {
 	return 0, false
 }
 
-// parseRateLimit reads the X-Rate-Limit-* headers; a value that is not a
-// number (a negative one, for Reset) is left out.
-func parseRateLimit(h http.Header) RateLimit {
-	var rl RateLimit
-	read := func(name string) int { // name is canonical: no h.Get needed
-		vs := h[name]
-		if len(vs) == 0 || vs[0] == "" {
-			return 0
+// send makes the attempts of one call, as RetryPolicy.next decides, each
+// once the rate-limit gate is open, and returns the last attempt's answer
+// with the number of attempts made. When the context ends during a wait,
+// or the gate holds the first attempt longer than the policy accepts, the
+// answer's err says so (wrapping what the last attempt got).
+func (c *Client) send(ctx context.Context, r request, enc encoded) (answer, int) {
+	kind := kindOf(ctx, r)
+	var a answer
+	attempts := 0
+	for n := 1; ; n++ {
+		if err := c.gate.wait(ctx, c.policy.MaxRetryAfter); err != nil {
+			var held *errHeld
+			if n > 1 && errors.As(err, &held) {
+				return a, attempts // held too long before a retry: the last answer stands
+			}
+			return answer{err: err}, attempts
 		}
-		v := vs[0]
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return 0
+		var onWire int
+		a, onWire = c.attempt(ctx, r, enc)
+		attempts += onWire
+		c.gate.note(a)
+		wait, retry := c.policy.next(n, kind, a)
+		if !retry || ctx.Err() != nil {
+			return a, attempts
 		}
-		rl.Present = true
-		return n
-	}
-	rl.Limit = read("X-Rate-Limit-Limit")
-	if rl.Limit == 0 {
-		rl.Limit = read("X-Rate-Limit-Quota")
-	}
-	rl.Remaining = read("X-Rate-Limit-Remaining")
-	if vs := h["X-Rate-Limit-Reset"]; len(vs) > 0 {
-		if d, ok := parseSeconds(vs[0]); ok { // too large for a Duration: the longest one
-			rl.Reset, rl.Present = d, true
+		c.logRetry(ctx, r, n, a, wait)
+		if err := sleep(ctx, wait); err != nil {
+			last := a.err
+			if last == nil {
+				last = newAPIError(r.method, r.path, &Response{Response: a.res, RawBody: a.body})
+			}
+			return answer{err: fmt.Errorf("%w while waiting to retry after: %w", err, last)}, attempts
 		}
 	}
-	return rl
 }
 
-// logRetry logs, at debug level, that an attempt failed and another follows
-// after wait.
-func (c *Client) logRetry(rr *resty.Response, wait time.Duration) {
-	req := rr.Request
-	ctx := req.Context()
+// sleep waits for d, or until ctx ends (then it returns ctx.Err()).
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// logRetry logs, at debug level, that attempt n of r got a and another
+// follows after wait.
+func (c *Client) logRetry(ctx context.Context, r request, n int, a answer, wait time.Duration) {
 	if !c.cfg.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := []slog.Attr{
-		slog.String("method", req.Method), slog.String("path", c.pathOf(req.URL)),
-		slog.Int("attempt", req.Attempt), slog.Int("status", rr.StatusCode()), slog.Duration("wait", wait),
+		slog.String("method", r.method), slog.String("path", r.path),
+		slog.Int("attempt", n), slog.Int("status", a.status()), slog.Duration("wait", wait),
 	}
-	if st := lastRetried(req); st != nil && st.err != nil {
-		attrs = append(attrs, slog.String("error", st.err.Error()))
+	if a.err != nil {
+		attrs = append(attrs, slog.String("error", a.err.Error()))
 	}
 	c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "jmessage retry", attrs...)
-}
-
-// pathOf returns the API path of a request URL built by encode: without
-// the base URL and the query.
-func (c *Client) pathOf(rawURL string) string {
-	p := strings.TrimPrefix(rawURL, c.cfg.base)
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		p = p[:i]
-	}
-	return p
 }

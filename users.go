@@ -1,8 +1,10 @@
 package jmessage
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -222,10 +224,10 @@ func (s *UsersService) Register(ctx context.Context, user NewUser) (*Response, e
 
 // register sends one register call; invalidErr is the users' validation error.
 func (s *UsersService) register(ctx context.Context, users []NewUser, invalidErr error) ([]RegisterResult, *Response, error) {
-	r := request{method: http.MethodPost, path: "/v1/users/", body: users, decodeAnyStatus: true, invalid: invalidErr}
+	r := request{method: http.MethodPost, path: "/v1/users/", body: users, invalid: invalidErr}
 	var items []registerItem
 	resp, err := s.client.do(ctx, r, &items)
-	if err != nil {
+	if err != nil && !registerItemsUnder(err, resp, &items) {
 		return nil, resp, err
 	}
 	results := make([]RegisterResult, len(items))
@@ -240,6 +242,19 @@ func (s *UsersService) register(ctx context.Context, users []NewUser, invalidErr
 		}
 	}
 	return results, resp, nil
+}
+
+// registerItemsUnder decodes into items the per-user results that an
+// error status (err, an *APIError of that status) may carry: a JSON array
+// with at least one item. An empty one leaves err the call's error.
+func registerItemsUnder(err error, resp *Response, items *[]registerItem) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Err != nil || success(apiErr.HTTPStatus) {
+		return false
+	}
+	body := bytes.TrimSpace(resp.RawBody)
+	nonEmpty := len(body) > 2 && body[0] == '[' && len(bytes.TrimSpace(body[1:len(body)-1])) > 0
+	return nonEmpty && json.Unmarshal(body, items) == nil
 }
 
 // Get returns a user's profile.
