@@ -449,3 +449,29 @@ func ExampleCrossService_AddFriends() {
 	// Output:
 	// pat01 Pat partnerapp00000000000002
 }
+
+// Client.Do calls an endpoint through the same pipeline as the SDK's own
+// methods (authentication, retries, typed errors, logging), here the user
+// profile endpoint, decoded into a type of the caller's own.
+func ExampleClient_Do() {
+	srv, c := fake()
+	defer srv.Close()
+	users(c, "alice")
+
+	var profile struct {
+		Username string `json:"username"`
+		Nickname string `json:"nickname"`
+	}
+	_, err := c.Do(context.Background(), jmessage.RawRequest{Method: http.MethodPut, Path: "/v1/users/alice",
+		Body: map[string]string{"nickname": "Alice"}}, nil)
+	must(err)
+	_, err = c.Do(context.Background(), jmessage.RawRequest{Method: http.MethodGet, Path: "/v1/users/alice"}, &profile)
+	must(err)
+	fmt.Println(profile.Username, profile.Nickname)
+
+	_, err = c.Do(context.Background(), jmessage.RawRequest{Method: http.MethodGet, Path: "/v1/users/nobody"}, &profile)
+	fmt.Println(errors.Is(err, jmessage.ErrUserNotFound))
+	// Output:
+	// alice Alice
+	// true
+}

@@ -54,6 +54,7 @@ func golden(t *testing.T, name string) string {
 // captured is a request as the mock transport saw it.
 type captured struct {
 	method, path, rawQuery string
+	url                    string // the whole URL
 	query                  url.Values
 	header                 http.Header
 	body                   []byte
@@ -65,7 +66,7 @@ func capture(mock *httpmock.MockTransport, status int, body string) func() []cap
 	var mu sync.Mutex
 	var seen []captured
 	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		c := captured{method: req.Method, path: req.URL.EscapedPath(), rawQuery: req.URL.RawQuery,
+		c := captured{method: req.Method, path: req.URL.EscapedPath(), rawQuery: req.URL.RawQuery, url: req.URL.String(),
 			query: req.URL.Query(), header: req.Header.Clone()}
 		if req.Body != nil && req.Body != http.NoBody {
 			c.body, _ = io.ReadAll(req.Body)
