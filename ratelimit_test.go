@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jmessage-go/jmessage"
+	"github.com/jmessage-go/jmessage/jmessagetest"
 )
 
 // spentWindow answers the first request with a success saying the
@@ -131,4 +132,60 @@ func TestRemainingAboveZeroHoldsNothing(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.Equal(t, int32(3), seen.Load())
+}
+
+// TestFakeQuotaIsNeverOverrun: against jmessagetest's quota mode (2
+// requests a second), a client sends no request into a spent window: the
+// third call waits for the next window and is answered, not refused, even
+// without retries. With the manners off it is refused with a 429.
+func TestFakeQuotaIsNeverOverrun(t *testing.T) {
+	t.Parallel()
+	for name, hold := range map[string]bool{"held": true, "without hold": false} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := jmessagetest.NewServer(t, jmessagetest.WithRateLimit(2, time.Second))
+			opts := []jmessage.Option{jmessage.WithoutRetries()}
+			if !hold {
+				opts = append(opts, jmessage.WithoutRateLimitHold())
+			}
+			c := srv.Client(opts...)
+			for i := range 2 {
+				_, resp, err := c.Users.List(t.Context(), jmessage.ListOptions{})
+				require.NoError(t, err)
+				assert.Equal(t, 1-i, resp.RateLimit.Remaining)
+			}
+			_, resp, err := c.Users.List(t.Context(), jmessage.ListOptions{})
+			if !hold {
+				require.ErrorIs(t, err, jmessage.ErrRateLimited)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, 1, resp.Attempts)
+			assert.Equal(t, 1, resp.RateLimit.Remaining, "the first request of the next window")
+		})
+	}
+}
+
+// TestFakeQuotaHoldsEveryGoroutine: once the window is spent, goroutines
+// starting calls together are all held, and all answered (those that
+// overrun the next window together are retried after its reset).
+func TestFakeQuotaHoldsEveryGoroutine(t *testing.T) {
+	t.Parallel()
+	srv := jmessagetest.NewServer(t, jmessagetest.WithRateLimit(2, time.Second))
+	c := srv.Client(jmessage.WithRetryPolicy(jmessage.RetryPolicy{MaxAttempts: 4, MinBackoff: time.Millisecond,
+		MaxBackoff: time.Millisecond, MaxRetryAfter: 5 * time.Second}))
+	for range 2 {
+		_, _, err := c.Users.List(t.Context(), jmessage.ListOptions{})
+		require.NoError(t, err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := c.Users.List(t.Context(), jmessage.ListOptions{})
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
 }

@@ -111,11 +111,19 @@ func TestRateLimitHeadersOnEveryAnswer(t *testing.T) {
 
 // TestRateLimitQuota enforces a quota per app and window, on the server's
 // clock, with the gateway's 429 and code 2002.
+// quotaClient is a client of srv that sends every call even when the
+// rate-limit window is spent (the SDK would hold it otherwise), so that
+// the server's 429 answers can be seen.
+func quotaClient(srv *jmessagetest.Server) *jmessage.Client {
+	return srv.Client(jmessage.WithoutRetries(), jmessage.WithoutRateLimitHold())
+}
+
 func TestRateLimitQuota(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2024, time.May, 1, 12, 0, 0, 0, time.UTC)
-	srv, c := newFake(t, jmessagetest.WithClock(func() time.Time { return start }),
+	srv, _ := newFake(t, jmessagetest.WithClock(func() time.Time { return start }),
 		jmessagetest.WithRateLimit(3, time.Minute), jmessagetest.WithApp(otherKey, "other-secret"))
+	c := quotaClient(srv)   // the server's answers are under test, not the client's manners
 	register(t, c, "alice") // 1
 	ctx := t.Context()
 	_, resp, err := c.Users.Get(ctx, "alice") // 2
@@ -158,7 +166,8 @@ func TestRateLimitQuota(t *testing.T) {
 
 func TestControlQuota(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t)
+	srv, _ := newFake(t)
+	c := quotaClient(srv)
 	ctl := httptest.NewServer(srv.ControlHandler())
 	defer ctl.Close()
 	status, body := control(t, ctl.URL, "PUT", "/quota?n=1&window=1h", "")
