@@ -33,7 +33,7 @@ type RawRequest struct {
 // JSON is decoded into out, a non-nil pointer, or checked and dropped when
 // out is nil; resp.RawBody holds it either way.
 func (c *Client) Do(ctx context.Context, req RawRequest, out any) (*Response, error) {
-	r := request{host: req.Host, method: req.Method, path: req.Path, query: req.Query, body: req.Body,
+	r := request{report: req.Host == HostReport, method: req.Method, path: req.Path, query: req.Query, body: req.Body,
 		invalid: validateRaw(req, out)}
 	return c.do(ctx, r, out)
 }

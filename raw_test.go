@@ -31,7 +31,7 @@ func TestDoSendsThroughThePipeline(t *testing.T) {
 	assert.Equal(t, 1, resp.Attempts)
 	require.Len(t, seen(), 1)
 	got := seen()[0]
-	assert.Equal(t, jmessage.DefaultReportURL+"/messages?count=10", got.url)
+	assert.Equal(t, jmessage.DefaultReportBaseURL+"/messages?count=10", got.url)
 	assert.Equal(t, testAuth, got.header.Get("Authorization"))
 	assert.False(t, got.hasBody, "never a body on GET")
 
