@@ -55,8 +55,8 @@ type HistoryMessage struct {
 
 // historyMessageWire is a history message as the server writes it.
 type historyMessageWire struct {
-	MsgID        ID              `json:"msgid"`
-	Version      ID              `json:"version"`
+	MsgID        flexInt         `json:"msgid"`
+	Version      flexInt         `json:"version"`
 	TargetType   TargetType      `json:"target_type"`
 	TargetID     flexString      `json:"target_id"`
 	TargetAppKey string          `json:"target_appkey,omitempty"`
@@ -66,12 +66,12 @@ type historyMessageWire struct {
 	FromName     string          `json:"from_name,omitempty"`
 	FromAppKey   string          `json:"from_appkey,omitempty"`
 	FromPlatform string          `json:"from_platform,omitempty"`
-	SetFromName  ID              `json:"set_from_name,omitempty"`
+	SetFromName  flexInt         `json:"set_from_name,omitempty"`
 	MsgType      MessageType     `json:"msg_type"`
 	MsgBody      json.RawMessage `json:"msg_body,omitempty"`
-	CreateTime   ID              `json:"create_time,omitempty"`
+	CreateTime   flexInt         `json:"create_time,omitempty"`
 	MsgCTime     Millis          `json:"msg_ctime,omitzero"`
-	MsgLevel     ID              `json:"msg_level"`
+	MsgLevel     flexInt         `json:"msg_level"`
 }
 
 // UnmarshalJSON reads the wire form. The body is decoded by msg_type; an
@@ -107,14 +107,14 @@ func (m HistoryMessage) MarshalJSON() ([]byte, error) {
 		}
 	}
 	w := historyMessageWire{
-		MsgID: ID(m.MsgID), Version: ID(m.Version),
+		MsgID: flexInt(m.MsgID), Version: flexInt(m.Version),
 		TargetType: m.To.Type, TargetID: flexString(m.To.ID), TargetAppKey: m.To.AppKey, TargetName: m.To.Name,
 		FromType: m.From.Type, FromID: flexString(m.From.Username), FromName: m.From.Name,
-		FromAppKey: m.FromAppKey, FromPlatform: m.FromPlatform, SetFromName: ID(m.SetFromName),
-		MsgType: m.Type, MsgBody: body, MsgCTime: Millis{m.CTime}, MsgLevel: ID(m.Level),
+		FromAppKey: m.FromAppKey, FromPlatform: m.FromPlatform, SetFromName: flexInt(m.SetFromName),
+		MsgType: m.Type, MsgBody: body, MsgCTime: Millis{m.CTime}, MsgLevel: flexInt(m.Level),
 	}
 	if !m.CreateTime.IsZero() {
-		w.CreateTime = ID(m.CreateTime.Unix())
+		w.CreateTime = flexInt(m.CreateTime.Unix())
 	}
 	return json.Marshal(w)
 }

@@ -48,7 +48,7 @@ func (u TimeUnit) layout() (layout string, steps int) {
 	case UnitMonth:
 		return "2006-01", 2
 	}
-	return DateLayout, 60
+	return dateLayout, 60
 }
 
 // query checks q against the units allowed and encodes it.
