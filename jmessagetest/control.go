@@ -22,6 +22,11 @@ import (
 //	GET    /apps/{appkey}/messages                  the app's Messages
 //	GET    /apps/{appkey}/users/{username}          a UserState (404 if none)
 //	PUT    /apps/{appkey}/users/{username}/devices  SetDevices, body [Device…]
+//	POST   /apps/{appkey}/messages                  Inject, body {"from","from_name","platform",
+//	                                                "time" (RFC 3339),"target_type","target_id",
+//	                                                "target_appkey","msg_type","msg_body"}: the Message
+//	PUT    /apps/{appkey}/routing                   SetRouting, body {"url": "…"} ("" turns it off)
+//	GET    /apps/{appkey}/deliveries                the app's Deliveries
 //	GET    /apps/{appkey}/groups/{gid}              a GroupState (404 if none)
 //	GET    /apps/{appkey}/chatrooms/{id}            a ChatroomState (404 if none)
 //	POST   /faults                                  InjectFault, body {"method","path","times",
@@ -46,6 +51,13 @@ func (s *Server) ControlHandler() http.Handler {
 	})
 	mux.HandleFunc("GET /apps/{appkey}/users/{username}", s.controlUser)
 	mux.HandleFunc("PUT /apps/{appkey}/users/{username}/devices", s.controlDevices)
+	mux.HandleFunc("POST /apps/{appkey}/messages", s.controlInject)
+	mux.HandleFunc("PUT /apps/{appkey}/routing", s.controlRouting)
+	mux.HandleFunc("GET /apps/{appkey}/deliveries", func(w http.ResponseWriter, r *http.Request) {
+		if a := s.controlApp(w, r); a != nil {
+			controlJSON(w, orEmpty(a.Deliveries()))
+		}
+	})
 	mux.HandleFunc("GET /apps/{appkey}/groups/{gid}", func(w http.ResponseWriter, r *http.Request) {
 		controlSnapshot(w, s.controlApp(w, r), r.PathValue("gid"), func(a *App, gid int64) (GroupState, bool) {
 			g, ok := a.Group(gid)
@@ -211,4 +223,55 @@ func controlJSON(w http.ResponseWriter, v any) {
 		return
 	}
 	writeJSON(w, http.StatusOK, b)
+}
+
+// controlInject injects the device message of the request's body.
+func (s *Server) controlInject(w http.ResponseWriter, r *http.Request) {
+	a := s.controlApp(w, r)
+	if a == nil {
+		return
+	}
+	var wire struct {
+		From         string          `json:"from"`
+		FromName     string          `json:"from_name"`
+		Platform     string          `json:"platform"`
+		Time         time.Time       `json:"time"`
+		TargetType   string          `json:"target_type"`
+		TargetID     string          `json:"target_id"`
+		TargetAppKey string          `json:"target_appkey"`
+		MsgType      string          `json:"msg_type"`
+		MsgBody      json.RawMessage `json:"msg_body"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&wire); err != nil {
+		http.Error(w, "body must be a JSON device message", http.StatusBadRequest)
+		return
+	}
+	m, err := a.Inject(DeviceMessage{From: wire.From, FromName: wire.FromName, Platform: wire.Platform, Time: wire.Time,
+		To:   jmessage.Target{Type: jmessage.TargetType(wire.TargetType), ID: wire.TargetID, AppKey: wire.TargetAppKey},
+		Type: wire.MsgType, Body: wire.MsgBody})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	controlJSON(w, m)
+}
+
+// controlRouting sets the app's routing URL from {"url": "…"}.
+func (s *Server) controlRouting(w http.ResponseWriter, r *http.Request) {
+	a := s.controlApp(w, r)
+	if a == nil {
+		return
+	}
+	var in struct {
+		URL string `json:"url"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		http.Error(w, `body must be {"url": "…"}`, http.StatusBadRequest)
+		return
+	}
+	if err := a.SetRouting(in.URL); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -37,6 +37,9 @@ type Message struct {
 	FromID string `json:"from_id"`
 	// FromName is the sender's display name (from_name), if sent.
 	FromName string `json:"from_name,omitempty"`
+	// FromPlatform is the platform an injected message was sent from
+	// (from_platform in history), "" for a message sent through the API.
+	FromPlatform string `json:"from_platform,omitempty"`
 	// TargetType is "single", "group" or "chatroom" (target_type).
 	TargetType string `json:"target_type"`
 	// TargetID is the target's username, or its group or chatroom id in
@@ -203,8 +206,6 @@ func checkBody(msgType string, raw json.RawMessage) error {
 	if err := checkObject("msg_body", raw, rules.MaxMessageBodyBytes); err != nil {
 		return err
 	}
-	var required []string
-	var extras json.RawMessage
 	decode := func(v any) error {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
@@ -213,7 +214,23 @@ func checkBody(msgType string, raw json.RawMessage) error {
 		}
 		return nil
 	}
-	var err error
+	required, extras, err := checkSentBody(msgType, decode)
+	if err != nil {
+		return err
+	}
+	if len(required) > 0 {
+		return fail(jmessage.ErrInvalidParameter, "msg_body of a %s message requires %s", msgType, strings.Join(required, ", "))
+	}
+	if len(extras) > 0 && !bytes.Equal(extras, []byte("null")) {
+		return checkObject("msg_body.extras", extras, rules.MaxMessageBodyBytes)
+	}
+	return nil
+}
+
+// checkSentBody decodes the body of the send API's types (text, image,
+// voice) and names the required fields it lacks; other types go to
+// checkNewerBody.
+func checkSentBody(msgType string, decode func(any) error) (required []string, extras json.RawMessage, err error) {
 	switch msgType {
 	case "text":
 		var b textBody
@@ -234,18 +251,9 @@ func checkBody(msgType string, raw json.RawMessage) error {
 			required = []string{"media_id", "media_crc32", "duration", "fsize"}
 		}
 	default:
-		required, extras, err = checkNewerBody(msgType, decode)
+		return checkNewerBody(msgType, decode)
 	}
-	if err != nil {
-		return err
-	}
-	if len(required) > 0 {
-		return fail(jmessage.ErrInvalidParameter, "msg_body of a %s message requires %s", msgType, strings.Join(required, ", "))
-	}
-	if len(extras) > 0 && !bytes.Equal(extras, []byte("null")) {
-		return checkObject("msg_body.extras", extras, rules.MaxMessageBodyBytes)
-	}
-	return nil
+	return required, extras, err
 }
 
 // checkNewerBody decodes the body of the protocol's newer types (file,
@@ -311,7 +319,7 @@ func sendMessage(c *call, in *sendWire, body json.RawMessage) (any, error) {
 		return nil, err
 	}
 	now := c.now()
-	m := &Message{ID: c.st.nextMsgID, CTime: now.Truncate(time.Millisecond),
+	m := &Message{CTime: now.Truncate(time.Millisecond),
 		FromType: in.FromType, FromID: in.FromID, FromName: in.FromName,
 		TargetType: in.TargetType, TargetID: in.TargetID, TargetAppKey: in.TargetAppKey, TargetName: in.TargetName,
 		MsgType: in.MsgType, Body: c.app.filter(in.MsgType, body),
@@ -319,8 +327,7 @@ func sendMessage(c *call, in *sendWire, body json.RawMessage) (any, error) {
 	if n := in.Notification; n != nil {
 		m.NotificationTitle, m.NotificationAlert = n.Title, n.Alert
 	}
-	c.st.nextMsgID++
-	c.app.messages = append(c.app.messages, m)
+	c.app.accept(c.s, m, &c.after)
 	return map[string]int64{"msg_id": m.ID, "msg_ctime": now.UnixMilli()}, nil
 }
 

@@ -47,6 +47,9 @@ type call struct {
 	app  *appState // the app the request authenticated as
 	r    *http.Request
 	body []byte // the whole request body, read before the lock is taken
+	// after runs once the lock is released and before the answer is
+	// written, when the handler succeeded (routing a message).
+	after []func()
 }
 
 // routes registers every area's operations. An area is a file with a
@@ -54,7 +57,7 @@ type call struct {
 func (s *Server) routes() {
 	for _, area := range []func(*Server){
 		routeUsers, routeMessages, routeMedia, routeSensitive, routeConfig,
-		routeGroups, routeFriends, routeChatrooms, routeCross,
+		routeGroups, routeFriends, routeChatrooms, routeCross, routeHistory,
 	} {
 		area(s)
 	}
@@ -142,10 +145,14 @@ func (s *Server) wrap(op operation) http.Handler {
 			writeError(w, err)
 			return
 		}
-		buf, err := s.run(op, &call{s: s, app: app, r: r, body: body})
+		c := &call{s: s, app: app, r: r, body: body}
+		buf, err := s.run(op, c)
 		if err != nil {
 			writeError(w, err)
 			return
+		}
+		for _, f := range c.after {
+			f()
 		}
 		if buf == nil {
 			w.WriteHeader(op.status)

@@ -76,6 +76,7 @@ type options struct {
 	extra   []credential
 	clock   func() time.Time
 	quota   *quota
+	routing string // the primary app's routing URL (WithRouting)
 }
 
 // WithCredentials sets the app key (24 letters or digits) and master secret
@@ -149,6 +150,7 @@ func New(opts ...Option) (*Server, error) {
 	s.apps.Store(reg)
 	s.limit.Store(o.quota)
 	s.App = &App{s: s, key: o.primary.key}
+	s.app(o.primary.key).routeURL = o.routing
 	s.routes()
 	return s, nil
 }

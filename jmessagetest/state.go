@@ -11,7 +11,8 @@ import (
 // state is the server-wide part of what the server remembers; Server.mu
 // guards it. Each area keeps its per-app part in appData.
 type state struct {
-	media     map[string]*mediaFile // by media id; download URLs reach it without an app
+	media     map[string]*mediaFile     // by media id; download URLs reach it without an app
+	cursors   map[string]*historyCursor // history cursors, by cursor
 	nextMsgID int64
 	nextSeq   int64 // numbers media ids
 	lastGID   int64 // the last group id handed out (ids are unique across apps)
@@ -23,7 +24,7 @@ type state struct {
 const firstMsgID = 43_143_728_109
 
 func newState() *state {
-	return &state{media: map[string]*mediaFile{}, nextMsgID: firstMsgID}
+	return &state{media: map[string]*mediaFile{}, cursors: map[string]*historyCursor{}, nextMsgID: firstMsgID}
 }
 
 func (st *state) seq() int64 { st.nextSeq++; return st.nextSeq }
@@ -34,6 +35,7 @@ func (st *state) seq() int64 { st.nextSeq++; return st.nextSeq }
 type appState struct {
 	key, secret string
 	rate        *rateWindow
+	routeURL    string // where accepted messages are POSTed (SetRouting); Server.mu guards it
 	appData
 }
 
@@ -52,6 +54,7 @@ type appData struct {
 	sdkRegOpen bool                // the SDK-register switch
 	groups     map[int64]*group    // by gid
 	chatrooms  map[int64]*chatroom // by id
+	deliveries []Delivery          // routing outcomes, in order
 }
 
 func newAppData() appData {

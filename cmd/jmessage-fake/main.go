@@ -7,6 +7,7 @@
 // shell assignments, then serves until interrupted:
 //
 //	JMESSAGE_BASE_URL=http://127.0.0.1:8080
+//	JMESSAGE_REPORT_BASE_URL=http://127.0.0.1:8080/v2
 //	JMESSAGE_APP_KEY=fakeappkey00000000000001
 //	JMESSAGE_MASTER_SECRET=fake-master-secret
 //
@@ -16,12 +17,18 @@
 //	-appkey key         the primary app's key (24 letters or digits)
 //	-secret secret      the primary app's master secret
 //	-app key:secret     another app the server knows, for cross-app operations (repeatable)
+//	-routing URL        POST every message the primary app accepts to URL, as message routing does
+//
+// It serves the report host's history and statistics beside the API, under
+// /v2 (JMESSAGE_REPORT_BASE_URL).
 //
 // Under /_fake it also serves the control API of
 // jmessagetest.Server.ControlHandler, to arrange and inspect the state from
 // any language: POST /_fake/reset, POST /_fake/advance?by=3m,
 // GET /_fake/apps/{appkey}/messages, GET /_fake/apps/{appkey}/users/{username},
 // GET /_fake/apps/{appkey}/groups/{gid}, GET /_fake/apps/{appkey}/chatrooms/{id},
+// POST /_fake/apps/{appkey}/messages (inject a device message),
+// PUT /_fake/apps/{appkey}/routing, GET /_fake/apps/{appkey}/deliveries,
 // POST /_fake/faults, POST /_fake/ratelimit, DELETE /_fake/faults…
 // It checks no credentials: keep the default loopback address.
 //

@@ -46,12 +46,14 @@ func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	secret := fs.String("secret", jmessagetest.DefaultMasterSecret, "the primary app's master secret")
 	var apps appsFlag
 	fs.Var(&apps, "app", "another app as key:secret, for cross-app operations (repeatable)")
+	routing := fs.String("routing", "", "POST every message the primary app accepts to this URL (message routing)")
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("%w: %w", ErrUsage, err)
 	}
-	srv, err := jmessagetest.New(append([]jmessagetest.Option{jmessagetest.WithCredentials(*appKey, *secret)}, apps...)...)
+	srv, err := jmessagetest.New(append([]jmessagetest.Option{jmessagetest.WithCredentials(*appKey, *secret),
+		jmessagetest.WithRouting(*routing)}, apps...)...)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrUsage, err)
 	}
@@ -61,7 +63,8 @@ func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	}
 	url := "http://" + ln.Addr().String()
 	// The credentials are the fake's own, printed so that clients can use them.
-	fmt.Fprintf(stdout, "JMESSAGE_BASE_URL=%s\nJMESSAGE_APP_KEY=%s\nJMESSAGE_MASTER_SECRET=%s\n", url, srv.AppKey(), srv.MasterSecret())
+	fmt.Fprintf(stdout, "JMESSAGE_BASE_URL=%s\nJMESSAGE_REPORT_BASE_URL=%s\nJMESSAGE_APP_KEY=%s\nJMESSAGE_MASTER_SECRET=%s\n",
+		url, url+jmessagetest.ReportPrefix, srv.AppKey(), srv.MasterSecret())
 
 	mux := http.NewServeMux()
 	mux.Handle("/_fake/", http.StripPrefix("/_fake", srv.ControlHandler()))

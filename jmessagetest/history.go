@@ -1,0 +1,384 @@
+package jmessagetest
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jmessage-go/jmessage"
+	"github.com/jmessage-go/jmessage/internal/rules"
+)
+
+// History limits of the report host (REPORT-V2.md).
+const (
+	// HistoryCursorTTL is how long, on the server's clock, a history cursor
+	// stays valid; after it the server refuses it with a 400 (899003).
+	HistoryCursorTTL = 120 * time.Second
+	maxHistoryCount  = 1000
+	maxHistoryRange  = 7 * 24 * time.Hour
+)
+
+func routeHistory(s *Server) {
+	s.handle("GET "+ReportPrefix+"/messages", http.StatusOK, func(c *call) (any, error) {
+		return c.history(appScope{})
+	})
+	s.handle("GET "+ReportPrefix+"/users/{username}/messages", http.StatusOK, func(c *call) (any, error) {
+		name, err := c.username()
+		if err != nil {
+			return nil, err
+		}
+		return c.history(appScope{user: name})
+	})
+	s.handle("GET "+ReportPrefix+"/groups/{gid}/messages", http.StatusOK, func(c *call) (any, error) {
+		return c.historyOf("gid", "group")
+	})
+	s.handle("GET "+ReportPrefix+"/chatrooms/{chatroomid}/messages", http.StatusOK, func(c *call) (any, error) {
+		return c.historyOf("chatroomid", "chatroom")
+	})
+	s.handleRead("GET "+ReportPrefix+"/statistic/users", http.StatusOK, userStats)
+	s.handleRead("GET "+ReportPrefix+"/statistic/groups", http.StatusOK, groupStats)
+	s.handleRead("GET "+ReportPrefix+"/statistic/messages", http.StatusOK, messageStats)
+}
+
+// appScope is whose messages a history request reads: the app's (zero),
+// a user's, or a group's or chatroom's (targetType and id).
+type appScope struct {
+	user       string
+	targetType string
+	id         string
+}
+
+// historyOf answers the history of the group or chatroom of the path value name.
+func (c *call) historyOf(name, targetType string) (any, error) {
+	id, err := c.pathID(name)
+	if err != nil {
+		return nil, err
+	}
+	return c.history(appScope{targetType: targetType, id: strconv.FormatInt(id, 10)})
+}
+
+// historyCursor is a result set being read page by page.
+type historyCursor struct {
+	app     *appState
+	matches []stored
+	offset  int
+	count   int
+	expires time.Time
+}
+
+// stored is an accepted message with the app that sent it.
+type stored struct {
+	*Message
+	app *appState
+}
+
+// history answers a first request (count, begin_time, end_time) or a
+// cursor request. The app-wide history reads the bounds as inclusive, the
+// others as exclusive, as the documentation's sections say.
+func (c *call) history(scope appScope) (any, error) {
+	q := c.r.URL.Query()
+	if cur := q.Get("cursor"); cur != "" {
+		hc := c.st.cursors[cur]
+		if hc == nil || hc.app != c.app || !c.now().Before(hc.expires) {
+			delete(c.st.cursors, cur)
+			return nil, fail(jmessage.ErrInvalidParameter, "cursor %s expired or unknown", cur)
+		}
+		delete(c.st.cursors, cur)
+		return c.historyPage(hc), nil
+	}
+	count, begin, end, err := historyQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	inclusive := scope == appScope{}
+	var matches []stored
+	c.eachMessage(func(m stored) {
+		t := m.CTime.Truncate(time.Second)
+		in := t.After(begin) && t.Before(end)
+		if inclusive {
+			in = !t.Before(begin) && !t.After(end)
+		}
+		if in && c.app.concerns(m, scope) {
+			matches = append(matches, m)
+		}
+	})
+	slices.SortStableFunc(matches, func(a, b stored) int {
+		return cmp.Or(a.CTime.Truncate(time.Second).Compare(b.CTime.Truncate(time.Second)), cmp.Compare(a.ID, b.ID))
+	})
+	return c.historyPage(&historyCursor{app: c.app, matches: matches, count: count}), nil
+}
+
+// historyQuery reads and checks a first request's count, begin_time and end_time.
+func historyQuery(q url.Values) (count int, begin, end time.Time, err error) {
+	count, err = strconv.Atoi(q.Get("count"))
+	if err != nil || count < 1 || count > maxHistoryCount {
+		return 0, begin, end, fail(jmessage.ErrInvalidParameter, "count must be 1..%d", maxHistoryCount)
+	}
+	begin, err1 := time.ParseInLocation(jmessage.TimeLayout, q.Get("begin_time"), jmessage.Shanghai())
+	end, err2 := time.ParseInLocation(jmessage.TimeLayout, q.Get("end_time"), jmessage.Shanghai())
+	switch {
+	case err1 != nil || err2 != nil:
+		return 0, begin, end, fail(jmessage.ErrInvalidParameter, "begin_time and end_time must be yyyy-MM-dd HH:mm:ss")
+	case end.Before(begin) || end.Sub(begin) > maxHistoryRange:
+		return 0, begin, end, fail(jmessage.ErrInvalidParameter, "end_time must be within 7 days after begin_time")
+	}
+	return count, begin, end, nil
+}
+
+// eachMessage calls f with every message of every app, in each app's
+// sending order.
+func (c *call) eachMessage(f func(stored)) {
+	for _, a := range c.s.apps.Load().list {
+		for _, m := range a.messages {
+			f(stored{m, a})
+		}
+	}
+}
+
+// concerns reports whether m belongs to a's history of scope: sent by a's
+// users or to a's users, groups or chatrooms.
+func (a *appState) concerns(m stored, scope appScope) bool {
+	toApp := m.app
+	if m.TargetAppKey != "" {
+		toApp = nil
+		if m.TargetAppKey == a.key {
+			toApp = a
+		}
+	}
+	switch {
+	case scope.user != "":
+		return (m.app == a && m.FromID == scope.user) || (toApp == a && m.TargetType == "single" && m.TargetID == scope.user)
+	case scope.targetType != "":
+		return toApp == a && m.TargetType == scope.targetType && m.TargetID == scope.id
+	}
+	return m.app == a || toApp == a
+}
+
+// historyPage answers hc's next page, with a new cursor when more follow.
+func (c *call) historyPage(hc *historyCursor) map[string]any {
+	page := hc.matches[hc.offset:min(hc.offset+hc.count, len(hc.matches))]
+	msgs := make([]historyWire, len(page))
+	for i, m := range page {
+		msgs[i] = m.wire()
+	}
+	out := map[string]any{"total": len(hc.matches), "count": len(msgs), "messages": msgs}
+	if next := hc.offset + len(page); next < len(hc.matches) {
+		for id, old := range c.st.cursors { // forget the expired ones
+			if !c.now().Before(old.expires) {
+				delete(c.st.cursors, id)
+			}
+		}
+		id := fmt.Sprintf("%032X", c.st.seq())
+		c.st.cursors[id] = &historyCursor{app: hc.app, matches: hc.matches, offset: next, count: hc.count,
+			expires: c.now().Add(HistoryCursorTTL)}
+		out["cursor"] = id
+	}
+	return out
+}
+
+// historyWire is a message as history and routing write it.
+type historyWire struct {
+	Version      int     `json:"version"`
+	MsgID        int64   `json:"msgid"`
+	TargetType   string  `json:"target_type"`
+	TargetID     string  `json:"target_id"`
+	TargetName   string  `json:"target_name"`
+	TargetAppKey string  `json:"target_appkey"`
+	FromType     string  `json:"from_type"`
+	FromID       string  `json:"from_id"`
+	FromName     string  `json:"from_name"`
+	FromAppKey   string  `json:"from_appkey"`
+	FromPlatform string  `json:"from_platform,omitempty"`
+	SetFromName  int     `json:"set_from_name,omitempty"`
+	MsgType      string  `json:"msg_type"`
+	MsgBody      rawJSON `json:"msg_body"`
+	CreateTime   int64   `json:"create_time"`
+	MsgCTime     int64   `json:"msg_ctime"`
+	MsgLevel     int     `json:"msg_level"`
+}
+
+// rawJSON is JSON written as it is.
+type rawJSON []byte
+
+// MarshalJSON returns r itself.
+func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
+
+func (m stored) wire() historyWire {
+	w := historyWire{Version: 1, MsgID: m.ID, TargetType: m.TargetType, TargetID: m.TargetID, TargetName: m.TargetName,
+		TargetAppKey: cmp.Or(m.TargetAppKey, m.app.key), FromType: m.FromType, FromID: m.FromID, FromName: m.FromName,
+		FromAppKey: m.app.key, FromPlatform: m.FromPlatform, MsgType: m.MsgType, MsgBody: rawJSON(m.Body),
+		CreateTime: m.CTime.Unix(), MsgCTime: m.CTime.UnixMilli()}
+	if m.FromName != "" {
+		w.SetFromName = 1
+	}
+	if w.TargetAppKey != w.FromAppKey {
+		w.MsgLevel = 1
+	}
+	return w
+}
+
+// statsQuery reads time_unit, start and duration, checked as the SDK
+// does, and returns the steps' starts (one past the last included).
+func (c *call) statsQuery(units ...string) (unit string, steps []time.Time, err error) {
+	q := c.r.URL.Query()
+	unit = q.Get("time_unit")
+	layouts := map[string]string{"HOUR": "2006-01-02 15", "DAY": time.DateOnly, "MONTH": "2006-01"}
+	caps := map[string]int{"HOUR": 24, "DAY": 60, "MONTH": 2}
+	if !slices.Contains(units, unit) {
+		return "", nil, fail(jmessage.ErrInvalidParameter, "time_unit must be one of %v", units)
+	}
+	start, err := time.ParseInLocation(layouts[unit], q.Get("start"), jmessage.Shanghai())
+	if err != nil {
+		return "", nil, fail(jmessage.ErrInvalidParameter, "start must be %s", layouts[unit])
+	}
+	n, err := strconv.Atoi(q.Get("duration"))
+	maxN := caps[unit]
+	if unit == "HOUR" {
+		maxN -= start.Hour()
+	}
+	if err != nil || n < 1 || n > maxN {
+		return "", nil, fail(jmessage.ErrInvalidParameter, "duration must be 1..%d", maxN)
+	}
+	for i := range n + 1 {
+		switch unit {
+		case "HOUR":
+			steps = append(steps, start.Add(time.Duration(i)*time.Hour))
+		case "DAY":
+			steps = append(steps, start.AddDate(0, 0, i))
+		default:
+			steps = append(steps, start.AddDate(0, i, 0))
+		}
+	}
+	return unit, steps, nil
+}
+
+// userStats counts per day: every user registered by its end, those
+// registered that day, and those who sent a message that day (the active
+// users too: the fake knows no other activity).
+func userStats(c *call) (any, error) {
+	_, days, err := c.statsQuery("DAY")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, 0, len(days)-1)
+	for i, day := range days[:len(days)-1] {
+		var total, created int
+		for _, u := range c.app.users {
+			total += b2i(u.ctime.Before(days[i+1]))
+			created += b2i(within(u.ctime, day, days[i+1]))
+		}
+		senders := map[string]bool{}
+		for _, m := range c.app.messages {
+			if within(m.CTime, day, days[i+1]) {
+				senders[m.FromID] = true
+			}
+		}
+		out = append(out, map[string]any{"date": day.Format(time.DateOnly), "active_users": len(senders),
+			"total_users": total, "send_msg_users": len(senders), "new_users": created})
+	}
+	return out, nil
+}
+
+// groupStats counts per day: every group created by its end, those created
+// that day, and those that got a message that day.
+func groupStats(c *call) (any, error) {
+	_, days, err := c.statsQuery("DAY")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, 0, len(days)-1)
+	for i, day := range days[:len(days)-1] {
+		var total, created int
+		for _, g := range c.app.groups {
+			total += b2i(g.ctime.Before(days[i+1]))
+			created += b2i(within(g.ctime, day, days[i+1]))
+		}
+		active := map[string]bool{}
+		for _, m := range c.app.messages {
+			if m.TargetType == "group" && within(m.CTime, day, days[i+1]) {
+				active[m.TargetID] = true
+			}
+		}
+		out = append(out, map[string]any{"date": day.Format(time.DateOnly), "active_group": len(active),
+			"total_group": total, "new_group": created})
+	}
+	return out, nil
+}
+
+// messageStats counts the app's group and one-to-one messages per step,
+// and by type over the whole query.
+func messageStats(c *call) (any, error) {
+	unit, steps, err := c.statsQuery("HOUR", "DAY", "MONTH")
+	if err != nil {
+		return nil, err
+	}
+	layout := map[string]string{"HOUR": "2006-01-02 15", "DAY": time.DateOnly, "MONTH": "2006-01"}[unit]
+	type counts struct {
+		Text  int `json:"txt_msg"`
+		Image int `json:"image_msg"`
+		Voice int `json:"voice_msg"`
+		Other int `json:"other_msg"`
+	}
+	var group, single counts
+	sent := make([]map[string]any, 0, len(steps)-1)
+	for i, step := range steps[:len(steps)-1] {
+		var g, s int
+		for _, m := range c.app.messages {
+			if !within(m.CTime, step, steps[i+1]) || (m.TargetType != "group" && m.TargetType != "single") {
+				continue
+			}
+			by := &single
+			if m.TargetType == "group" {
+				by, g = &group, g+1
+			} else {
+				s++
+			}
+			switch m.MsgType {
+			case "text":
+				by.Text++
+			case "image":
+				by.Image++
+			case "voice":
+				by.Voice++
+			default:
+				by.Other++
+			}
+		}
+		sent = append(sent, map[string]any{"time": step.Format(layout), "group_send_msg": g, "single_send_msg": s})
+	}
+	return map[string]any{"send_msg_stat": sent, "group_msg_stat": group, "single_msg_stat": single}, nil
+}
+
+func within(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// checkInjected checks what a test injects: the sender exists, the target
+// exists and the sender may send to it, a body of a known type has the
+// fields it needs.
+func checkInjected(a *appState, target *appState, m *Message) error {
+	sender, err := a.user(m.FromID)
+	if err != nil {
+		return err
+	}
+	if err := checkTarget(target, m.TargetType, m.TargetID, sender); err != nil {
+		return err
+	}
+	if err := checkObject("msg_body", m.Body, rules.MaxMessageBodyBytes); err != nil {
+		return err
+	}
+	switch m.MsgType {
+	case "text", "image", "voice", "custom", "file", "location", "video":
+		return checkBody(m.MsgType, m.Body)
+	}
+	return nil
+}
