@@ -63,13 +63,6 @@ func (u CrossUsernames) validate(field string, maxUsers int) error {
 	)
 }
 
-// CrossUser is a user of some app, as cross-app lists return it.
-type CrossUser struct {
-	User
-	// AppKey is the app the user belongs to.
-	AppKey string `json:"appkey"`
-}
-
 // CrossNoDisturb changes a user's no-disturb settings for the users and
 // groups of one app. AppKey is required, and Single and Group together
 // must add or remove at least one user or group. (Global no-disturb is not
@@ -106,13 +99,6 @@ func (n CrossFriendNote) validate(field string) error {
 	return firstError(validateAppKey(field+".appkey", n.AppKey), n.FriendNote.validate(field))
 }
 
-// CrossGroupMember is a member of a group, with the app it belongs to.
-type CrossGroupMember struct {
-	GroupMember
-	// AppKey is the app the member belongs to.
-	AppKey string `json:"appkey"`
-}
-
 // crossFriendsBody is the wire form of AddFriends and RemoveFriends: one
 // object, not an array.
 type crossFriendsBody struct {
@@ -132,12 +118,12 @@ func (s *CrossService) UpdateGroupMembers(ctx context.Context, gid int64, change
 }
 
 // GroupMembers returns every member of group gid, whatever app they belong
-// to, the owner with GroupOwnerRole.
+// to (each member's AppKey names it), the owner with GroupOwnerRole.
 //
 // GET /v1/cross/groups/{gid}/members/
-func (s *CrossService) GroupMembers(ctx context.Context, gid int64) ([]CrossGroupMember, *Response, error) {
+func (s *CrossService) GroupMembers(ctx context.Context, gid int64) ([]GroupMember, *Response, error) {
 	path, err := groupPath("/v1/cross/groups/%s/members/", gid)
-	return callSlice[CrossGroupMember](ctx, s.client, request{method: http.MethodGet, path: path, invalid: err})
+	return callSlice[GroupMember](ctx, s.client, request{method: http.MethodGet, path: path, invalid: err})
 }
 
 // UserGroups returns the groups username belongs to, across apps; each
@@ -177,8 +163,8 @@ func (s *CrossService) blacklist(ctx context.Context, method, username string, u
 // Blacklist returns the users on username's blacklist, each with its app key.
 //
 // GET /v1/cross/users/{username}/blacklist
-func (s *CrossService) Blacklist(ctx context.Context, username string) ([]CrossUser, *Response, error) {
-	return callSlice[CrossUser](ctx, s.client, request{method: http.MethodGet,
+func (s *CrossService) Blacklist(ctx context.Context, username string) ([]User, *Response, error) {
+	return callSlice[User](ctx, s.client, request{method: http.MethodGet,
 		path: pathf("/v1/cross/users/%s/blacklist", username), invalid: validateUsername("username", username)})
 }
 

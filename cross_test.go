@@ -23,7 +23,7 @@ func TestCrossEndpoints(t *testing.T) {
 	}
 	blacklist := []jmessage.CrossUsernames{{AppKey: otherAppKey, Usernames: []string{"test1", "test2"}}}
 	friends := jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: []string{"user01", "user02"}}
-	crossJaven := jmessage.CrossUser{User: javen, AppKey: otherAppKey}
+	crossJaven := withAppKey(javen, otherAppKey)
 
 	runEndpointTests(t, []endpointTest{
 		{
@@ -40,9 +40,9 @@ func TestCrossEndpoints(t *testing.T) {
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
 				return c.Cross.GroupMembers(ctx, 12345)
 			},
-			want: []jmessage.CrossGroupMember{{GroupMember: jmessage.GroupMember{User: jmessage.User{
+			want: []jmessage.GroupMember{{User: jmessage.User{
 				Username: "javen", Nickname: "hello", Avatar: "/avatar", Birthday: shanghaiTime("1990-01-24 00:00:00"),
-				Signature: "orz", Region: "shenzhen", Address: "shenzhen"}, Role: jmessage.GroupMemberRole}, AppKey: otherAppKey}},
+				Signature: "orz", Region: "shenzhen", Address: "shenzhen", AppKey: otherAppKey}, Role: jmessage.GroupMemberRole}},
 			errStatus: 404, errCode: jmessage.ErrGroupNotFound,
 		},
 		{
@@ -51,8 +51,8 @@ func TestCrossEndpoints(t *testing.T) {
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
 				return c.Cross.GroupMembers(ctx, 12345)
 			},
-			want: []jmessage.CrossGroupMember{{GroupMember: jmessage.GroupMember{User: jmessage.User{Username: "owner1"},
-				Role: jmessage.GroupOwnerRole}, AppKey: testAppKeyB}},
+			want: []jmessage.GroupMember{{User: jmessage.User{Username: "owner1", AppKey: testAppKeyB},
+				Role: jmessage.GroupOwnerRole}},
 		},
 		{
 			name: "UserGroups", method: "GET", path: "/v1/cross/users/javen/groups", status: 200,
@@ -86,7 +86,7 @@ func TestCrossEndpoints(t *testing.T) {
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
 				return c.Cross.Blacklist(ctx, "javen")
 			},
-			want: []jmessage.CrossUser{crossJaven}, errStatus: 404, errCode: jmessage.ErrUserNotFound,
+			want: []jmessage.User{crossJaven}, errStatus: 404, errCode: jmessage.ErrUserNotFound,
 		},
 		{
 			name: "SetNoDisturb", method: "POST", path: "/v1/cross/users/javen/nodisturb",
@@ -140,7 +140,7 @@ func TestCrossEndpoints(t *testing.T) {
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
 				return c.Cross.Blacklist(ctx, "a.b-c@d_e")
 			},
-			want: []jmessage.CrossUser{},
+			want: []jmessage.User{},
 		},
 	})
 }

@@ -16,8 +16,6 @@ type Friend struct {
 	NoteName string `json:"note_name,omitempty"`
 	// Others is the user's other notes on the friend.
 	Others string `json:"others,omitempty"`
-	// AppKey is the app the friend belongs to.
-	AppKey string `json:"appkey,omitempty"`
 }
 
 // FriendNote sets the note on one friend. Username is required. NoteName

@@ -53,7 +53,7 @@ func TestFriendsEndpoints(t *testing.T) {
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
 				return c.Friends.List(ctx, "javen")
 			},
-			want:      []jmessage.Friend{{User: javen, NoteName: "= =", Others: "test", AppKey: "pojkasouduioadk"}},
+			want:      []jmessage.Friend{{User: withAppKey(javen, "pojkasouduioadk"), NoteName: "= =", Others: "test"}},
 			errStatus: 404, errCode: jmessage.ErrUserNotFound,
 		},
 		{

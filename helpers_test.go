@@ -423,3 +423,9 @@ func runBodyTests(t *testing.T, status int, answer string, tests []bodyTest) {
 		})
 	}
 }
+
+// withAppKey returns u with its AppKey set.
+func withAppKey(u jmessage.User, appKey string) jmessage.User {
+	u.AppKey = appKey
+	return u
+}

@@ -52,6 +52,9 @@ type User struct {
 	// Extras is the app's custom data on the user (extras, a JSON object
 	// of at most 512 bytes encoded).
 	Extras map[string]any `json:"extras,omitempty"`
+	// AppKey is the app the user belongs to (appkey), when the answer
+	// names it: friends and cross-app lists always do.
+	AppKey string `json:"appkey,omitempty"`
 	// MTime is when the user was last modified (mtime).
 	MTime Time `json:"mtime,omitzero"`
 	// CTime is when the user was created (ctime).
@@ -520,15 +523,11 @@ func (s *UsersService) SetForbidden(ctx context.Context, username string, disabl
 		query: url.Values{"disable": {strconv.FormatBool(disabled)}}, invalid: validateUsername("username", username)}, nil)
 }
 
-// NewAdmin is an admin to register.
-type NewAdmin struct {
-	// Username is the admin's login name (username, required): 4–128
-	// bytes, a letter or digit, then letters, digits, _ . - @.
-	Username string `json:"username"`
-	// Password is the admin's login password (password, required, 4–128
-	// bytes). String, GoString and LogValue leave it out.
-	Password string `json:"password"`
-}
+// NewAdmin is an admin to register: the fields of NewUser, with the same
+// rules. Username and Password are required; the profile fields (nickname,
+// avatar, birthday, signature, gender, region, address, extras) are sent
+// only when set. String, GoString and LogValue leave the password out.
+type NewAdmin NewUser
 
 // String describes the admin without the password.
 func (a NewAdmin) String() string {
@@ -543,12 +542,10 @@ func (a NewAdmin) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("username", a.Username), slog.String("password", redacted))
 }
 
-func (a NewAdmin) validate() error {
-	return firstError(validateUsername("username", a.Username), validatePassword("password", a.Password))
-}
+func (a NewAdmin) validate() error { return NewUser(a).validate("") }
 
 // RegisterAdmin registers an app admin, a user that may send messages as
-// from_type "admin".
+// from_type "admin", with the profile fields admin sets.
 //
 // POST /v1/admins/
 func (s *UsersService) RegisterAdmin(ctx context.Context, admin NewAdmin) (*Response, error) {

@@ -206,6 +206,16 @@ func TestUsersEndpoints(t *testing.T) {
 			errStatus: 403, errCode: jmessage.ErrUserExists,
 		},
 		{
+			name: "RegisterAdmin with a profile", method: "POST", path: "/v1/admins/",
+			request: "admins_register_profile.request.json", status: 201,
+			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
+				return ignoreResult(c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "ops_admin", Password: "s3cret-pass",
+					Nickname: "Ops", Avatar: "qiniu/image/F39AA12204DAB6A2", Birthday: jmessage.NewDate(1990, time.January, 24),
+					Signature: "on call", Gender: jmessage.GenderFemale, Region: "shenzhen", Address: "nanshan",
+					Extras: map[string]any{"team": "sre"}}))
+			},
+		},
+		{
 			name: "ListAdmins", method: "GET", path: "/v1/admins", query: url.Values{"start": {"0"}, "count": {"10"}},
 			status: 200, response: "admins_list.response.json",
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
@@ -339,6 +349,24 @@ func TestUsersValidation(t *testing.T) {
 		}},
 		{"admin short password", "password", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "pw"}))
+		}},
+		{"admin nickname line break", "nickname", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "password", Nickname: "a\nb"}))
+		}},
+		{"admin birthday not a day", "birthday", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "password",
+				Birthday: jmessage.NewDate(1990, time.February, 30)}))
+		}},
+		{"admin gender", "gender", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "password", Gender: 3}))
+		}},
+		{"admin signature over 250 bytes", "signature", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "password",
+				Signature: strings.Repeat("s", 251)}))
+		}},
+		{"admin extras over 512 bytes", "extras", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "admin_1", Password: "password",
+				Extras: map[string]any{"k": strings.Repeat("x", 600)}}))
 		}},
 		{"admins count 501", "count", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Users.ListAdmins(ctx, jmessage.ListOptions{Count: 501}))

@@ -236,24 +236,23 @@ func register(c *call) (any, error) {
 	return out, nil
 }
 
-type newAdminWire struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
-
+// registerAdmin registers one admin (one object, not an array), with the
+// profile fields and rules of a user.
 func registerAdmin(c *call) (any, error) {
-	var in newAdminWire
+	var in newUserWire
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
 	if err := firstErr(checkField("username", rules.Username(in.Username)),
-		checkField("password", rules.Password(in.Password))); err != nil {
+		checkField("password", rules.Password(in.Password)), in.check("")); err != nil {
 		return nil, err
 	}
 	if c.app.users[in.Username] != nil {
 		return nil, fail(jmessage.ErrUserExists, "user exist")
 	}
-	c.addUser(in.Username, in.Password, true, profile{})
+	var p profile
+	in.apply(&p)
+	c.addUser(in.Username, in.Password, true, p)
 	return nil, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -549,4 +550,40 @@ func TestDeletedUserLeavesLists(t *testing.T) {
 	require.NoError(t, err, "the new bobby is not blacklisted yet")
 	_, err = c.Users.SetNoDisturb(ctx, "alice", jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Add: []string{"carol"}}})
 	require.NoError(t, err, "nor has the new carol no-disturb on")
+}
+
+// TestAdminProfile: an admin registered with the profile fields is stored
+// and listed with them; a field that breaks a user's rule is refused.
+func TestAdminProfile(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := t.Context()
+	_, err := c.Users.RegisterAdmin(ctx, jmessage.NewAdmin{Username: "ops_admin", Password: "s3cret-pass",
+		Nickname: "Ops", Birthday: jmessage.NewDate(1990, time.January, 24), Gender: jmessage.GenderMale,
+		Signature: "on call", Region: "shenzhen", Address: "nanshan", Extras: map[string]any{"team": "sre"}})
+	require.NoError(t, err)
+	u, ok := srv.User("ops_admin")
+	require.True(t, ok)
+	assert.True(t, u.Admin)
+	assert.Equal(t, "Ops", u.Nickname)
+
+	var admins []jmessage.User
+	for a, err := range c.Users.AllAdmins(ctx, jmessage.ListOptions{}) {
+		require.NoError(t, err)
+		admins = append(admins, a)
+	}
+	require.Len(t, admins, 1)
+	a := admins[0]
+	assert.Equal(t, "Ops", a.Nickname)
+	assert.Equal(t, jmessage.GenderMale, a.Gender)
+	assert.Equal(t, "on call", a.Signature)
+	assert.Equal(t, "shenzhen", a.Region)
+	assert.Equal(t, "nanshan", a.Address)
+	assert.Equal(t, map[string]any{"team": "sre"}, a.Extras)
+	assert.Equal(t, 1990, a.Birthday.Year())
+
+	// The server holds a raw body to the users' rules too.
+	_, err = c.Do(ctx, jmessage.RawRequest{Method: http.MethodPost, Path: "/v1/admins/", Body: map[string]any{
+		"username": "bot_admin", "password": "password", "nickname": strings.Repeat("n", 65)}}, nil)
+	requireCode(t, err, http.StatusBadRequest, jmessage.ErrInvalidParameter)
 }
