@@ -121,7 +121,7 @@ func TestCrossEndpoints(t *testing.T) {
 			request: "cross_friends_update_note.request.json", status: 204,
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
 				return ignoreResult(c.Cross.UpdateFriendNotes(ctx, "javen", []jmessage.CrossFriendNote{
-					{AppKey: otherAppKey, FriendNote: jmessage.FriendNote{Username: "user01", NoteName: "new note name", Others: "好友备注文档"}},
+					{AppKey: otherAppKey, FriendNote: jmessage.FriendNote{Username: "user01", NoteName: jmessage.Ptr("new note name"), Others: jmessage.Ptr("好友备注文档")}},
 				}))
 			},
 			errStatus: 404, errCode: jmessage.ErrUserNotFound,
@@ -168,8 +168,13 @@ func TestCrossBodyShapes(t *testing.T) {
 			return respErr(c.Cross.RemoveFriends(ctx, "javen", jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: []string{"test1"}}))
 		}, `{"appkey":"` + otherAppKey + `","users":["test1"]}`},
 		{"friend note cleared", func(ctx context.Context, c *jmessage.Client) error {
-			return respErr(c.Cross.UpdateFriendNotes(ctx, "javen", []jmessage.CrossFriendNote{{AppKey: otherAppKey, FriendNote: jmessage.FriendNote{Username: "test1"}}}))
+			return respErr(c.Cross.UpdateFriendNotes(ctx, "javen", []jmessage.CrossFriendNote{{AppKey: otherAppKey,
+				FriendNote: jmessage.FriendNote{Username: "test1", NoteName: jmessage.Ptr(""), Others: jmessage.Ptr("")}}}))
 		}, `[{"appkey":"` + otherAppKey + `","username":"test1","note_name":"","others":""}]`},
+		{"friend note: others left out when unset", func(ctx context.Context, c *jmessage.Client) error {
+			return respErr(c.Cross.UpdateFriendNotes(ctx, "javen", []jmessage.CrossFriendNote{{AppKey: otherAppKey,
+				FriendNote: jmessage.FriendNote{Username: "test1", NoteName: jmessage.Ptr("Tess")}}}))
+		}, `[{"appkey":"` + otherAppKey + `","username":"test1","note_name":"Tess"}]`},
 	})
 }
 
@@ -230,7 +235,7 @@ func TestCrossValidation(t *testing.T) {
 	okChange := jmessage.CrossMemberChanges{AppKey: otherAppKey, Add: []string{"test1"}}
 	note := func(appKey, username, noteName, others string) jmessage.CrossFriendNote {
 		return jmessage.CrossFriendNote{AppKey: appKey,
-			FriendNote: jmessage.FriendNote{Username: username, NoteName: noteName, Others: others}}
+			FriendNote: jmessage.FriendNote{Username: username, NoteName: &noteName, Others: &others}}
 	}
 	okNote := note(otherAppKey, "user01", "", "")
 	manyChanges := make([]jmessage.CrossMemberChanges, 501)

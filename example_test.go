@@ -292,7 +292,7 @@ func ExampleFriendsService_Add() {
 
 	_, err := c.Friends.Add(ctx, "alice", []string{"bob01", "carol"})
 	must(err)
-	_, err = c.Friends.UpdateNotes(ctx, "alice", []jmessage.FriendNote{{Username: "bob01", NoteName: "Bobby", Others: "met hiking"}})
+	_, err = c.Friends.UpdateNotes(ctx, "alice", []jmessage.FriendNote{{Username: "bob01", NoteName: jmessage.Ptr("Bobby"), Others: jmessage.Ptr("met hiking")}})
 	must(err)
 
 	friends, _, err := c.Friends.List(ctx, "alice")
@@ -440,7 +440,7 @@ func ExampleCrossService_AddFriends() {
 	_, err = c.Cross.AddFriends(ctx, "alice", jmessage.CrossUsernames{AppKey: partnerKey, Usernames: []string{"pat01"}})
 	must(err)
 	_, err = c.Cross.UpdateFriendNotes(ctx, "alice", []jmessage.CrossFriendNote{
-		{AppKey: partnerKey, FriendNote: jmessage.FriendNote{Username: "pat01", NoteName: "Pat"}},
+		{AppKey: partnerKey, FriendNote: jmessage.FriendNote{Username: "pat01", NoteName: jmessage.Ptr("Pat")}},
 	})
 	must(err)
 	friends, _, err := c.Friends.List(ctx, "alice")

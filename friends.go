@@ -18,25 +18,25 @@ type Friend struct {
 	Others string `json:"others,omitempty"`
 }
 
-// FriendNote sets the note on one friend. Username is required. NoteName
-// (at most 64 bytes, no line breaks) and Others (at most 250 bytes) are
-// both sent: an empty string clears them.
+// FriendNote sets the note on one friend. Username is required; NoteName
+// and Others are sent only when set (non-nil), so a note left unset is
+// kept as it is: set one to Ptr("") to clear it.
 type FriendNote struct {
 	// Username is the friend (username, required).
 	Username string `json:"username"`
 	// NoteName is the name the user gives the friend (note_name, at most
 	// 64 bytes, no line breaks).
-	NoteName string `json:"note_name"`
+	NoteName *string `json:"note_name,omitempty"`
 	// Others is the user's other notes on the friend (others, at most 250
 	// bytes).
-	Others string `json:"others"`
+	Others *string `json:"others,omitempty"`
 }
 
 func (n FriendNote) validate(field string) error {
 	return firstError(
 		validateUsername(field+".username", n.Username),
-		validateName(field+".note_name", n.NoteName),
-		validateText(field+".others", n.Others),
+		validateName(field+".note_name", deref(n.NoteName)),
+		validateText(field+".others", deref(n.Others)),
 	)
 }
 

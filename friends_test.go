@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jmessage-go/jmessage"
+	"github.com/jmessage-go/jmessage/jmessagetest"
 )
 
 func TestFriendsEndpoints(t *testing.T) {
@@ -44,7 +45,7 @@ func TestFriendsEndpoints(t *testing.T) {
 			request: "friends_update_note.request.json", status: 204,
 			call: func(ctx context.Context, c *jmessage.Client) (any, *jmessage.Response, error) {
 				return ignoreResult(c.Friends.UpdateNotes(ctx, "javen", []jmessage.FriendNote{
-					{Username: "user01", NoteName: "new note name", Others: "好友备注文档"}}))
+					{Username: "user01", NoteName: jmessage.Ptr("new note name"), Others: jmessage.Ptr("好友备注文档")}}))
 			},
 			errStatus: 403, errCode: jmessage.ErrNotFriend,
 		},
@@ -115,12 +116,12 @@ func TestFriendsValidation(t *testing.T) {
 		{"notes bad username", "username", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Friends.UpdateNotes(ctx, "ab", notes(1)))
 		}},
-		{"note without username", "notes[1].username", updateNote(jmessage.FriendNote{NoteName: "n"})},
-		{"note name 65 bytes", "notes[1].note_name", updateNote(jmessage.FriendNote{Username: "user02", NoteName: strings.Repeat("n", 65)})},
-		{"note name counts bytes", "notes[1].note_name", updateNote(jmessage.FriendNote{Username: "user02", NoteName: strings.Repeat("备", 22)})},
-		{"note name newline", "notes[1].note_name", updateNote(jmessage.FriendNote{Username: "user02", NoteName: "a\nb"})},
-		{"note name carriage return", "notes[1].note_name", updateNote(jmessage.FriendNote{Username: "user02", NoteName: "a\rb"})},
-		{"others 251 bytes", "notes[1].others", updateNote(jmessage.FriendNote{Username: "user02", Others: strings.Repeat("o", 251)})},
+		{"note without username", "notes[1].username", updateNote(jmessage.FriendNote{NoteName: jmessage.Ptr("n")})},
+		{"note name 65 bytes", "notes[1].note_name", updateNote(jmessage.FriendNote{Username: "user02", NoteName: jmessage.Ptr(strings.Repeat("n", 65))})},
+		{"note name counts bytes", "notes[1].note_name", updateNote(jmessage.FriendNote{Username: "user02", NoteName: jmessage.Ptr(strings.Repeat("备", 22))})},
+		{"note name newline", "notes[1].note_name", updateNote(jmessage.FriendNote{Username: "user02", NoteName: jmessage.Ptr("a\nb")})},
+		{"note name carriage return", "notes[1].note_name", updateNote(jmessage.FriendNote{Username: "user02", NoteName: jmessage.Ptr("a\rb")})},
+		{"others 251 bytes", "notes[1].others", updateNote(jmessage.FriendNote{Username: "user02", Others: jmessage.Ptr(strings.Repeat("o", 251))})},
 		{"list bad username", "username", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Friends.List(ctx, "-abc"))
 		}},
@@ -137,7 +138,7 @@ func TestFriendsBatchOf500AndClearedNotes(t *testing.T) {
 	}
 	_, err := c.Friends.Add(t.Context(), "javen", friends)
 	require.NoError(t, err)
-	_, err = c.Friends.UpdateNotes(t.Context(), "javen", []jmessage.FriendNote{{Username: "user01"}})
+	_, err = c.Friends.UpdateNotes(t.Context(), "javen", []jmessage.FriendNote{{Username: "user01", NoteName: jmessage.Ptr(""), Others: jmessage.Ptr("")}})
 	require.NoError(t, err)
 
 	reqs := seen()
@@ -146,5 +147,40 @@ func TestFriendsBatchOf500AndClearedNotes(t *testing.T) {
 	require.NoError(t, json.Unmarshal(reqs[0].body, &sent))
 	assert.Equal(t, friends, sent)
 	assert.JSONEq(t, `[{"username":"user01","note_name":"","others":""}]`, string(reqs[1].body),
-		"both note fields are sent, so that an empty one clears the note")
+		"a note field set to Ptr(\"\") is sent, so that it clears the note")
+}
+
+// TestFriendNoteKeepsUnsetFieldsAgainstFake: a note update that leaves a
+// field unset keeps the note the server holds, in the app and across apps.
+func TestFriendNoteKeepsUnsetFieldsAgainstFake(t *testing.T) {
+	t.Parallel()
+	srv := jmessagetest.NewServer(t)
+	c := srv.Client()
+	ctx := t.Context()
+	for _, name := range []string{"alice", "javen"} {
+		_, err := c.Users.Register(ctx, jmessage.NewUser{Username: name, Password: "password"})
+		require.NoError(t, err)
+	}
+	_, err := c.Friends.Add(ctx, "alice", []string{"javen"})
+	require.NoError(t, err)
+	note := func() jmessagetest.Friend {
+		u, ok := srv.User("alice")
+		require.True(t, ok)
+		require.Len(t, u.Friends, 1)
+		return u.Friends[0]
+	}
+
+	_, err = c.Friends.UpdateNotes(ctx, "alice", []jmessage.FriendNote{{Username: "javen",
+		NoteName: jmessage.Ptr("Jav"), Others: jmessage.Ptr("met in Shenzhen")}})
+	require.NoError(t, err)
+	_, err = c.Cross.UpdateFriendNotes(ctx, "alice", []jmessage.CrossFriendNote{{AppKey: srv.AppKey(),
+		FriendNote: jmessage.FriendNote{Username: "javen", NoteName: jmessage.Ptr("Javen")}}})
+	require.NoError(t, err)
+	assert.Equal(t, "Javen", note().NoteName)
+	assert.Equal(t, "met in Shenzhen", note().Others, "others, left unset, is kept")
+
+	_, err = c.Friends.UpdateNotes(ctx, "alice", []jmessage.FriendNote{{Username: "javen", Others: jmessage.Ptr("")}})
+	require.NoError(t, err)
+	assert.Equal(t, "Javen", note().NoteName)
+	assert.Empty(t, note().Others, "Ptr(\"\") clears")
 }

@@ -280,7 +280,7 @@ func TestCrossFriends(t *testing.T) {
 	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
 
 	resp, err = c.Cross.UpdateFriendNotes(ctx, "alice", []jmessage.CrossFriendNote{
-		{AppKey: goldenAppKey, FriendNote: jmessage.FriendNote{Username: "user02", NoteName: "new note name", Others: "好友备注文档"}}})
+		{AppKey: goldenAppKey, FriendNote: jmessage.FriendNote{Username: "user02", NoteName: jmessage.Ptr("new note name"), Others: jmessage.Ptr("好友备注文档")}}})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
 	friends, _, err := c.Friends.List(ctx, "alice")
@@ -291,7 +291,7 @@ func TestCrossFriends(t *testing.T) {
 	assert.Equal(t, "好友备注文档", friends[1].Others)
 	assert.Equal(t, srv.AppKey(), friends[2].AppKey)
 	_, err = c.Cross.UpdateFriendNotes(ctx, "alice", []jmessage.CrossFriendNote{
-		{AppKey: srv.AppKey(), FriendNote: jmessage.FriendNote{Username: "user01", NoteName: "x"}},
+		{AppKey: srv.AppKey(), FriendNote: jmessage.FriendNote{Username: "user01", NoteName: jmessage.Ptr("x")}},
 		{AppKey: goldenAppKey, FriendNote: jmessage.FriendNote{Username: "ghost"}}})
 	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
 	register(t, other, "user03")
@@ -419,8 +419,8 @@ func TestCrossThreeApps(t *testing.T) {
 	_, err = a.Cross.AddFriends(ctx, "alice", jmessage.CrossUsernames{AppKey: keyC, Usernames: []string{"sam01"}})
 	require.NoError(t, err)
 	_, err = a.Cross.UpdateFriendNotes(ctx, "alice", []jmessage.CrossFriendNote{
-		{AppKey: keyB, FriendNote: jmessage.FriendNote{Username: "bea01", NoteName: "Bea"}},
-		{AppKey: keyC, FriendNote: jmessage.FriendNote{Username: "sam01", NoteName: "Sam of C"}}})
+		{AppKey: keyB, FriendNote: jmessage.FriendNote{Username: "bea01", NoteName: jmessage.Ptr("Bea")}},
+		{AppKey: keyC, FriendNote: jmessage.FriendNote{Username: "sam01", NoteName: jmessage.Ptr("Sam of C")}}})
 	require.NoError(t, err)
 	friends, _, err := a.Friends.List(ctx, "alice")
 	require.NoError(t, err)

@@ -50,7 +50,7 @@ func TestFriends(t *testing.T) {
 	requireCode(t, err, http.StatusBadRequest, jmessage.ErrInvalidParameter)
 
 	// Notes are the user's own, on one side of the friendship.
-	resp, err = c.Friends.UpdateNotes(ctx, "alice", []jmessage.FriendNote{{Username: "javen", NoteName: "= =", Others: "test"}})
+	resp, err = c.Friends.UpdateNotes(ctx, "alice", []jmessage.FriendNote{{Username: "javen", NoteName: jmessage.Ptr("= ="), Others: jmessage.Ptr("test")}})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
 	u, _ := srv.User("alice")
@@ -58,7 +58,7 @@ func TestFriends(t *testing.T) {
 		NoteName: "= =", Others: "test"}, u.Friends[0])
 	u, _ = srv.User("javen")
 	assert.Empty(t, u.Friends[0].NoteName)
-	_, err = c.Friends.UpdateNotes(ctx, "javen", []jmessage.FriendNote{{Username: "alice", NoteName: "a"}, {Username: "user01", NoteName: "b"}})
+	_, err = c.Friends.UpdateNotes(ctx, "javen", []jmessage.FriendNote{{Username: "alice", NoteName: jmessage.Ptr("a")}, {Username: "user01", NoteName: jmessage.Ptr("b")}})
 	requireCode(t, err, http.StatusBadRequest, jmessage.ErrNotFriend)
 	u, _ = srv.User("javen")
 	assert.Empty(t, u.Friends[0].NoteName, "all or none")
