@@ -574,7 +574,9 @@ func TestUsersAndFriendsDoNotMutateArguments(t *testing.T) {
 		return jmessage.NoDisturb{Single: &jmessage.UsernameChanges{Add: []string{"user01"}},
 			Group: &jmessage.GroupIDChanges{Remove: []int64{7}}, Global: jmessage.Ptr(false)}
 	}
-	notes := func() []jmessage.FriendNote { return []jmessage.FriendNote{{Username: "user01", NoteName: jmessage.Ptr("n")}} }
+	notes := func() []jmessage.FriendNote {
+		return []jmessage.FriendNote{{Username: "user01", NoteName: jmessage.Ptr("n")}}
+	}
 
 	users, settings, friendNotes := newUsers(), noDisturb(), notes()
 	_, _, err := c.Users.RegisterBatch(t.Context(), users)
