@@ -204,12 +204,14 @@ func (m Image) validateBody() error { return m.check("msg_body.") }
 // check checks the fields an image needs, named under prefix.
 func (m Image) check(prefix string) error {
 	return firstError(
-		validateRequired(prefix+"media_id", m.MediaID),
+		validateRequiredText(prefix+"media_id", m.MediaID),
 		validateCRC32(prefix+"media_crc32", m.MediaCRC32),
 		validateID(prefix+"width", int64(m.Width)),
 		validateID(prefix+"height", int64(m.Height)),
-		validateRequired(prefix+"format", m.Format),
+		validateRequiredText(prefix+"format", m.Format),
 		validateID(prefix+"fsize", m.FSize),
+		validateText(prefix+"hash", m.Hash),
+		validateText(prefix+"img_link", m.ImgLink),
 	)
 }
 
@@ -241,10 +243,12 @@ func (Voice) MessageType() MessageType { return MessageVoice }
 
 func (m Voice) validateBody() error {
 	return firstError(
-		validateRequired("msg_body.media_id", m.MediaID),
+		validateRequiredText("msg_body.media_id", m.MediaID),
 		validateCRC32("msg_body.media_crc32", m.MediaCRC32),
 		validateID("msg_body.duration", int64(m.Duration)),
+		validateText("msg_body.format", m.Format),
 		validateID("msg_body.fsize", m.FSize),
+		validateText("msg_body.hash", m.Hash),
 	)
 }
 
@@ -257,10 +261,11 @@ func (f File) validateBody() error { return f.check("msg_body.") }
 // check checks the fields a file needs, named under prefix.
 func (f File) check(prefix string) error {
 	return firstError(
-		validateRequired(prefix+"media_id", f.MediaID),
+		validateRequiredText(prefix+"media_id", f.MediaID),
 		validateCRC32(prefix+"media_crc32", f.MediaCRC32),
 		validateID(prefix+"fsize", f.FSize),
-		validateRequired(prefix+"fname", f.FName),
+		validateRequiredText(prefix+"fname", f.FName),
+		validateText(prefix+"hash", f.Hash),
 	)
 }
 
@@ -283,7 +288,7 @@ type Location struct {
 // MessageType returns MessageLocation.
 func (Location) MessageType() MessageType { return MessageLocation }
 
-func (l Location) validateBody() error { return validateRequired("msg_body.label", l.Label) }
+func (l Location) validateBody() error { return validateRequiredText("msg_body.label", l.Label) }
 
 // UnmarshalJSON reads the label from "label", or from "lable" when "label"
 // is absent.

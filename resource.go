@@ -140,7 +140,8 @@ func (s *ResourcesService) UploadFile(ctx context.Context, mediaType MediaType, 
 	return s.Upload(ctx, mediaType, filepath.Base(path), f)
 }
 
-// validateFilename: a non-empty base name without control characters.
+// validateFilename: a non-empty base name of at most 250 bytes (it is the
+// file's fname) without control characters.
 func validateFilename(field, name string) error {
 	switch {
 	case name == "":
@@ -150,7 +151,7 @@ func validateFilename(field, name string) error {
 	case strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0:
 		return invalid(field, "must not contain control characters")
 	}
-	return nil
+	return validateText(field, name)
 }
 
 // validateContent: content is not nil, and not known to be empty or larger
@@ -227,7 +228,7 @@ type downloadURL struct {
 // GET /v1/resource?mediaId={mediaId}
 func (s *ResourcesService) DownloadURL(ctx context.Context, mediaID string) (string, *Response, error) {
 	out, resp, err := callRequiring(ctx, s.client, request{method: http.MethodGet, path: "/v1/resource",
-		query: url.Values{"mediaId": {mediaID}}, invalid: validateRequired("media_id", mediaID)},
+		query: url.Values{"mediaId": {mediaID}}, invalid: validateRequiredText("media_id", mediaID)},
 		"url", func(d *downloadURL) bool { return d.URL != "" })
 	if err != nil {
 		return "", resp, err

@@ -129,6 +129,12 @@ func validateName(field, v string) error { return check(field, rules.Name(v)) }
 // validateText: at most 250 bytes (signature, region, address, desc, others…).
 func validateText(field, v string) error { return check(field, rules.Text(v)) }
 
+// validateRequiredText: not empty, and at most 250 bytes (a media_id, an
+// image's format: a string with no limit of its own).
+func validateRequiredText(field, v string) error {
+	return firstError(validateRequired(field, v), validateText(field, v))
+}
+
 // validateSensitiveWord: 1–10 characters.
 func validateSensitiveWord(field, v string) error { return check(field, rules.SensitiveWord(v)) }
 
