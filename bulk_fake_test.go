@@ -105,10 +105,10 @@ func TestBulkAgainstFake(t *testing.T) {
 	}
 }
 
-// TestSensitiveWordsAddAllAgainstFake fills the fake's quota of 100 words:
+// TestSensitiveWordsAddBulkAgainstFake fills the fake's quota of 100 words:
 // the calls that fit succeed, the one past the quota fails as a whole, and
 // the words the server holds are exactly those of the successful calls.
-func TestSensitiveWordsAddAllAgainstFake(t *testing.T) {
+func TestSensitiveWordsAddBulkAgainstFake(t *testing.T) {
 	t.Parallel()
 	srv := jmessagetest.NewServer(t)
 	c := srv.Client()
@@ -213,10 +213,10 @@ func assertBulkOutcome(t *testing.T, results []jmessage.BulkResult, err error, i
 	return o
 }
 
-// TestChatroomsMembersAllAgainstFake adds 7,000 users (and one that does
+// TestChatroomsMembersBulkAgainstFake adds 7,000 users (and one that does
 // not exist) to a chatroom in calls of 3000, then removes them, and checks
 // the room's members on the server after each step against the results.
-func TestChatroomsMembersAllAgainstFake(t *testing.T) {
+func TestChatroomsMembersBulkAgainstFake(t *testing.T) {
 	t.Parallel()
 	srv := jmessagetest.NewServer(t)
 	c := srv.Client()
@@ -261,11 +261,11 @@ func TestChatroomsMembersAllAgainstFake(t *testing.T) {
 	}
 }
 
-// TestGroupsMembersAllAgainstFake fills a group of the fake (500 members,
+// TestGroupsMembersBulkAgainstFake fills a group of the fake (500 members,
 // the owner included) in calls of 200, one after another: the calls that
 // fit succeed, those that would overflow fail as a whole with
 // ErrGroupFull, and a last short call that fits succeeds again.
-func TestGroupsMembersAllAgainstFake(t *testing.T) {
+func TestGroupsMembersBulkAgainstFake(t *testing.T) {
 	t.Parallel()
 	srv := jmessagetest.NewServer(t)
 	c := srv.Client()
@@ -314,10 +314,10 @@ func TestGroupsMembersAllAgainstFake(t *testing.T) {
 	assert.Empty(t, members())
 }
 
-// TestFriendsAllAgainstFake befriends 1,100 users (and one that does not
+// TestFriendsBulkAgainstFake befriends 1,100 users (and one that does not
 // exist) in calls of 500, then removes them, checking the friends the
 // server holds on both sides against the results.
-func TestFriendsAllAgainstFake(t *testing.T) {
+func TestFriendsBulkAgainstFake(t *testing.T) {
 	t.Parallel()
 	srv := jmessagetest.NewServer(t)
 	c := srv.Client()
@@ -352,11 +352,11 @@ func TestFriendsAllAgainstFake(t *testing.T) {
 	assert.Empty(t, friends())
 }
 
-// TestRegisterAllCancelledAgainstFake cancels an import of 10,250 users
+// TestRegisterBulkCancelledAgainstFake cancels an import of 10,250 users
 // (some invalid, some existing) once 3,000 are settled: no call starts
 // after that, every user never sent matches ErrNotAttempted and is not on
 // the server, every user reported registered is on it.
-func TestRegisterAllCancelledAgainstFake(t *testing.T) {
+func TestRegisterBulkCancelledAgainstFake(t *testing.T) {
 	t.Parallel()
 	srv := jmessagetest.NewServer(t)
 	c := srv.Client()

@@ -146,7 +146,7 @@ func bulkUser(i int) (u jmessage.NewUser, badField string) {
 	return u, ""
 }
 
-func TestRegisterAllTenThousandUsers(t *testing.T) {
+func TestRegisterBulkTenThousandUsers(t *testing.T) {
 	t.Parallel()
 	const n, concurrency = 10_250, 3
 	c, mock := newTestClient(t)
@@ -245,7 +245,7 @@ func TestRegisterAllTenThousandUsers(t *testing.T) {
 	assert.Equal(t, n, prev)
 }
 
-func TestRegisterAllCancelled(t *testing.T) {
+func TestRegisterBulkCancelled(t *testing.T) {
 	t.Parallel()
 	t.Run("mid-way", func(t *testing.T) {
 		t.Parallel()
@@ -313,7 +313,7 @@ func TestRegisterAllCancelled(t *testing.T) {
 	})
 }
 
-func TestRegisterAllMatchesResultsByUsername(t *testing.T) {
+func TestRegisterBulkMatchesResultsByUsername(t *testing.T) {
 	t.Parallel()
 	c, mock := newTestClient(t)
 	// The answer lists the users out of order and leaves user-0002 out.
@@ -335,7 +335,7 @@ func TestRegisterAllMatchesResultsByUsername(t *testing.T) {
 	assert.Equal(t, 1, bulkErr.Failed)
 }
 
-func TestRegisterAllSuccess(t *testing.T) {
+func TestRegisterBulkSuccess(t *testing.T) {
 	t.Parallel()
 	c, mock := newTestClient(t)
 	srv := newRegisterServer(mock)
