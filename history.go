@@ -2,6 +2,7 @@ package jmessage
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -140,6 +141,21 @@ type HistoryPage struct {
 	Cursor string `json:"cursor"`
 	// Messages are the page's messages, oldest first.
 	Messages []HistoryMessage `json:"messages"`
+}
+
+// UnmarshalJSON reads a page, decoding its messages in one pass.
+func (p *HistoryPage) UnmarshalJSON(b []byte) error {
+	type plain HistoryPage
+	var w struct {
+		plain
+		Messages historyMessages `json:"messages"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*p = HistoryPage(w.plain)
+	p.Messages = w.Messages
+	return nil
 }
 
 // List reads the first page of scope's messages between q.Begin and

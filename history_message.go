@@ -82,7 +82,13 @@ func (m *HistoryMessage) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*m = HistoryMessage{
+	*m = w.message()
+	return nil
+}
+
+// message is the HistoryMessage of w.
+func (w *historyMessageWire) message() HistoryMessage {
+	m := HistoryMessage{
 		MsgID: int64(w.MsgID), Version: int(w.Version),
 		From:       Sender{Type: w.FromType, Username: string(w.FromID), Name: w.FromName},
 		FromAppKey: w.FromAppKey, FromPlatform: w.FromPlatform, SetFromName: int(w.SetFromName),
@@ -93,6 +99,29 @@ func (m *HistoryMessage) UnmarshalJSON(b []byte) error {
 	if w.CreateTime != 0 {
 		m.CreateTime = time.Unix(int64(w.CreateTime), 0).In(shanghai())
 	}
+	return m
+}
+
+// historyMessages decodes a JSON array of history messages in one pass of
+// encoding/json (a []HistoryMessage would decode each message twice: once
+// to find its end, once in UnmarshalJSON).
+type historyMessages []HistoryMessage
+
+// UnmarshalJSON reads the array.
+func (ms *historyMessages) UnmarshalJSON(b []byte) error {
+	var ws []historyMessageWire
+	if err := json.Unmarshal(b, &ws); err != nil {
+		return err
+	}
+	if ws == nil {
+		*ms = nil
+		return nil
+	}
+	out := make([]HistoryMessage, len(ws))
+	for i := range ws {
+		out[i] = ws[i].message()
+	}
+	*ms = out
 	return nil
 }
 

@@ -97,8 +97,8 @@ func NewReceiver(appKey, masterSecret string, handle func(ctx context.Context, m
 
 // routedBody is the body of a delivery.
 type routedBody struct {
-	Total    int              `json:"total"`
-	Messages []HistoryMessage `json:"messages"`
+	Total    int             `json:"total"`
+	Messages historyMessages `json:"messages"`
 }
 
 // ServeHTTP answers one delivery.

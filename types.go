@@ -155,6 +155,12 @@ type flexString string
 
 // UnmarshalJSON reads a string or a number's literal text.
 func (s *flexString) UnmarshalJSON(b []byte) error {
+	if len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		// The common case, with no escape to decode: b is a valid JSON
+		// string (the decoder checked), so its text is between the quotes.
+		*s = flexString(b[1 : len(b)-1])
+		return nil
+	}
 	if len(b) > 0 && b[0] == '"' {
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {
