@@ -54,6 +54,16 @@
 //
 //	for u, err := range c.Users.All(ctx, jmessage.ListOptions{}) { ... }
 //
+// # Message history, statistics and routing
+//
+// c.History and c.Stats read the report host (DefaultReportBaseURL,
+// WithReportBaseURL). HistoryService.All walks the messages of any time
+// range, app-wide or of one user, group or chatroom, once each and oldest
+// first, across 7-day windows and expiring cursors. Receiver is the
+// http.Handler of real-time message routing. Both deliver HistoryMessage,
+// whose Body is the same Text, Image, Voice, Custom, File, Location or
+// Video used for sending.
+//
 // # Bulk operations
 //
 // The API caps each call (500 users per register, 100 per batch delete,

@@ -64,6 +64,16 @@
 // answers, InjectFault combines them. Reset forgets all state. A request
 // takes no lock for faults when none is armed.
 //
+// Every message the server accepts is kept and served by the report host's
+// history and statistics paths under ReportPrefix (/v2), with real paging
+// and cursors that expire after HistoryCursorTTL of the server's clock;
+// the app-wide history reads its bounds as inclusive, the others as
+// exclusive, as the vendor's sections say. Inject adds a message as if a
+// user sent it from a device (platform, time). WithRouting and SetRouting
+// POST each accepted message, with the app's credentials, to a receiver
+// (such as jmessage.Receiver) before the send is answered; Deliveries
+// tells what it answered.
+//
 // Error codes are the SDK's constants (jmessage.ErrorCode): where the REST
 // document names a code for a situation the server answers it, otherwise
 // the official code table's. Where two are plausible it answers:
