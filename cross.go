@@ -28,15 +28,15 @@ type CrossMemberChanges struct {
 }
 
 func (m CrossMemberChanges) validate(field string, maxUsers int) error {
-	if err := validateAppKey(field+".appkey", m.AppKey); err != nil {
+	if err := validateAppKey(sub(field, "appkey"), m.AppKey); err != nil {
 		return err
 	}
 	if len(m.Add) == 0 && len(m.Remove) == 0 {
 		return invalid(field, "must add or remove at least one user")
 	}
 	return firstError(
-		validateUsernames(field+".add", m.Add, 0, maxUsers),
-		validateUsernames(field+".remove", m.Remove, 0, maxUsers),
+		validateUsernames(sub(field, "add"), m.Add, 0, maxUsers),
+		validateUsernames(sub(field, "remove"), m.Remove, 0, maxUsers),
 	)
 }
 
@@ -58,8 +58,8 @@ type CrossUsernames struct {
 
 func (u CrossUsernames) validate(field string, maxUsers int) error {
 	return firstError(
-		validateAppKey(field+".appkey", u.AppKey),
-		validateUsernames(field+".usernames", u.Usernames, 1, maxUsers),
+		validateAppKey(sub(field, "appkey"), u.AppKey),
+		validateUsernames(sub(field, "usernames"), u.Usernames, 1, maxUsers),
 	)
 }
 
@@ -78,13 +78,13 @@ type CrossNoDisturb struct {
 }
 
 func (n CrossNoDisturb) validate(field string) error {
-	if err := validateAppKey(field+".appkey", n.AppKey); err != nil {
+	if err := validateAppKey(sub(field, "appkey"), n.AppKey); err != nil {
 		return err
 	}
 	if n.Single.empty() && n.Group.empty() {
 		return invalid(field, "must add or remove at least one user (single) or group (group)")
 	}
-	return firstError(n.Single.validate(field+".single"), n.Group.validate(field+".group"))
+	return firstError(n.Single.validate(sub(field, "single")), n.Group.validate(sub(field, "group")))
 }
 
 // CrossFriendNote sets the note on one friend of another app: AppKey
@@ -96,7 +96,7 @@ type CrossFriendNote struct {
 }
 
 func (n CrossFriendNote) validate(field string) error {
-	return firstError(validateAppKey(field+".appkey", n.AppKey), n.FriendNote.validate(field))
+	return firstError(validateAppKey(sub(field, "appkey"), n.AppKey), n.FriendNote.validate(field))
 }
 
 // crossFriendsBody is the wire form of AddFriends and RemoveFriends: one

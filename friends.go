@@ -34,9 +34,9 @@ type FriendNote struct {
 
 func (n FriendNote) validate(field string) error {
 	return firstError(
-		validateUsername(field+".username", n.Username),
-		validateName(field+".note_name", deref(n.NoteName)),
-		validateText(field+".others", deref(n.Others)),
+		validateUsername(sub(field, "username"), n.Username),
+		validateName(sub(field, "note_name"), deref(n.NoteName)),
+		validateText(sub(field, "others"), deref(n.Others)),
 	)
 }
 

@@ -433,8 +433,8 @@ func (c *UsernameChanges) validate(field string) error {
 		return nil
 	}
 	return firstError(
-		validateUsernames(field+".add", c.Add, 0, math.MaxInt),
-		validateUsernames(field+".remove", c.Remove, 0, math.MaxInt),
+		validateUsernames(sub(field, "add"), c.Add, 0, math.MaxInt),
+		validateUsernames(sub(field, "remove"), c.Remove, 0, math.MaxInt),
 	)
 }
 
@@ -459,7 +459,7 @@ func (c *GroupIDChanges) validate(field string) error {
 	if c == nil {
 		return nil
 	}
-	return firstError(validateIDs(field+".add", c.Add), validateIDs(field+".remove", c.Remove))
+	return firstError(validateIDs(sub(field, "add"), c.Add), validateIDs(sub(field, "remove"), c.Remove))
 }
 
 // required checks c as a change that must add or remove at least one group.

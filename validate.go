@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/jmessage-go/jmessage/internal/rules"
 )
@@ -170,7 +171,7 @@ func validateOneOf[T comparable](field string, v T, allowed ...T) error {
 			return nil
 		}
 	}
-	return invalid(field, "must be one of %v", allowed)
+	return invalid(field, "must be one of %v", slices.Clone(allowed)) // a copy: allowed itself stays on the stack
 }
 
 // validatePage checks start/count paging arguments.
@@ -207,8 +208,10 @@ func validateEach[T any](field string, items []T, maxN int, check func(item T, f
 		return err
 	}
 	for i, item := range items {
-		if err := check(item, indexed(field, i)); err != nil {
-			return err
+		// Each item is checked under no name, so that a valid one costs no
+		// field name; a failure is named after the item (under) then.
+		if err := check(item, ""); err != nil {
+			return under(indexed(field, i), err)
 		}
 	}
 	return nil
