@@ -391,10 +391,28 @@ type messageWire struct {
 	FromID         string          `json:"from_id"`
 	FromName       string          `json:"from_name,omitempty"`
 	MsgType        MessageType     `json:"msg_type"`
-	MsgBody        json.RawMessage `json:"msg_body"`
+	MsgBody        json.RawMessage `json:"msg_body,omitempty"` // written by MarshalJSON
 	NoOffline      bool            `json:"no_offline"`
 	NoNotification bool            `json:"no_notification"`
 	Notification   *Notification   `json:"notification,omitempty"`
+}
+
+// MarshalJSON writes the message with its body as encode made it (with
+// json.Marshal: valid and compact), spliced in after the other fields:
+// json.Marshal would scan and copy the body once more to compact it.
+func (w *messageWire) MarshalJSON() ([]byte, error) {
+	type fields messageWire // without this method
+	rest := fields(*w)
+	rest.MsgBody = nil
+	head, err := json.Marshal(&rest)
+	if err != nil || len(w.MsgBody) == 0 {
+		return head, err
+	}
+	const member = `,"msg_body":`
+	out := make([]byte, 0, len(head)+len(member)+len(w.MsgBody))
+	out = append(out, head[:len(head)-1]...) // head ends with its closing brace
+	out = append(append(append(out, member...), w.MsgBody...), '}')
+	return out, nil
 }
 
 // messageVersion is the only message version the API knows.
