@@ -562,8 +562,7 @@ var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 // rule of Response's comment): a *Response whenever a request was sent,
 // with the answer unless the error is a *TransportError.
 func (c *Client) outcome(ctx context.Context, r request, a answer, attempts int) (*Response, error) {
-	var held *errHeld
-	if errors.As(a.err, &held) { // nothing was sent
+	if held, ok := a.err.(*errHeld); ok { // nothing was sent (a type assertion: errors.As would cost every call an allocation)
 		return nil, &APIError{Method: r.method, Path: r.path, Code: ErrRateLimited, RetryAfter: held.wait,
 			Message: "held by the client: the rate-limit window is spent", overWait: true}
 	}

@@ -285,8 +285,7 @@ func (c *Client) send(ctx context.Context, r request, enc encoded) (answer, int)
 	attempts := 0
 	for n := 1; ; n++ {
 		if err := c.gate.wait(ctx, c.policy.MaxRetryAfter); err != nil {
-			var held *errHeld
-			if n > 1 && errors.As(err, &held) {
+			if _, held := err.(*errHeld); held && n > 1 {
 				return a, attempts // held too long before a retry: the last answer stands
 			}
 			return answer{err: err}, attempts
