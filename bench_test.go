@@ -206,8 +206,8 @@ type benchOp struct {
 	// serialOnly: measured serially only (the targets of the larger
 	// calls are stated per call, not under load).
 	serialOnly bool
-	sdk  func(ctx context.Context, c *jmessage.Client) error
-	hand func(ctx context.Context, h *handClient) error
+	sdk        func(ctx context.Context, c *jmessage.Client) error
+	hand       func(ctx context.Context, h *handClient) error
 }
 
 // benchMessage is the text message both clients send.
