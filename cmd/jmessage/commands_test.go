@@ -140,11 +140,11 @@ func TestFakeCommand(t *testing.T) {
 	require.NoError(t, cmd.Start())
 	env := map[string]string{}
 	sc := bufio.NewScanner(out)
-	for len(env) < 3 && sc.Scan() {
+	for len(env) < 4 && sc.Scan() {
 		k, v, _ := strings.Cut(sc.Text(), "=")
 		env[k] = v
 	}
-	require.Len(t, env, 3)
+	require.Len(t, env, 4)
 	c, err := jmessage.New(env["JMESSAGE_APP_KEY"], env["JMESSAGE_MASTER_SECRET"], jmessage.WithBaseURL(env["JMESSAGE_BASE_URL"]))
 	require.NoError(t, err)
 	_, err = c.Users.Register(t.Context(), jmessage.NewUser{Username: "alice", Password: "alice-pw"})
