@@ -319,3 +319,34 @@ func TestControlHistory(t *testing.T) {
 	require.Len(t, page.Messages, 1)
 	assert.Equal(t, jmessage.Text{Text: "hey"}, page.Messages[0].Body)
 }
+
+// TestStatisticsLimits: the fake refuses a unit, start or duration out of
+// the documented bounds, and takes what the documentation leaves open as
+// the vendor's Java client sends it (0 steps; 24 hours from any hour).
+func TestStatisticsLimits(t *testing.T) {
+	t.Parallel()
+	srv, _, _ := historyServer(t)
+	for query, want := range map[string]int{
+		"/statistic/users?time_unit=DAY&start=2019-05-01&duration=60":                            http.StatusOK,
+		"/statistic/users?time_unit=DAY&start=2019-05-01&duration=0":                             http.StatusOK,
+		"/statistic/users?time_unit=DAY&start=2019-05-01&duration=61":                            http.StatusBadRequest,
+		"/statistic/users?time_unit=HOUR&start=2019-05-01%2010&duration=1":                       http.StatusBadRequest,
+		"/statistic/groups?time_unit=DAY&start=2019-05&duration=1":                               http.StatusBadRequest,
+		"/statistic/messages?time_unit=HOUR&start=2019-05-01%2010&duration=24":                   http.StatusOK,
+		"/statistic/messages?time_unit=HOUR&start=2019-05-01+10&duration=25":                     http.StatusBadRequest,
+		"/statistic/messages?time_unit=MONTH&start=2019-05&duration=2":                           http.StatusOK,
+		"/statistic/messages?time_unit=MONTH&start=2019-05&duration=3":                           http.StatusBadRequest,
+		"/statistic/messages?time_unit=WEEK&start=2019-05-01&duration=1":                         http.StatusBadRequest,
+		"/messages?count=10&begin_time=2019-05-01+00%3A00%3A00&end_time=2019-05-01+01%3A00%3A00": http.StatusOK, // Java's encoding
+		"//statistic/messages?time_unit=DAY&start=2019-05-01&duration=2":                         http.StatusOK, // the PHP client's double slash
+	} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL()+jmessagetest.ReportPrefix+query, nil)
+		require.NoError(t, err)
+		req.SetBasicAuth(srv.AppKey(), srv.MasterSecret())
+		req.Header.Set("Content-Type", "application/json") // as the PHP client sends on every GET
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		assert.Equal(t, want, resp.StatusCode, query)
+	}
+}

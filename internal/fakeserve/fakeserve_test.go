@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,6 +38,16 @@ func TestRun(t *testing.T) {
 	u, _, err := c.Users.Get(ctx, "alice")
 	require.NoError(t, err)
 	assert.Equal(t, "alice", u.Username)
+	assert.Contains(t, out.String(), "JMESSAGE_REPORT_BASE_URL="+url+"/v2\n")
+	rc, err := jmessage.New(key, "s3cret", jmessage.WithBaseURL(url), jmessage.WithReportBaseURL(url+"/v2"), jmessage.WithoutRetries())
+	require.NoError(t, err)
+	_, _, err = rc.Messages.Send(ctx, jmessage.Message{From: jmessage.FromUser("alice"), To: jmessage.ToUser("alice"), Body: jmessage.Text{Text: "hi"}})
+	require.NoError(t, err)
+	now := time.Now()
+	page, _, err := rc.History.List(ctx, jmessage.AppHistory(), jmessage.HistoryQuery{Begin: now.Add(-time.Hour), End: now.Add(time.Hour)})
+	require.NoError(t, err)
+	assert.Len(t, page.Messages, 1, "the report paths are served beside the API's")
+	rc.CloseIdleConnections()
 	oc, err := jmessage.New(other, "x", jmessage.WithBaseURL(url), jmessage.WithoutRetries())
 	require.NoError(t, err)
 	_, _, err = oc.Users.Get(ctx, "alice")
