@@ -173,10 +173,10 @@ func readCSV(r io.Reader, m columnMap) (header []string, rows []row, err error) 
 		if errors.Is(err, io.EOF) {
 			return header, rows, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, nil, usagef("reading the CSV: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		r := row{line: line, csv: rec, values: map[string]any{}}
 		for i, v := range rec {
 			if i < len(header) {
