@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +18,10 @@ import (
 const (
 	demoAdmin    = "admin"
 	demoPassword = "demo-password"
+	// demoHistory is how far back the demo messages go, one every
+	// demoEvery (the note of startFake says so in words).
+	demoHistory = 30 * 24 * time.Hour
+	demoEvery   = 2 * time.Hour
 )
 
 // demoUsers are the demo users: the first owns the demo group and chatroom.
@@ -46,7 +51,9 @@ is 127.0.0.1:8080; -addr 127.0.0.1:0 picks a free port.`,
 // startFake starts the in-process fake of --fake, seeds it with demo data
 // and returns a client of it.
 func (a *app) startFake(ctx context.Context) (*jmessage.Client, error) {
-	srv, err := jmessagetest.Start()
+	// The fake's clock runs demoHistory behind, so that the demo messages
+	// are sent across that time; seedHistory moves it to now.
+	srv, err := jmessagetest.Start(jmessagetest.WithClock(func() time.Time { return time.Now().Add(-demoHistory) }))
 	if err != nil {
 		return nil, err
 	}
@@ -57,10 +64,13 @@ func (a *app) startFake(ctx context.Context) (*jmessage.Client, error) {
 	}
 	a.client = c
 	gid, roomID, err := seedDemo(ctx, c)
+	if err == nil {
+		err = seedHistory(ctx, srv, c, gid, roomID)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("seeding the fake: %w", err)
 	}
-	a.note("--fake: an in-process fake server, gone when the command ends, with admin %s, users %s, group %d and chatroom %d",
+	a.note("--fake: an in-process fake server, gone when the command ends, with admin %s, users %s, group %d, chatroom %d and a message every 2 hours of the last 30 days",
 		demoAdmin, strings.Join(demoUsers(), ", "), gid, roomID)
 	return c, nil
 }
@@ -86,4 +96,27 @@ func seedDemo(ctx context.Context, c *jmessage.Client) (gid, roomID int64, err e
 	}
 	roomID, _, err = c.Chatrooms.Create(ctx, jmessage.NewChatroom{OwnerUsername: names[0], Name: "lobby", Members: members})
 	return group.GID, roomID, err
+}
+
+// seedHistory sends a demo message every demoEvery, moving the fake's
+// clock from demoHistory ago to now: to a user from the admin and from a
+// user, to the group and to the chatroom in turn.
+func seedHistory(ctx context.Context, srv *jmessagetest.Server, c *jmessage.Client, gid, roomID int64) error {
+	names := demoUsers()
+	kinds := []jmessage.Message{
+		{From: jmessage.FromAdmin(demoAdmin), To: jmessage.ToUser(names[0])},
+		{From: jmessage.FromUser(names[0]), To: jmessage.ToGroup(gid)},
+		{From: jmessage.FromUser(names[1]), To: jmessage.ToChatroom(roomID)},
+		{From: jmessage.FromUser(names[2]), To: jmessage.ToUser(names[1])},
+	}
+	n := int(demoHistory / demoEvery)
+	for i := range n {
+		msg := kinds[i%len(kinds)]
+		msg.Body = jmessage.Text{Text: fmt.Sprintf("demo message %d of %d", i+1, n)}
+		if _, _, err := c.Messages.Send(ctx, msg); err != nil {
+			return err
+		}
+		srv.Advance(demoEvery)
+	}
+	return nil
 }
