@@ -34,6 +34,7 @@ type streams struct {
 type app struct {
 	streams
 	appKey, secret, baseURL string
+	reportBaseURL           string
 	fake, json              bool
 
 	started bool // a command's RunE started: later errors are not usage errors
@@ -98,8 +99,9 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "Operate a JMessage app: users, messages, groups, history, statistics",
 		Long: `jmessage operates a JMessage (JPush IM) app from the command line.
 
-Credentials come from JMESSAGE_APP_KEY, JMESSAGE_MASTER_SECRET and
-JMESSAGE_BASE_URL (optional), or from the flags below; the master secret is
+Credentials come from JMESSAGE_APP_KEY, JMESSAGE_MASTER_SECRET,
+JMESSAGE_BASE_URL and JMESSAGE_REPORT_BASE_URL (the last two optional), or
+from the flags below; the master secret is
 never printed. --fake runs any command against an in-process fake server
 seeded with demo data, so everything can be tried with no credentials.
 
@@ -113,9 +115,11 @@ Exit codes: 0 done, 1 some items failed, 2 bad usage or credentials.`,
 	f.StringVar(&a.appKey, "app-key", "", "the app key (default $JMESSAGE_APP_KEY)")
 	f.StringVar(&a.secret, "master-secret", "", "the master secret (default $JMESSAGE_MASTER_SECRET; a flag is visible to other users of the machine, prefer the variable)")
 	f.StringVar(&a.baseURL, "base-url", "", "the API endpoint (default $JMESSAGE_BASE_URL, else the vendor's)")
+	f.StringVar(&a.reportBaseURL, "report-base-url", "", "the report API endpoint, for history and stats (default $JMESSAGE_REPORT_BASE_URL, else the vendor's)")
 	f.BoolVar(&a.fake, "fake", false, "run against an in-process fake server seeded with demo data, with no credentials")
 	f.BoolVar(&a.json, "json", false, "print machine-readable JSON (one value per line)")
-	root.AddCommand(a.usersCommand(), a.sendCommand(), a.groupsCommand(), a.configCommand(), a.fakeCommand())
+	root.AddCommand(a.usersCommand(), a.sendCommand(), a.groupsCommand(), a.historyCommand(), a.statsCommand(),
+		a.configCommand(), a.fakeCommand())
 	a.markStart(root)
 	return root
 }
@@ -149,6 +153,9 @@ func (a *app) api(ctx context.Context) (*jmessage.Client, error) {
 	var opts []jmessage.Option
 	if base != "" {
 		opts = append(opts, jmessage.WithBaseURL(base))
+	}
+	if report := pick(a.reportBaseURL, a.getenv("JMESSAGE_REPORT_BASE_URL")); report != "" {
+		opts = append(opts, jmessage.WithReportBaseURL(report))
 	}
 	c, err := jmessage.New(key, secret, append(opts, jmessage.WithUserAgent("jmessage-cli"))...)
 	if err != nil {

@@ -61,9 +61,9 @@ type result struct {
 }
 
 // newFake starts a fake whose primary app has the test credentials.
-func newFake(t *testing.T) *jmessagetest.Server {
+func newFake(t *testing.T, opts ...jmessagetest.Option) *jmessagetest.Server {
 	t.Helper()
-	return jmessagetest.NewServer(t, jmessagetest.WithCredentials(testAppKey, testSecret))
+	return jmessagetest.NewServer(t, append([]jmessagetest.Option{jmessagetest.WithCredentials(testAppKey, testSecret)}, opts...)...)
 }
 
 // command returns the binary's command with the credentials of srv in its
@@ -72,7 +72,8 @@ func command(ctx context.Context, srv *jmessagetest.Server, args ...string) *exe
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
 	if srv != nil {
-		cmd.Env = append(cmd.Env, "JMESSAGE_APP_KEY="+testAppKey, "JMESSAGE_MASTER_SECRET="+testSecret, "JMESSAGE_BASE_URL="+srv.URL())
+		cmd.Env = append(cmd.Env, "JMESSAGE_APP_KEY="+testAppKey, "JMESSAGE_MASTER_SECRET="+testSecret,
+			"JMESSAGE_BASE_URL="+srv.URL(), "JMESSAGE_REPORT_BASE_URL="+srv.URL()+jmessagetest.ReportPrefix)
 	}
 	return cmd
 }

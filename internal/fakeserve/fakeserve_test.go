@@ -28,6 +28,7 @@ func TestRun(t *testing.T) {
 	}()
 	url := <-ready
 	assert.Contains(t, out.String(), "JMESSAGE_BASE_URL="+url+"\n")
+	assert.Contains(t, out.String(), "JMESSAGE_REPORT_BASE_URL="+url+"/v2\n")
 	assert.Contains(t, out.String(), "JMESSAGE_APP_KEY="+key+"\n")
 	assert.Contains(t, out.String(), "JMESSAGE_MASTER_SECRET=s3cret\n")
 
