@@ -157,9 +157,10 @@ func (a *app) register(ctx context.Context, c *jmessage.Client, rows []row, rowE
 	var userRow []int // users[i] is rows[userRow[i]]
 	for i, r := range rows {
 		results[i] = rowResult{Line: r.line, Outcome: notSent}
-		u, err := r.user()
+		err := rowErrs[i]
+		var u jmessage.NewUser
 		if err == nil {
-			err = rowErrs[i]
+			u, err = r.user()
 		}
 		results[i].Username, _ = r.values["username"].(string)
 		if err != nil {

@@ -17,6 +17,7 @@ type progress struct {
 	total int // -1 when unknown
 	last  time.Time
 	done  int
+	shown int // done as the last plain line showed it, -1 before the first
 }
 
 // plainEvery is the least time between two plain progress lines.
@@ -25,7 +26,7 @@ const plainEvery = 2 * time.Second
 // newProgress starts showing the progress of total items (-1: unknown)
 // named unit ("users"), described by what ("importing users").
 func (a *app) newProgress(what, unit string, total int) *progress {
-	p := &progress{w: a.stderr, what: what, total: total}
+	p := &progress{w: a.stderr, what: what, total: total, shown: -1}
 	if a.tty {
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(a.stderr),
@@ -66,10 +67,13 @@ func (p *progress) finish() {
 		}
 		return
 	}
-	p.line()
+	if p.shown != p.done {
+		p.line()
+	}
 }
 
 func (p *progress) line() {
+	p.shown = p.done
 	if p.total < 0 {
 		fmt.Fprintf(p.w, "%s: %d\n", p.what, p.done)
 		return
