@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -46,6 +48,16 @@ func TestCommands(t *testing.T) {
 	exported := jsonLines[jmessage.User](t, res.stdout)
 	assert.Len(t, exported, 3, "the users (admins are not users)")
 	assert.Contains(t, res.stderr, "exporting users: wrote 3")
+	out := filepath.Join(t.TempDir(), "users.jsonl")
+	res = jm(t, srv, "users", "export", "-o", out)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Empty(t, res.stdout)
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, exported, jsonLines[jmessage.User](t, string(b)))
+	entries, err := os.ReadDir(filepath.Dir(out))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file is left beside the export")
 
 	res = jm(t, srv, "--json", "send", "--from", "opsadmin", "--to-user", "alice", "server", "restarts", "at", "22:00")
 	require.Equal(t, exitOK, res.code, res.stderr)

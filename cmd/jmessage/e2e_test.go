@@ -10,6 +10,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -353,4 +354,19 @@ not json
 	res = jm(t, srv, "users", "import", "--map", "name=username", fixed)
 	assert.Equal(t, exitOK, res.code, res.stderr)
 	assert.Equal(t, "1 rows: 1 created, 0 existing, 0 failed, 0 not sent\n", res.stdout)
+}
+
+// TestImportThroughBusyServer imports while the server answers two register
+// calls 503/899030 (server busy): those calls are retried, and every row is
+// created.
+func TestImportThroughBusyServer(t *testing.T) {
+	t.Parallel()
+	const n = 1200
+	srv := newFake(t)
+	srv.FailNext(http.MethodPost, "/v1/users/", 2, http.StatusServiceUnavailable, jmessage.ErrServerBusy)
+	path := writeUsersCSV(t, n, nil)
+	res := jm(t, srv, "--json", "users", "import", "--map", "login=username", path)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	_, sum := importOutput(t, res.stdout)
+	assert.Equal(t, importSummary{Rows: n, Created: n}, sum)
 }
