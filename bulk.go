@@ -73,9 +73,10 @@ const (
 	// BulkDone: the call carrying the item succeeded; the item was applied.
 	BulkDone BulkOutcome = iota + 1
 	// BulkAlready: the server answered that the item was already so: the
-	// user exists (899001), is already a friend (899070), a member
-	// (899011), blacklisted (899017), or, for a removal, already gone
-	// (899002, 899014, 899019, 899071, 899082). Re-running an import
+	// user exists (899001), is already a friend (899070), a group member
+	// (899011), a chatroom member (851003), blacklisted (899017), or, for a
+	// removal, already gone (899002, 899014, 899019, 899071, 899082); the
+	// codes that also match these sentinels (898001, 805002…) count too. Re-running an import
 	// reports the items of the earlier run this way.
 	BulkAlready
 	// BulkFailed: the item was not applied, or may not have been; Err says
@@ -564,13 +565,14 @@ func (s *FriendsService) RemoveBulk(ctx context.Context, username string, friend
 }
 
 // AddMembersBulk adds any number of users to chatroom roomID, in
-// AddMembers calls of at most MaxChatroomMembers (3000) usernames. (The
-// server answers no "already" code here: adding a member again is done.)
+// AddMembers calls of at most MaxChatroomMembers (3000) usernames; a member
+// already (851003, ErrAlreadyInChatroom) is BulkAlready. (A server that
+// takes a member added again as done reports it BulkDone.)
 //
 // PUT /v1/chatroom/{room_id}/members (once per chunk)
 func (s *ChatroomsService) AddMembersBulk(ctx context.Context, roomID int64, usernames []string, opts BulkOptions) ([]BulkResult, error) {
 	return runBulk(ctx, s.client, usernamesOp(chatroomMembersCall(http.MethodPut, roomID), "usernames",
-		MaxChatroomMembers), usernames, opts)
+		MaxChatroomMembers, ErrAlreadyInChatroom), usernames, opts)
 }
 
 // RemoveMembersBulk removes any number of users from chatroom roomID, in

@@ -500,7 +500,7 @@ func wholeCallBulkTests() []wholeCallBulkTest {
 		},
 		{
 			name: "Chatrooms.AddMembersBulk", method: http.MethodPut, path: "/v1/chatroom/777/members", cap: jmessage.MaxChatroomMembers,
-			item: username, bad: "user name", field: "usernames", failCode: jmessage.ErrChatroomNotFound,
+			item: username, bad: "user name", field: "usernames", failCode: jmessage.ErrChatroomNotFound, already: jmessage.ErrAlreadyInChatroom,
 			call: func(ctx context.Context, c *jmessage.Client, items []string, opts jmessage.BulkOptions) ([]jmessage.BulkResult, error) {
 				return c.Chatrooms.AddMembersBulk(ctx, 777, items, opts)
 			},
