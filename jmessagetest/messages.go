@@ -215,6 +215,9 @@ func checkBody(msgType string, raw json.RawMessage) error {
 		return nil
 	}
 	required, extras, err := checkSentBody(msgType, decode)
+	if err == nil && msgType != "custom" {
+		err = checkBodyStrings("msg_body", raw)
+	}
 	if err != nil {
 		return err
 	}
@@ -223,6 +226,31 @@ func checkBody(msgType string, raw json.RawMessage) error {
 	}
 	if len(extras) > 0 && !bytes.Equal(extras, []byte("null")) {
 		return checkObject("msg_body.extras", extras, rules.MaxMessageBodyBytes)
+	}
+	return nil
+}
+
+// checkBodyStrings holds every string of a body (the video's and thumb's
+// included, extras and a text's text not) to 250 bytes, the limit of every
+// string with none of its own (WIRE-NOTES).
+func checkBodyStrings(field string, raw json.RawMessage) error {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return nil // not an object: the body's own decode says so
+	}
+	for k, v := range fields {
+		var str string
+		switch {
+		case k == "extras" || k == "text":
+		case json.Unmarshal(v, &str) == nil:
+			if err := checkField(field+"."+k, rules.Text(str)); err != nil {
+				return err
+			}
+		case len(v) > 0 && v[0] == '{':
+			if err := checkBodyStrings(field+"."+k, v); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

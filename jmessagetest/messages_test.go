@@ -106,6 +106,10 @@ func TestSendRules(t *testing.T) {
 		"voice without dur":  `{` + ok + `,"msg_type":"voice","msg_body":{"media_id":"qiniu/voice/X","media_crc32":1,"fsize":1}}`,
 		"unknown body key":   `{` + ok + `,"msg_type":"text","msg_body":{"text":"x","txt":"y"}}`,
 		"unknown key":        `{` + ok + `,"msg_type":"text","msg_body":{"text":"x"},"priority":1}`,
+		"format of 251 bytes": `{` + ok + `,"msg_type":"image","msg_body":{"media_id":"qiniu/image/X","media_crc32":1,"width":1,"height":1,"format":"` +
+			strings.Repeat("f", 251) + `","fsize":1}}`,
+		"voice hash of 251 bytes": `{` + ok + `,"msg_type":"voice","msg_body":{"media_id":"qiniu/voice/X","media_crc32":1,"duration":1,"fsize":1,"hash":"` +
+			strings.Repeat("h", 251) + `"}}`,
 	} {
 		status, _, answer := raw(t, srv, "POST", "/v1/messages", auth, "application/json", body)
 		assert.Equal(t, http.StatusBadRequest, status, name)
@@ -114,6 +118,10 @@ func TestSendRules(t *testing.T) {
 	status, _, _ := raw(t, srv, "POST", "/v1/messages", auth, "application/json",
 		`{`+ok+`,"msg_type":"custom","msg_body":{"anything":{"goes":[1,2]}}}`)
 	assert.Equal(t, http.StatusCreated, status)
+	status, _, answer := raw(t, srv, "POST", "/v1/messages", auth, "application/json",
+		`{`+ok+`,"msg_type":"image","msg_body":{"media_id":"qiniu/image/X","media_crc32":1,"width":1,"height":1,"format":"`+
+			strings.Repeat("f", 250)+`","fsize":1}}`)
+	assert.Equal(t, http.StatusCreated, status, "250 bytes are accepted: %s", answer)
 }
 
 func TestSendAcrossApps(t *testing.T) {
