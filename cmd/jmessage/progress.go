@@ -63,6 +63,7 @@ func (p *progress) add(n int) { p.set(p.done + n) }
 func (p *progress) finish() {
 	if p.bar != nil {
 		if !p.bar.IsFinished() { // a finished bar ended its line itself
+			_ = p.bar.RenderBlank() // the last count, which the throttle may have held back
 			fmt.Fprintln(p.w)
 		}
 		return
