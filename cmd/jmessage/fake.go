@@ -30,13 +30,17 @@ func demoUsers() []string { return []string{"alice", "brian", "carol"} }
 // fakeCommand serves the fake over HTTP, as cmd/jmessage-fake does.
 func (a *app) fakeCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "fake [-addr host:port] [-appkey key] [-secret secret] [-app key:secret]...",
+		Use:   "fake [-addr host:port] [-appkey key] [-secret secret] [-app key:secret]... [-routing url]",
 		Short: "Serve the in-memory fake JMessage server over HTTP until interrupted",
 		Long: `fake serves the jmessagetest in-memory JMessage server over HTTP, as the
-jmessage-fake command does, with its control API under /_fake. It prints the
-base URL and the fake's own credentials as shell assignments (the fake's, not
-yours: they are made up), then serves until interrupted. The default address
-is 127.0.0.1:8080; -addr 127.0.0.1:0 picks a free port.`,
+jmessage-fake command does (the same code, the same flags: jmessage fake -h),
+with the report host's paths under /v2 and its control API under /_fake. It
+prints the base URLs and the fake's own credentials as shell assignments (the
+fake's, not yours: they are made up), then serves until interrupted. The
+default address is 127.0.0.1:8080; -addr 127.0.0.1:0 picks a free port.`,
+		Example: `  jmessage fake -addr 127.0.0.1:8089 > fake.env &   # serve in the background
+  sleep 1; export $(cat fake.env)                    # its URLs and credentials
+  jmessage users import users.csv                    # against it`,
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			err := fakeserve.Run(cmd.Context(), "jmessage fake", args, a.stdout, a.stderr, nil)
