@@ -185,7 +185,10 @@ func WithTransport(rt http.RoundTripper) Option {
 // the whole body). The default is DefaultTimeout, or the Timeout of the
 // http.Client given to WithHTTPClient. It does not bound the call: a call
 // may make RetryPolicy.MaxAttempts attempts with waits between them; a
-// context deadline bounds the whole call, retries and waits included.
+// context deadline bounds the whole call, retries and waits included. An
+// attempt that runs out is retried as a transport error; the last one is
+// a *TransportError whose cause is a net.Error with Timeout() true, not
+// context.DeadlineExceeded (which says the call's context ended).
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
