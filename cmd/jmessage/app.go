@@ -101,9 +101,9 @@ func (a *app) rootCommand() *cobra.Command {
 
 Credentials come from JMESSAGE_APP_KEY, JMESSAGE_MASTER_SECRET,
 JMESSAGE_BASE_URL and JMESSAGE_REPORT_BASE_URL (the last two optional), or
-from the flags below; the master secret is
-never printed. --fake runs any command against an in-process fake server
-seeded with demo data, so everything can be tried with no credentials.
+from the flags below; the master secret is never printed. --fake runs any
+command against an in-process fake server seeded with demo data, so
+everything can be tried with no credentials.
 
 Exit codes: 0 done, 1 some items failed, 2 bad usage or credentials.`,
 		Version:       jmessage.Version,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -138,6 +139,14 @@ func TestUsageAndCredentials(t *testing.T) {
 		assert.Equal(t, exitUsage, res.code, "%v: %s", args, res.stderr)
 		assert.NotContains(t, res.stdout+res.stderr, wrong)
 	}
+	// A 401 whatever its code (a gateway's) is a credentials error too.
+	srv.FailNext(http.MethodGet, "/v1/users/alice", 1, http.StatusUnauthorized, 0)
+	res = jm(t, srv, "users", "get", "alice")
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	res = jm(t, srv, "users", "get", "alice")
+	assert.Equal(t, exitFailed, res.code, "no such user: not a usage error")
+	assert.Contains(t, res.stderr, "899002")
+
 	res = runCmd(t, command(t.Context(), nil, "--app-key", "short", "--master-secret", wrong, "users", "get", "alice"))
 	assert.Equal(t, exitUsage, res.code)
 	assert.NotContains(t, res.stdout+res.stderr, wrong)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -224,10 +225,12 @@ func registerOutcome(r jmessage.BulkResult) outcome {
 	return failed
 }
 
-// isCredentialsError reports whether err says the credentials are wrong.
+// isCredentialsError reports whether err says the credentials are wrong:
+// their codes, or a 401 with whatever body.
 func isCredentialsError(err error) bool {
+	var apiErr *jmessage.APIError
 	return errors.Is(err, jmessage.ErrAuthFailed) || errors.Is(err, jmessage.ErrAppKeyNotFound) ||
-		errors.Is(err, jmessage.ErrMissingAuth)
+		errors.Is(err, jmessage.ErrMissingAuth) || errors.As(err, &apiErr) && apiErr.HTTPStatus == http.StatusUnauthorized
 }
 
 func summarize(results []rowResult) importSummary {
