@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -103,8 +105,13 @@ type row struct {
 
 // user converts a row to the user to register.
 func (r row) user() (jmessage.NewUser, error) {
+	fields := userFields() // in this order, so that the first error is always the same
 	values := make(map[string]any, len(r.values))
-	for field, v := range r.values {
+	for _, field := range fields {
+		v, ok := r.values[field]
+		if !ok {
+			continue
+		}
 		s, isString := v.(string)
 		switch {
 		case !isString:
@@ -128,7 +135,11 @@ func (r row) user() (jmessage.NewUser, error) {
 		}
 	}
 	var u jmessage.NewUser
-	for field, v := range values { // one field at a time, so that an error names its field
+	for _, field := range fields { // one field at a time, so that an error names its field
+		v, ok := values[field]
+		if !ok {
+			continue
+		}
 		b, err := json.Marshal(map[string]any{field: v})
 		if err == nil {
 			err = json.Unmarshal(b, &u)
@@ -205,17 +216,19 @@ func readJSONLines(r io.Reader, m columnMap) ([]row, []error, error) {
 		dec := json.NewDecoder(bytes.NewReader(text))
 		dec.UseNumber()
 		err := dec.Decode(&obj)
+		if err == nil && dec.Decode(&struct{}{}) != io.EOF {
+			err = errors.New("want one JSON object on the line")
+		}
 		r := row{line: line, json: obj, values: map[string]any{}}
-		if err == nil {
+		if err != nil { // the failures file gets the line as it was
+			r.json = map[string]any{"raw": strings.ToValidUTF8(string(text), "?")}
+		} else {
 			err = m.checkKeys(obj)
 		}
 		for k, v := range obj {
 			if f := m.field(k); f != "" {
 				r.values[f] = jsonValue(v)
 			}
-		}
-		if err != nil {
-			r.json = map[string]any{"raw": strings.ToValidUTF8(string(text), "?")}
 		}
 		rows = append(rows, r)
 		errs = append(errs, err)
@@ -228,7 +241,7 @@ func readJSONLines(r io.Reader, m columnMap) ([]row, []error, error) {
 
 // checkKeys refuses keys of a JSON object that map to no field.
 func (m columnMap) checkKeys(obj map[string]any) error {
-	for k := range obj {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if m.field(k) == "" && m[k] != "-" {
 			return fmt.Errorf("key %q is no user field (map it with --map %s=FIELD, or ignore it with --map %s=-)", k, k, k)
 		}

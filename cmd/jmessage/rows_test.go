@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,4 +106,28 @@ func TestProgressBarOnTerminal(t *testing.T) {
 			assert.NotContains(t, stderr.String(), "|")
 		}
 	}
+}
+
+func TestReadJSONLines(t *testing.T) {
+	t.Parallel()
+	m, err := parseColumnMap([]string{"name=username"})
+	require.NoError(t, err)
+	rows, errs, err := readJSONLines(strings.NewReader(`{"name":"alice","password":"pw-alice","gender":1}
+{"name":"bobby","age":7,"zone":"x"}
+{"name":"carol"} {"name":"dave"}
+[1]
+
+{"name":"erin","error":"from an earlier run"}
+`), m)
+	require.NoError(t, err)
+	require.Len(t, rows, 5)
+	assert.Equal(t, []int{1, 2, 3, 4, 6}, []int{rows[0].line, rows[1].line, rows[2].line, rows[3].line, rows[4].line})
+	assert.NoError(t, errs[0])
+	assert.Equal(t, map[string]any{"username": "alice", "password": "pw-alice", "gender": int64(1)}, rows[0].values)
+	assert.EqualError(t, errs[1], `key "age" is no user field (map it with --map age=FIELD, or ignore it with --map age=-)`)
+	assert.Equal(t, map[string]any{"name": "bobby", "age": json.Number("7"), "zone": "x"}, rows[1].json, "the object as given, for the failures file")
+	assert.EqualError(t, errs[2], "want one JSON object on the line")
+	assert.Equal(t, map[string]any{"raw": `{"name":"carol"} {"name":"dave"}`}, rows[2].json)
+	assert.Error(t, errs[3])
+	assert.NoError(t, errs[4], "a failures file's error key is ignored")
 }
