@@ -355,12 +355,12 @@ type ChatroomMemberState struct {
 	Joined time.Time `json:"joined"` // when the member joined (room_ctime)
 }
 
-// Chatroom returns a snapshot of the app's chatroom id, and whether it exists.
-func (a *App) Chatroom(id int64) (ChatroomState, bool) {
+// Chatroom returns a snapshot of the app's chatroom roomID, and whether it exists.
+func (a *App) Chatroom(roomID int64) (ChatroomState, bool) {
 	var out ChatroomState
 	var ok bool
 	a.with(func(st *appState) {
-		r := st.chatrooms[id]
+		r := st.chatrooms[roomID]
 		if r == nil {
 			return
 		}
