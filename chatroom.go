@@ -94,7 +94,7 @@ func (n NewChatroom) validate() error {
 		validateRequired("name", n.Name),
 		validateName("name", n.Name),
 		validateText("description", n.Description),
-		validateUsernames("members", n.Members, 0, MaxChatroomMembers),
+		validateUsernames("members_username", n.Members, 0, MaxChatroomMembers),
 	)
 }
 

@@ -339,8 +339,8 @@ func TestChatroomsValidation(t *testing.T) {
 		{"create name 65 bytes", "name", create(func(r *jmessage.NewChatroom) { r.Name = strings.Repeat("n", 65) })},
 		{"create name newline", "name", create(func(r *jmessage.NewChatroom) { r.Name = "a\nb" })},
 		{"create description 251 bytes", "description", create(func(r *jmessage.NewChatroom) { r.Description = strings.Repeat("d", 251) })},
-		{"create 3001 members", "members", create(func(r *jmessage.NewChatroom) { r.Members = tooMany })},
-		{"create bad member", "members[1]", create(func(r *jmessage.NewChatroom) { r.Members = []string{"good_one", "b/d"} })},
+		{"create 3001 members", "members_username", create(func(r *jmessage.NewChatroom) { r.Members = tooMany })},
+		{"create bad member", "members_username[1]", create(func(r *jmessage.NewChatroom) { r.Members = []string{"good_one", "b/d"} })},
 		{"get batch none", "room_ids", func(ctx context.Context, c *jmessage.Client) error {
 			return onlyErr(c.Chatrooms.GetBatch(ctx, nil))
 		}},
