@@ -56,10 +56,12 @@ type CrossUsernames struct {
 	Usernames []string `json:"usernames"`
 }
 
-func (u CrossUsernames) validate(field string, maxUsers int) error {
+// validate checks u, its usernames sent under listKey ("usernames", or
+// "users" in the friends' body).
+func (u CrossUsernames) validate(field, listKey string, maxUsers int) error {
 	return firstError(
 		validateAppKey(sub(field, "appkey"), u.AppKey),
-		validateUsernames(sub(field, "usernames"), u.Usernames, 1, maxUsers),
+		validateUsernames(sub(field, listKey), u.Usernames, 1, maxUsers),
 	)
 }
 
@@ -155,7 +157,7 @@ func (s *CrossService) blacklist(ctx context.Context, method, username string, u
 	return s.client.do(ctx, request{method: method, path: pathf("/v1/cross/users/%s/blacklist", username), body: users,
 		invalid: firstError(validateUsername("username", username),
 			validateEach("users", users, rules.MaxCrossApps, func(u CrossUsernames, field string) error {
-				return u.validate(field, math.MaxInt)
+				return u.validate(field, "usernames", math.MaxInt)
 			})),
 	}, nil)
 }
@@ -198,7 +200,7 @@ func (s *CrossService) RemoveFriends(ctx context.Context, username string, frien
 func (s *CrossService) friends(ctx context.Context, method, username string, friends CrossUsernames) (*Response, error) {
 	return s.client.do(ctx, request{method: method, path: pathf("/v1/cross/users/%s/friends", username),
 		body:    crossFriendsBody{AppKey: friends.AppKey, Users: friends.Usernames},
-		invalid: firstError(validateUsername("username", username), friends.validate("friends", MaxFriendsBatch)),
+		invalid: firstError(validateUsername("username", username), friends.validate("", "users", MaxFriendsBatch)),
 	}, nil)
 }
 

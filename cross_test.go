@@ -306,10 +306,10 @@ func TestCrossValidation(t *testing.T) {
 		{"friends bad owner", "username", func(ctx context.Context, c *jmessage.Client) error {
 			return respErr(c.Cross.RemoveFriends(ctx, "x", jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: []string{"test1"}}))
 		}},
-		{"friends missing appkey", "friends.appkey", addFriends(jmessage.CrossUsernames{Usernames: []string{"test1"}})},
-		{"friends none", "friends.usernames", addFriends(jmessage.CrossUsernames{AppKey: otherAppKey})},
-		{"friends 501", "friends.usernames", addFriends(jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: numberedUsers(jmessage.MaxFriendsBatch + 1)})},
-		{"friends bad username", "friends.usernames[1]", addFriends(jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: []string{"test1", "用户名字"}})},
+		{"friends missing appkey", "appkey", addFriends(jmessage.CrossUsernames{Usernames: []string{"test1"}})},
+		{"friends none", "users", addFriends(jmessage.CrossUsernames{AppKey: otherAppKey})},
+		{"friends 501", "users", addFriends(jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: numberedUsers(jmessage.MaxFriendsBatch + 1)})},
+		{"friends bad username", "users[1]", addFriends(jmessage.CrossUsernames{AppKey: otherAppKey, Usernames: []string{"test1", "用户名字"}})},
 		// UpdateFriendNotes
 		{"notes none", "notes", notes()},
 		{"notes 501", "notes", notes(manyNotes...)},
