@@ -46,7 +46,7 @@ type Client struct {
 	rest    *resty.Client   // the one HTTP pipeline every request goes through; never exposed
 	policy  RetryPolicy     // WithRetryPolicy, WithoutRetries or DefaultRetryPolicy
 	timeout *attemptTimeout // the per-attempt timeout the client applies; nil: the http.Client's own
-	gate    *rateGate       // holds calls while the rate-limit window is spent; nil: WithoutRateLimitHold
+	gates   [2]*rateGate    // per host (API, report): hold calls while its window is spent; nil: WithoutRateLimitHold
 	common  service
 
 	// Users manages users, admins, blacklists, no-disturb and online status.
@@ -279,7 +279,7 @@ func New(appKey, masterSecret string, opts ...Option) (*Client, error) {
 		c.timeout = &attemptTimeout{d: d}
 	}
 	if !cfg.noRateLimitHold {
-		c.gate = new(rateGate)
+		c.gates = [2]*rateGate{new(rateGate), new(rateGate)}
 	}
 	c.rest = newRestClient(&cfg)
 	c.common.client = c

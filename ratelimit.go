@@ -58,9 +58,10 @@ func WithoutRateLimitHold() Option {
 	return func(c *config) error { c.noRateLimitHold = true; return nil }
 }
 
-// rateGate holds the calls of one client while the server's rate-limit
-// window is spent: an answer saying X-Rate-Limit-Remaining: 0 closes it for
-// X-Rate-Limit-Reset. It is shared by every goroutine using the client and
+// rateGate holds the calls of one client to one host while that host's
+// rate-limit window is spent: an answer saying X-Rate-Limit-Remaining: 0
+// closes it for X-Rate-Limit-Reset. It is shared by every goroutine using
+// the client and
 // costs an open gate one atomic load per attempt. A nil gate (manners off)
 // never holds.
 type rateGate struct {

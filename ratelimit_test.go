@@ -3,6 +3,7 @@ package jmessage_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -188,4 +189,29 @@ func TestFakeQuotaHoldsEveryGoroutine(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestSpentWindowHoldsItsHostOnly: the report host's spent window holds
+// no call to the API host.
+func TestSpentWindowHoldsItsHostOnly(t *testing.T) {
+	t.Parallel()
+	url, seen := httpFault(t, func(w http.ResponseWriter, r *http.Request) {
+		remaining := "599"
+		if strings.HasPrefix(r.URL.Path, "/v2/") {
+			remaining = "0"
+		}
+		jsonHandler(200, `{"username":"javen"}`, "X-Rate-Limit-Remaining", remaining, "X-Rate-Limit-Reset", "5")(w, r)
+	})
+	c := serverClient(t, url, jmessage.WithReportBaseURL(url+"/v2"))
+	_, err := c.Do(t.Context(), jmessage.RawRequest{Host: jmessage.HostReport, Method: http.MethodGet, Path: "/messages"}, nil)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	_, _, err = c.Users.Get(ctx, "javen")
+	require.NoError(t, err, "the API host's window is not spent")
+	held, cancelHeld := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancelHeld()
+	_, err = c.Do(held, jmessage.RawRequest{Host: jmessage.HostReport, Method: http.MethodGet, Path: "/messages"}, nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded, "the report host's is")
+	assert.Equal(t, int32(2), seen.Load())
 }

@@ -281,10 +281,14 @@ func parseSeconds(v string) (time.Duration, bool) {
 // answer's err says so (wrapping what the last attempt got).
 func (c *Client) send(ctx context.Context, r request, enc encoded) (answer, int) {
 	kind := kindOf(ctx, r)
+	gate := c.gates[0]
+	if r.report {
+		gate = c.gates[1] // each host has its own window
+	}
 	var a answer
 	attempts := 0
 	for n := 1; ; n++ {
-		if err := c.gate.wait(ctx, c.policy.MaxRetryAfter); err != nil {
+		if err := gate.wait(ctx, c.policy.MaxRetryAfter); err != nil {
 			if _, held := err.(*errHeld); held && n > 1 {
 				return a, attempts // held too long before a retry: the last answer stands
 			}
@@ -293,7 +297,7 @@ func (c *Client) send(ctx context.Context, r request, enc encoded) (answer, int)
 		var onWire int
 		a, onWire = c.attempt(ctx, r, enc)
 		attempts += onWire
-		c.gate.note(a)
+		gate.note(a)
 		wait, retry := c.policy.next(n, kind, a)
 		if !retry || ctx.Err() != nil {
 			return a, attempts
