@@ -685,3 +685,31 @@ func TestBulkTransportError(t *testing.T) {
 	assert.Equal(t, 150, bulkErr.Succeeded())
 	assert.ErrorIs(t, err, reset)
 }
+
+// TestBulkRetriesBusyCalls: every bulk call is safe to repeat, so a call
+// answered 503/899030 is retried under the client's retry policy, POSTs
+// included, and its items are done.
+func TestBulkRetriesBusyCalls(t *testing.T) {
+	t.Parallel()
+	for _, tt := range wholeCallBulkTests() {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := newTestClient(t, jmessage.WithRetryPolicy(jmessage.RetryPolicy{MaxAttempts: 3,
+				MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+			var calls atomic.Int32
+			mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+				if calls.Add(1) <= 2 {
+					return newJSONResponse(http.StatusServiceUnavailable, `{"error":{"code":899030,"message":"busy"}}`), nil
+				}
+				return newJSONResponse(http.StatusNoContent, ""), nil
+			})
+			items := []string{tt.item(1), tt.item(2)}
+			results, err := tt.call(t.Context(), c, items, jmessage.BulkOptions{})
+			require.NoError(t, err)
+			for _, r := range results {
+				assert.Equal(t, jmessage.BulkDone, r.Outcome)
+			}
+			assert.Equal(t, int32(3), calls.Load(), "two busy answers, then the one that succeeds")
+		})
+	}
+}
