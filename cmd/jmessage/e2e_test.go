@@ -370,3 +370,18 @@ func TestImportThroughBusyServer(t *testing.T) {
 	_, sum := importOutput(t, res.stdout)
 	assert.Equal(t, importSummary{Rows: n, Created: n}, sum)
 }
+
+// TestSampleImport imports the README's sample file with --fake, as the
+// README shows, into a copy so that the failures file lands in a temporary
+// directory.
+func TestSampleImport(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("testdata", "users-sample.csv"))
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "users-sample.csv")
+	require.NoError(t, os.WriteFile(path, b, 0o600))
+	res := jm(t, nil, "--fake", "users", "import", path)
+	assert.Equal(t, exitFailed, res.code, res.stderr)
+	assert.Equal(t, "9 rows: 5 created, 1 existing, 3 failed, 0 not sent\n"+
+		"The rows that failed or were not sent, with their errors: "+strings.TrimSuffix(path, ".csv")+".failures.csv\n", res.stdout)
+}
