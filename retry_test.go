@@ -213,9 +213,14 @@ func TestContextEndsTheWaitAtOnce(t *testing.T) {
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc
+		status  int
+		code    jmessage.ErrorCode
 	}{
-		{name: "server-requested wait", handler: jsonHandler(503, `{"error":{"code":899030,"message":"busy"}}`, "Retry-After", "3600")},
-		{name: "backoff", handler: jsonHandler(503, `{"error":{"code":899030,"message":"busy"}}`)},
+		{name: "server-requested wait", handler: jsonHandler(503, `{"error":{"code":899030,"message":"busy"}}`, "Retry-After", "3600"),
+			status: 503, code: jmessage.ErrServerBusy},
+		{name: "backoff", handler: jsonHandler(503, `{"error":{"code":899030,"message":"busy"}}`), status: 503, code: jmessage.ErrServerBusy},
+		{name: "after a 429", handler: jsonHandler(429, `{"error":{"code":2002,"message":"rate limited"}}`, "X-Rate-Limit-Reset", "3600"),
+			status: 429, code: jmessage.ErrRateLimited},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,9 +234,14 @@ func TestContextEndsTheWaitAtOnce(t *testing.T) {
 			require.ErrorIs(t, err, context.Canceled)
 			var terr *jmessage.TransportError
 			require.ErrorAs(t, err, &terr)
-			assert.ErrorIs(t, err, jmessage.ErrServerBusy, "the last answer stays visible")
+			assert.ErrorIs(t, err, tt.code, "the last answer stays visible")
 			require.NotNil(t, resp)
 			assert.Equal(t, 1, resp.Attempts)
+			assert.Nil(t, resp.Response, "a *TransportError comes without an answer")
+			var apiErr *jmessage.APIError
+			require.ErrorAs(t, err, &apiErr)
+			require.NotNil(t, apiErr.Response, "the answer waited after is the wrapped error's")
+			assert.Equal(t, tt.status, apiErr.Response.StatusCode)
 			assert.Equal(t, int32(1), seen.Load())
 		})
 	}
