@@ -89,13 +89,8 @@ func (n NewChatroom) MarshalJSON() ([]byte, error) {
 }
 
 func (n NewChatroom) validate() error {
-	return firstError(
-		validateUsername("owner_username", n.OwnerUsername),
-		validateRequired("name", n.Name),
-		validateName("name", n.Name),
-		validateText("description", n.Description),
-		validateUsernames("members_username", n.Members, 0, MaxChatroomMembers),
-	)
+	return firstError(ChatroomUpdate{OwnerUsername: n.OwnerUsername, Name: n.Name, Description: n.Description}.validate(),
+		validateUsernames("members_username", n.Members, 0, MaxChatroomMembers))
 }
 
 // Create creates a chatroom and returns its id (an answer without one is
