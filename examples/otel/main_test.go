@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jmessage-go/jmessage"
 	"github.com/jmessage-go/jmessage/jmessagetest"
 )
 
@@ -85,4 +86,22 @@ func TestRunWithoutCredentials(t *testing.T) {
 	require.NoError(t, run(t.Context(), &spansOut, &out, func(string) string { return "" }))
 	assert.Len(t, decodeSpans(t, &spansOut), 4)
 	assert.Contains(t, out.String(), "registered, read and deleted otel_")
+}
+
+// TestRetriedAttemptsAreSpans checks the README's word: a retried call is
+// one client span per attempt.
+func TestRetriedAttemptsAreSpans(t *testing.T) {
+	const key, secret = "4f7aef34fb361292c566a1cd", "otel-secret-never-recorded"
+	srv := jmessagetest.NewServer(t, jmessagetest.WithCredentials(key, secret))
+	srv.InjectFault(jmessagetest.Fault{Method: "GET", Times: 1, Status: 503, Code: jmessage.ErrServerBusy})
+	env := map[string]string{"JMESSAGE_APP_KEY": key, "JMESSAGE_MASTER_SECRET": secret, "JMESSAGE_BASE_URL": srv.URL()}
+	var spansOut, out bytes.Buffer
+	require.NoError(t, run(t.Context(), &spansOut, &out, func(k string) string { return env[k] }))
+	spans := decodeSpans(t, &spansOut)
+	require.Len(t, spans, 5, "the GET answered 503 is retried: two spans")
+	var statuses []any
+	for _, s := range spans[:4] {
+		statuses = append(statuses, s.attr("http.response.status_code"))
+	}
+	assert.Equal(t, []any{float64(201), float64(503), float64(200), float64(204)}, statuses)
 }
