@@ -263,7 +263,7 @@ func TestImport10000(t *testing.T) {
 // to the failures file, and a rerun completes them.
 func TestImportInterrupted(t *testing.T) {
 	t.Parallel()
-	const n = 2000
+	const n = 4000 // 80 calls of 40 ms: the interrupt comes long before the last
 	srv := newFake(t)
 	srv.SetLatency(40 * time.Millisecond)
 	path := writeUsersCSV(t, n, nil)
