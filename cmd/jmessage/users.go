@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -208,8 +209,9 @@ func (a *app) exportUsers(ctx context.Context, output string) error {
 
 // writeLines runs write with an encoder to output (a file, or stdout for
 // "-") and a progress of total items, and reports how many were written.
-// A file is written beside its final name and renamed only when write
-// succeeded, so an interrupted export leaves no half file behind.
+// A file is written beside its final name (readable by its owner alone:
+// it holds private data) and renamed only when write succeeded, so an
+// interrupted export leaves no half file behind.
 func (a *app) writeLines(output, what, unit string, total int, write func(*json.Encoder, *progress) error) error {
 	w := a.stdout
 	var tmp *os.File
@@ -222,9 +224,13 @@ func (a *app) writeLines(output, what, unit string, total int, write func(*json.
 		defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
 		w = tmp
 	}
+	buf := bufio.NewWriter(w)
 	bar := a.newProgress(what, unit, total)
-	err := write(json.NewEncoder(w), bar)
+	err := write(json.NewEncoder(buf), bar)
 	bar.finish()
+	if flushErr := buf.Flush(); err == nil {
+		err = flushErr
+	}
 	if tmp != nil {
 		if closeErr := tmp.Close(); err == nil {
 			err = closeErr
