@@ -356,7 +356,13 @@ func sendMessage(c *call, in *sendWire, body json.RawMessage) (any, error) {
 		m.NotificationTitle, m.NotificationAlert = n.Title, n.Alert
 	}
 	c.app.accept(c.s, m, &c.after)
-	return map[string]int64{"msg_id": m.ID, "msg_ctime": now.UnixMilli()}, nil
+	return sendAnswer{MsgID: m.ID, MsgCTime: now.UnixMilli()}, nil
+}
+
+// sendAnswer is the answer of a send.
+type sendAnswer struct {
+	MsgID    int64 `json:"msg_id"`
+	MsgCTime int64 `json:"msg_ctime"` // epoch milliseconds
 }
 
 // checkTarget checks that a message's target exists in the target app.

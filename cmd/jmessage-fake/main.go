@@ -29,7 +29,8 @@
 // GET /_fake/apps/{appkey}/groups/{gid}, GET /_fake/apps/{appkey}/chatrooms/{id},
 // POST /_fake/apps/{appkey}/messages (inject a device message),
 // PUT /_fake/apps/{appkey}/routing, GET /_fake/apps/{appkey}/deliveries,
-// POST /_fake/faults, POST /_fake/ratelimit, DELETE /_fake/faults…
+// POST /_fake/faults, POST /_fake/ratelimit, DELETE /_fake/faults,
+// PUT /_fake/quota?n=100&window=1m (an enforced rate limit; n=0 turns it off)…
 // It checks no credentials: keep the default loopback address.
 //
 // The state lives in memory and is lost when the command stops.
