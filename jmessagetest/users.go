@@ -174,6 +174,9 @@ func checkObject(field string, raw json.RawMessage, maxBytes int) error {
 	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
 		return fail(jmessage.ErrInvalidParameter, "%s must be a JSON object", field)
 	}
+	if len(raw) <= maxBytes {
+		return nil // compacting never makes it longer
+	}
 	return checkField(field, rules.Size(len(compact(raw)), maxBytes))
 }
 
