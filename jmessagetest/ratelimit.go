@@ -5,7 +5,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmessage-go/jmessage"
@@ -23,18 +23,28 @@ const (
 // window, never reached and never enforced.
 const DefaultRateWindow = time.Minute
 
-// quota is an enforced rate limit: at most n requests per app per window.
+// quota is a rate limit: at most n requests per app per window, enforced
+// or only reported; text is n in decimal.
 type quota struct {
-	n      int
-	window time.Duration
+	n        int
+	window   time.Duration
+	text     string
+	enforced bool
+}
+
+// unlimited is the quota of a server without WithRateLimit: reported,
+// never reached, not enforced.
+func unlimited() *quota {
+	return &quota{n: math.MaxInt32, window: DefaultRateWindow, text: strconv.Itoa(math.MaxInt32)}
 }
 
 // WithRateLimit makes the server enforce a quota of n requests per app in
 // each window of the server's clock, as the real gateway does: the
 // (n+1)th request of a window is answered 429 with code 2002
 // (jmessage.ErrRateLimited), X-Rate-Limit-Remaining 0 and
-// X-Rate-Limit-Reset the seconds left in the window. SetRateLimit changes
-// it on a running server.
+// X-Rate-Limit-Reset the seconds left in the window. Windows follow each
+// other from the server's start. SetRateLimit changes it on a running
+// server.
 func WithRateLimit(n int, window time.Duration) Option {
 	return func(o *options) error {
 		q, err := newQuota(n, window)
@@ -47,16 +57,15 @@ func newQuota(n int, window time.Duration) (*quota, error) {
 	if n < 1 || window <= 0 {
 		return nil, errors.New("jmessagetest: a rate limit needs n >= 1 requests per positive window")
 	}
-	return &quota{n: n, window: window}, nil
+	return &quota{n: n, window: window, text: strconv.Itoa(n), enforced: true}, nil
 }
 
 // SetRateLimit makes the server enforce n requests per app per window from
-// now on (see WithRateLimit); n of 0 turns enforcement off. The counts of
-// the current windows are kept. It returns an error for a negative n or a
+// now on (see WithRateLimit); n of 0 turns enforcement off. It returns an error for a negative n or a
 // window that is not positive.
 func (s *Server) SetRateLimit(n int, window time.Duration) error {
 	if n == 0 {
-		s.limit.Store(nil)
+		s.limit.Store(unlimited())
 		return nil
 	}
 	q, err := newQuota(n, window)
@@ -67,48 +76,46 @@ func (s *Server) SetRateLimit(n int, window time.Duration) error {
 	return nil
 }
 
-// rateWindow counts one app's requests in fixed windows: a window opens
-// with the first request after the last one closed.
-type rateWindow struct {
-	mu    sync.Mutex
-	start time.Time
-	used  int
+// rateWindow counts one app's requests in the current window, without a
+// lock: the window's number (low 32 bits) and its count (high 32 bits)
+// share one word.
+type rateWindow struct{ state atomic.Uint64 }
+
+// count counts one request in window number id and returns the requests
+// of that window, this one included.
+func (rw *rateWindow) count(id int64) int {
+	for {
+		old := rw.state.Load()
+		used := old >> 32
+		if uint32(old) != uint32(id) {
+			used = 0 // a new window
+		}
+		used = min(used+1, math.MaxUint32)
+		if rw.state.CompareAndSwap(old, used<<32|uint64(uint32(id))) {
+			return int(used)
+		}
+	}
 }
 
-// count counts one request at now and returns the requests of the current
-// window, this one included, and when the window closes.
-func (rw *rateWindow) count(now time.Time, window time.Duration) (used int, end time.Time) {
-	rw.mu.Lock()
-	defer rw.mu.Unlock()
-	if rw.start.IsZero() || !now.Before(rw.start.Add(window)) || now.Before(rw.start) {
-		rw.start, rw.used = now, 0
-	}
-	rw.used++
-	return rw.used, rw.start.Add(window)
-}
-
-// admit counts a request against the rate window of the app its
-// credentials name, checked or not (the primary app when they name none the
-// server knows), sets the rate-limit headers on w, and reports whether the
-// request may go on: false when it was answered 429.
-func (s *Server) admit(w http.ResponseWriter, appKey string) bool {
-	app := s.app(appKey)
-	if app == nil {
-		app = s.apps.Load().list[0]
-	}
+// admit counts a request against app's rate window (the app its
+// credentials name, see authenticate), sets the rate-limit headers on w,
+// and reports whether the request may go on: false when it was answered
+// 429. Windows follow each other from the server's start, on its clock.
+func (s *Server) admit(w http.ResponseWriter, app *appState) bool {
 	q := s.limit.Load()
-	limit, window := math.MaxInt32, DefaultRateWindow
-	if q != nil {
-		limit, window = q.n, q.window
+	since := s.Now().Sub(s.epoch)
+	id := since / q.window
+	if since < 0 && since%q.window != 0 {
+		id-- // floor, for a clock set back before the start
 	}
-	now := s.Now()
-	used, end := app.rate.count(now, window)
-	vals := []string{strconv.Itoa(limit), strconv.Itoa(max(limit-used, 0)), strconv.Itoa(int(math.Ceil(end.Sub(now).Seconds())))}
+	used := app.rate.count(int64(id))
+	reset := q.window*(id+1) - since
+	vals := []string{q.text, strconv.Itoa(max(q.n-used, 0)), strconv.Itoa(int(math.Ceil(reset.Seconds())))}
 	h := w.Header() // the names are canonical: set without canonicalising
 	h[headerQuota], h[headerRemaining], h[headerReset] = vals[0:1:1], vals[1:2:2], vals[2:3:3]
-	if q == nil || used <= limit {
+	if !q.enforced || used <= q.n {
 		return true
 	}
-	writeError(w, fail(jmessage.ErrRateLimited, "rate limit of %d requests per %s exceeded", limit, window))
+	writeError(w, fail(jmessage.ErrRateLimited, "rate limit of %d requests per %s exceeded", q.n, q.window))
 	return false
 }

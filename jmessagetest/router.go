@@ -2,6 +2,7 @@ package jmessagetest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -131,11 +132,10 @@ const maxBodyBytes = rules.MaxUploadBytes + 64<<10
 // body reading, then op, then the answer.
 func (s *Server) wrap(op operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cred := basicAuth(r)
-		if !s.admit(w, cred.key) || s.applyFaults(w, r) {
+		app, claimed, err := s.authenticate(r.Header.Get("Authorization"))
+		if !s.admit(w, claimed) || s.applyFaults(w, r) {
 			return
 		}
-		app, err := s.authenticate(r, cred)
 		if err != nil {
 			writeError(w, err)
 			return
@@ -194,30 +194,27 @@ func (s *Server) locked(read bool, f func() (any, error)) (any, error) {
 	return f()
 }
 
-// authenticate checks r's Basic credentials and returns their app.
-func (s *Server) authenticate(r *http.Request, cred credentials) (*appState, error) {
-	if r.Header.Get("Authorization") == "" {
-		return nil, fail(jmessage.ErrMissingAuth, "Authorization header missing")
+// authenticate checks the Authorization header and returns its app. It
+// also returns the app the header names, checked or not, for the rate
+// window (the primary app when it names none the server knows). The header
+// the SDK sends is found as it is; any other is decoded.
+func (s *Server) authenticate(header string) (app, claimed *appState, err error) {
+	reg := s.apps.Load()
+	if app := reg.byHeader[header]; app != nil {
+		return app, app, nil
 	}
-	app := s.app(cred.key)
-	if !cred.ok || app == nil || subtle.ConstantTimeCompare([]byte(cred.secret), []byte(app.secret)) != 1 {
-		return nil, fail(jmessage.ErrAuthFailed, "Basic authentication failed")
-	}
-	return app, nil
-}
-
-// credentials are the app key and secret of a request's Basic
-// credentials, not checked yet; ok is false when there are none.
-type credentials struct {
-	key, secret string
-	ok          bool
-}
-
-func basicAuth(r *http.Request) credentials {
-	scheme, enc, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(enc))
+	scheme, enc, _ := strings.Cut(header, " ")
+	raw, decErr := base64.StdEncoding.DecodeString(strings.TrimSpace(enc))
 	key, secret, ok := strings.Cut(string(raw), ":")
-	return credentials{key, secret, ok && err == nil && strings.EqualFold(scheme, "Basic")}
+	claimed = cmp.Or(reg.byKey[key], reg.list[0])
+	switch app = reg.byKey[key]; {
+	case header == "":
+		return nil, claimed, fail(jmessage.ErrMissingAuth, "Authorization header missing")
+	case !ok || decErr != nil || !strings.EqualFold(scheme, "Basic") || app == nil ||
+		subtle.ConstantTimeCompare([]byte(secret), []byte(app.secret)) != 1:
+		return nil, claimed, fail(jmessage.ErrAuthFailed, "Basic authentication failed")
+	}
+	return app, app, nil
 }
 
 // readBody reads the whole body. A GET must carry none (a vendor client's

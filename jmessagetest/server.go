@@ -1,6 +1,8 @@
 package jmessagetest
 
 import (
+	"cmp"
+	"encoding/base64"
 	"errors"
 	"maps"
 	"net/http"
@@ -41,7 +43,8 @@ type Server struct {
 	apps   atomic.Pointer[registry] // the apps the server knows; replaced, never changed
 	regMu  sync.Mutex               // serialises AddApp
 	offset atomic.Int64             // nanoseconds added to clock by Advance
-	limit  atomic.Pointer[quota]    // the rate limit reported and, when set, enforced
+	limit  atomic.Pointer[quota]    // the rate limit reported, and enforced when set
+	epoch  time.Time                // the clock when the server started: rate windows count from it
 	faults faults
 
 	mu sync.RWMutex // guards st and every app's data
@@ -57,14 +60,16 @@ type credential struct{ key, secret string }
 // registry is the apps a server knows, the primary first. AddApp replaces
 // it with a copy, so requests read it without a lock.
 type registry struct {
-	list  []*appState
-	byKey map[string]*appState
+	list     []*appState
+	byKey    map[string]*appState
+	byHeader map[string]*appState // by the Authorization header of its credentials
 }
 
 // with returns a copy of r with the app a added.
 func (r *registry) with(a *appState) *registry {
-	next := &registry{list: append(slices.Clone(r.list), a), byKey: maps.Clone(r.byKey)}
+	next := &registry{list: append(slices.Clone(r.list), a), byKey: maps.Clone(r.byKey), byHeader: maps.Clone(r.byHeader)}
 	next.byKey[a.key] = a
+	next.byHeader["Basic "+base64.StdEncoding.EncodeToString([]byte(a.key+":"+a.secret))] = a
 	return next
 }
 
@@ -141,14 +146,15 @@ func New(opts ...Option) (*Server, error) {
 		}
 	}
 	s := &Server{mux: http.NewServeMux(), clock: o.clock, st: newState()}
-	reg := &registry{byKey: map[string]*appState{}}
+	reg := &registry{byKey: map[string]*appState{}, byHeader: map[string]*appState{}}
 	for _, c := range append([]credential{o.primary}, o.extra...) {
 		if reg.byKey[c.key] == nil {
 			reg = reg.with(newAppState(c))
 		}
 	}
 	s.apps.Store(reg)
-	s.limit.Store(o.quota)
+	s.epoch = o.clock()
+	s.limit.Store(cmp.Or(o.quota, unlimited()))
 	s.App = &App{s: s, key: o.primary.key}
 	s.app(o.primary.key).routeURL = o.routing
 	s.routes()

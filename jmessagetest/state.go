@@ -30,7 +30,7 @@ func newState() *state {
 func (st *state) seq() int64 { st.nextSeq++; return st.nextSeq }
 
 // appState is one app the server knows: registered once (New, AddApp),
-// never removed. Its credentials are fixed; its rate window has its own
+// never removed. Its credentials are fixed; its rate window needs no
 // lock; its data is guarded by Server.mu and replaced by Reset.
 type appState struct {
 	key, secret string
