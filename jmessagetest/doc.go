@@ -40,9 +40,9 @@
 //
 // The (n+1)th request of an app in a window is answered 429 with code
 // 2002 (jmessage.ErrRateLimited), X-Rate-Limit-Remaining 0 and
-// X-Rate-Limit-Reset the seconds left; the window opens with the first
-// request after the last one closed. The control API sets it with
-// PUT /quota?n=&window=.
+// X-Rate-Limit-Reset the seconds left. Windows follow each other from the
+// server's start (the first closes one window after New), on its clock.
+// The control API sets the quota with PUT /quota?n=&window=.
 //
 // Groups hold at most GroupCapacity (500) members, the owner included;
 // chatrooms ChatroomCapacity. Group and chatroom ids are unique across a

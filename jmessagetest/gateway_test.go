@@ -143,7 +143,7 @@ func TestRateLimitQuota(t *testing.T) {
 	_, _, err = other.Users.List(ctx, jmessage.ListOptions{})
 	require.NoError(t, err)
 
-	// The next window opens when this one closes.
+	// The next window opens when this one closes, a minute after the start.
 	srv.Advance(40 * time.Second)
 	_, _, err = c.Users.Get(ctx, "alice")
 	require.NoError(t, err)
