@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -184,4 +186,34 @@ func TestControlQuota(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status)
 	status, _ = control(t, ctl.URL, "PUT", "/quota?n=2&window=0s", "")
 	assert.Equal(t, http.StatusBadRequest, status)
+}
+
+// TestRateLimitQuotaConcurrent: from many goroutines at once, exactly the
+// quota's requests of a window get through.
+func TestRateLimitQuotaConcurrent(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2024, time.May, 1, 12, 0, 0, 0, time.UTC)
+	srv, err := jmessagetest.New(jmessagetest.WithClock(func() time.Time { return start }),
+		jmessagetest.WithRateLimit(50, time.Minute))
+	require.NoError(t, err)
+	auth := basic(srv)
+	var ok, limited atomic.Int32
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				switch serve(srv, "GET", "/v1/users/", "", auth, nil).Code {
+				case http.StatusTooManyRequests:
+					limited.Add(1)
+				case http.StatusBadRequest: // no start and count: admitted, then refused
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, int32(50), ok.Load())
+	assert.Equal(t, int32(110), limited.Load())
 }
