@@ -101,7 +101,12 @@ func flow(ctx context.Context, out io.Writer, c *jmessage.Client, suffix string)
 		return fmt.Errorf("get user: %w", err)
 	}
 	fmt.Fprintf(out, "User %s is %q, registered at %s.\n", u.Username, u.Nickname, u.CTime.Format(time.DateTime))
+	return groupChat(ctx, out, c, alice, bob, admin)
+}
 
+// groupChat is the rest of the walk-through: a group, a text, an image, the
+// members and a retract, with the group deleted at the end.
+func groupChat(ctx context.Context, out io.Writer, c *jmessage.Client, alice, bob, admin string) (err error) {
 	// 3. Alice creates a group with Bob in it.
 	g, _, err := c.Groups.Create(ctx, jmessage.NewGroup{OwnerUsername: alice, Name: "Quick start", Members: []string{bob},
 		Desc: "made by examples/quickstart"})
@@ -135,9 +140,16 @@ func flow(ctx context.Context, out io.Writer, c *jmessage.Client, suffix string)
 		return fmt.Errorf("send image: %w", err)
 	}
 	fmt.Fprintf(out, "Sent image message %d to the group.\n", pic.MsgID)
+	if err := listMembers(ctx, out, c, g.GID); err != nil {
+		return err
+	}
+	return retractTwice(ctx, out, c, admin, text.MsgID)
+}
 
+// listMembers prints a group's members and their roles.
+func listMembers(ctx context.Context, out io.Writer, c *jmessage.Client, gid int64) error {
 	// 6. List the group's members.
-	members, _, err := c.Groups.Members(ctx, g.GID)
+	members, _, err := c.Groups.Members(ctx, gid)
 	if err != nil {
 		return fmt.Errorf("group members: %w", err)
 	}
@@ -148,14 +160,18 @@ func flow(ctx context.Context, out io.Writer, c *jmessage.Client, suffix string)
 		}
 		fmt.Fprintf(out, "Group member %s (%s).\n", m.Username, role)
 	}
+	return nil
+}
 
+// retractTwice retracts a message, then shows the typed error of a second try.
+func retractTwice(ctx context.Context, out io.Writer, c *jmessage.Client, admin string, msgID int64) error {
 	// 7. Retract the text message (allowed for 3 minutes after sending);
 	// a second retract is refused with a typed error.
-	if _, err := c.Messages.Retract(ctx, admin, text.MsgID); err != nil {
+	if _, err := c.Messages.Retract(ctx, admin, msgID); err != nil {
 		return fmt.Errorf("retract: %w", err)
 	}
-	fmt.Fprintf(out, "Retracted message %d.\n", text.MsgID)
-	if _, err := c.Messages.Retract(ctx, admin, text.MsgID); errors.Is(err, jmessage.ErrAlreadyRetracted) {
+	fmt.Fprintf(out, "Retracted message %d.\n", msgID)
+	if _, err := c.Messages.Retract(ctx, admin, msgID); errors.Is(err, jmessage.ErrAlreadyRetracted) {
 		fmt.Fprintln(out, "Retracting it again fails: already retracted.")
 	}
 	fmt.Fprintln(out, "Done.")
