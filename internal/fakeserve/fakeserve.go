@@ -66,10 +66,7 @@ func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	fmt.Fprintf(stdout, "JMESSAGE_BASE_URL=%s\nJMESSAGE_REPORT_BASE_URL=%s\nJMESSAGE_APP_KEY=%s\nJMESSAGE_MASTER_SECRET=%s\n",
 		url, url+jmessagetest.ReportPrefix, srv.AppKey(), srv.MasterSecret())
 
-	mux := http.NewServeMux()
-	mux.Handle("/_fake/", http.StripPrefix("/_fake", srv.ControlHandler()))
-	mux.Handle("/", srv)
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: handler(srv), ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	if ready != nil {
@@ -89,4 +86,19 @@ func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 		return err
 	}
 	return nil
+}
+
+// handler serves the control API under /_fake/ and the fake server at every
+// other path. It routes by prefix rather than through an http.ServeMux,
+// which would answer a doubled slash (/v1//users/...) with a redirect
+// before the fake could serve it as the real API does.
+func handler(srv *jmessagetest.Server) http.Handler {
+	control := http.StripPrefix("/_fake", srv.ControlHandler())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_fake/") {
+			control.ServeHTTP(w, r)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	})
 }

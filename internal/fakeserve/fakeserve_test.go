@@ -69,6 +69,24 @@ func TestRun(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), `"username":"alice"`)
 
+	// What the vendor clients send is served as the real API serves it: a
+	// doubled slash (the PHP client) and a Content-Type on a bodiless GET
+	// (the Python client) get the API's answer, never a redirect.
+	for _, path := range []string{"/v1//users/alice", "/v1/users/alice", "/v2//messages?count=1&begin_time=2026-01-01%2000:00:00&end_time=2026-01-02%2000:00:00"} {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+path, nil)
+		require.NoError(t, err)
+		req.SetBasicAuth(key, "s3cret")
+		req.Header.Set("Content-Type", "application/json;charset:utf-8")
+		resp, err := (&http.Client{Transport: tr}).Do(req)
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s", path, body)
+		assert.Equal(t, "application/json; charset=utf-8", resp.Header.Get("Content-Type"), path)
+	}
+	tr.CloseIdleConnections()
+
 	cancel()
 	require.NoError(t, <-done)
 }
