@@ -77,7 +77,8 @@ func TestRun(t *testing.T) {
 		require.NoError(t, err)
 		req.SetBasicAuth(key, "s3cret")
 		req.Header.Set("Content-Type", "application/json;charset:utf-8")
-		resp, err := (&http.Client{Transport: tr}).Do(req)
+		noRedirects := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := noRedirects.Do(req)
 		require.NoError(t, err)
 		body, err := io.ReadAll(resp.Body)
 		require.NoError(t, err)
