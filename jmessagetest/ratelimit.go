@@ -43,8 +43,8 @@ func unlimited() *quota {
 // (n+1)th request of a window is answered 429 with code 2002
 // (jmessage.ErrRateLimited), X-Rate-Limit-Remaining 0 and
 // X-Rate-Limit-Reset the seconds left in the window. Windows follow each
-// other from the server's start. SetRateLimit changes it on a running
-// server.
+// other from the server's start. n must be at least 1 and window positive.
+// SetRateLimit changes it on a running server.
 func WithRateLimit(n int, window time.Duration) Option {
 	return func(o *options) error {
 		q, err := newQuota(n, window)
