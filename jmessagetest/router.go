@@ -347,12 +347,15 @@ func (c *call) pathID(name string) (int64, error) {
 }
 
 // boolQuery reads a query parameter that must be one of two literals
-// ("true"/"false" or "1"/"0") and reports whether it is the first.
+// ("true"/"false" or "1"/"0") and reports whether it is the first. Case
+// does not matter, as for the real API: the vendor's Python client sends
+// Python's spelling of a bool, disable=True and status=False.
 func (c *call) boolQuery(name, yes, no string) (bool, error) {
-	switch v := c.r.URL.Query().Get(name); v {
-	case yes:
+	v := c.r.URL.Query().Get(name)
+	switch {
+	case strings.EqualFold(v, yes):
 		return true, nil
-	case no:
+	case strings.EqualFold(v, no):
 		return false, nil
 	default:
 		return false, fail(jmessage.ErrInvalidParameter, "query %s must be %s or %s, not %q", name, yes, no, v)
