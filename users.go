@@ -52,8 +52,8 @@ type User struct {
 	// Extras is the app's custom data on the user (extras, a JSON object
 	// of at most 512 bytes encoded).
 	Extras map[string]any `json:"extras,omitempty"`
-	// AppKey is the app the user belongs to (appkey), when the answer
-	// names it: friends and cross-app lists always do.
+	// AppKey is the app the user belongs to (appkey, a field of the
+	// document's User object), when the answer names it.
 	AppKey string `json:"appkey,omitempty"`
 	// MTime is when the user was last modified (mtime).
 	MTime Time `json:"mtime,omitzero"`

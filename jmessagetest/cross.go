@@ -159,8 +159,9 @@ func changeBlacklist(me userRef, list, refs []userRef, add bool) ([]userRef, err
 	return list, nil
 }
 
-// crossUserWire is a user with the app it belongs to.
-type crossUserWire struct {
+// appUserWire is a user with the app it belongs to, as get, list and the
+// cross-app blacklist answer it.
+type appUserWire struct {
 	userWire
 	AppKey string `json:"appkey"`
 }
@@ -173,11 +174,11 @@ func crossBlacklistList(c *call) (any, error) {
 		return nil, err
 	}
 	live := liveRefs(me.u.blacklist)
-	out := make([]crossUserWire, 0, len(live))
+	out := make([]appUserWire, 0, len(live))
 	for _, own := range []bool{true, false} {
 		for _, r := range live {
 			if (r.app == c.app) == own {
-				out = append(out, crossUserWire{r.u.wire(), r.app.key})
+				out = append(out, appUserWire{r.u.wire(), r.app.key})
 			}
 		}
 	}

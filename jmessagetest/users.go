@@ -54,16 +54,17 @@ func (c *call) pathUser() (*user, error) {
 func (c *call) addUser(name, password string, admin bool, p profile) *user {
 	now := c.now()
 	u := &user{username: name, password: password, admin: admin, profile: p, ctime: now, mtime: now}
-	u.touch()
+	u.touch(c.app.key)
 	c.app.users[name] = u
 	c.app.roster(admin).add(u)
 	return u
 }
 
-// touch encodes the user's answer again after its profile or mtime
-// changed: get and the list answer it without encoding.
-func (u *user) touch() {
-	b, err := json.Marshal(u.wire())
+// touch encodes the user's answer again, with appKey, the key of the
+// user's app, after its profile or mtime changed: get and the list answer
+// it without encoding.
+func (u *user) touch(appKey string) {
+	b, err := json.Marshal(appUserWire{u.wire(), appKey})
 	if err != nil {
 		panic("jmessagetest: encoding a user: " + err.Error()) // strings and valid JSON only
 	}
@@ -299,7 +300,7 @@ func updateUser(c *call) (any, error) {
 	}
 	in.apply(&u.profile)
 	u.mtime = c.now()
-	u.touch()
+	u.touch(c.app.key)
 	return nil, nil
 }
 
@@ -445,7 +446,7 @@ func setPassword(c *call) (any, error) {
 		return nil, err
 	}
 	u.password, u.mtime = in.NewPassword, c.now()
-	u.touch()
+	u.touch(c.app.key)
 	return nil, nil
 }
 

@@ -3,6 +3,7 @@ package jmessagetest_test
 import (
 	"encoding/json"
 	"fmt"
+
 	"net/http"
 	"strings"
 	"testing"
@@ -170,7 +171,13 @@ func TestUserProfile(t *testing.T) {
 
 	got, resp, err := c.Users.Get(ctx, "dev_javen")
 	require.NoError(t, err)
-	assertGoldenShape(t, "users_get.response.json", resp)
+	// The example's keys, and appkey, which the document's User object
+	// lists and its example leaves out.
+	var answer map[string]any
+	require.NoError(t, decodeNumbers(resp.RawBody, &answer))
+	assert.Empty(t, unknownKeys("", answer, documentedUser(t)), "%s", resp.RawBody)
+	assertGoldenUsersShape(t, "users_get.response.json", resp)
+	assert.Equal(t, srv.AppKey(), got.AppKey)
 	assert.Equal(t, "Javen", got.Nickname)
 	assert.Equal(t, jmessage.GenderMale, got.Gender)
 	assert.Equal(t, map[string]any{"key": "value"}, got.Extras)
@@ -189,11 +196,11 @@ func TestUserProfile(t *testing.T) {
 	assert.Equal(t, "shenzhen", got.Region, "untouched")
 	assert.Equal(t, time.Hour, got.MTime.Sub(got.CTime.Time))
 
-	// Only username, mtime and ctime for a bare user.
+	// Only username, mtime, ctime and appkey for a bare user.
 	register(t, c, "bare")
 	_, resp, err = c.Users.Get(ctx, "bare")
 	require.NoError(t, err)
-	assert.Equal(t, "{ctime:string,mtime:string,username:string}", shape(t, resp.RawBody))
+	assert.Equal(t, "{appkey:string,ctime:string,mtime:string,username:string}", shape(t, resp.RawBody))
 
 	_, _, err = c.Users.Get(ctx, "nobody")
 	requireCode(t, err, http.StatusNotFound, jmessage.ErrUserNotFound)
@@ -245,7 +252,7 @@ func TestListUsersAndAdmins(t *testing.T) {
 
 	page, resp, err := c.Users.List(ctx, jmessage.ListOptions{Start: 1, Count: 3})
 	require.NoError(t, err)
-	assertGoldenShape(t, "users_list.response.json", resp)
+	assertGoldenUsersShape(t, "users_list.response.json", resp)
 	assert.Equal(t, 5, page.Total, "admins are not listed with users")
 	assert.Equal(t, 1, page.Start)
 	assert.Equal(t, 3, page.Count)
@@ -269,7 +276,7 @@ func TestListUsersAndAdmins(t *testing.T) {
 
 	admins, resp, err := c.Users.ListAdmins(ctx, jmessage.ListOptions{})
 	require.NoError(t, err)
-	assertGoldenShape(t, "admins_list.response.json", resp)
+	assertGoldenUsersShape(t, "admins_list.response.json", resp)
 	require.Len(t, admins.Items, 1)
 	assert.Equal(t, "admin_1", admins.Items[0].Username)
 
@@ -586,4 +593,38 @@ func TestAdminProfile(t *testing.T) {
 	_, err = c.Do(ctx, jmessage.RawRequest{Method: http.MethodPost, Path: "/v1/admins/", Body: map[string]any{
 		"username": "bot_admin", "password": "password", "nickname": strings.Repeat("n", 65)}}, nil)
 	requireCode(t, err, http.StatusBadRequest, jmessage.ErrInvalidParameter)
+}
+
+// assertGoldenUsersShape asserts that the answer has the shape of the
+// golden response once the appkey of each user object in it is taken out:
+// the document's User object lists appkey, its examples leave it out.
+func assertGoldenUsersShape(t *testing.T, goldenName string, resp *jmessage.Response) {
+	t.Helper()
+	var answer any
+	require.NoError(t, decodeNumbers(resp.RawBody, &answer))
+	assert.Equal(t, shape(t, golden(t, goldenName)), shapeOf(withoutAppKeys(t, answer)), "answer %s", resp.RawBody)
+}
+
+// withoutAppKeys returns v with the appkey of every user object (one with
+// username, ctime and mtime) taken out, failing the test where one lacks it.
+func withoutAppKeys(t *testing.T, v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			out[k] = withoutAppKeys(t, e)
+		}
+		if x["username"] != nil && x["ctime"] != nil && x["mtime"] != nil {
+			assert.Contains(t, x, "appkey", "user %v", x["username"])
+			delete(out, "appkey")
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = withoutAppKeys(t, e)
+		}
+		return out
+	}
+	return v
 }
