@@ -260,51 +260,63 @@ func (c *call) statsQuery(units ...string) (unit string, steps []time.Time, err 
 // registered that day, and those who sent a message that day (the active
 // users too: the fake knows no other activity).
 func userStats(c *call) (any, error) {
-	_, days, err := c.statsQuery("DAY")
-	if err != nil {
-		return nil, err
+	ctimes := make([]time.Time, 0, len(c.app.users))
+	for _, u := range c.app.users {
+		ctimes = append(ctimes, u.ctime)
 	}
-	out := make([]map[string]any, 0, len(days)-1)
-	for i, day := range days[:len(days)-1] {
-		var total, created int
-		for _, u := range c.app.users {
-			total += b2i(u.ctime.Before(days[i+1]))
-			created += b2i(within(u.ctime, day, days[i+1]))
-		}
-		senders := map[string]bool{}
-		for _, m := range c.app.messages {
-			if within(m.CTime, day, days[i+1]) {
-				senders[m.FromID] = true
-			}
-		}
-		out = append(out, map[string]any{"date": day.Format(time.DateOnly), "active_users": len(senders),
-			"total_users": total, "send_msg_users": len(senders), "new_users": created})
-	}
-	return out, nil
+	return c.dailyStats(ctimes, func(m *Message) string { return m.FromID }, func(d dayCount) map[string]any {
+		return map[string]any{"active_users": d.active, "total_users": d.total, "send_msg_users": d.active, "new_users": d.created}
+	})
 }
 
 // groupStats counts per day: every group created by its end, those created
 // that day, and those that got a message that day.
 func groupStats(c *call) (any, error) {
+	ctimes := make([]time.Time, 0, len(c.app.groups))
+	for _, g := range c.app.groups {
+		ctimes = append(ctimes, g.ctime)
+	}
+	groupOf := func(m *Message) string {
+		if m.TargetType != "group" {
+			return ""
+		}
+		return m.TargetID
+	}
+	return c.dailyStats(ctimes, groupOf, func(d dayCount) map[string]any {
+		return map[string]any{"active_group": d.active, "total_group": d.total, "new_group": d.created}
+	})
+}
+
+// dayCount is one day of userStats or groupStats: how many users (or
+// groups) existed by the day's end, how many were created that day, and how
+// many were active in its messages.
+type dayCount struct{ total, created, active int }
+
+// dailyStats answers a DAY statistics query: for each day, a dayCount of
+// the creation times ctimes and of the distinct non-empty keys of the
+// day's messages, written by fields beside its "date".
+func (c *call) dailyStats(ctimes []time.Time, key func(*Message) string, fields func(dayCount) map[string]any) (any, error) {
 	_, days, err := c.statsQuery("DAY")
 	if err != nil {
 		return nil, err
 	}
 	out := make([]map[string]any, 0, len(days)-1)
 	for i, day := range days[:len(days)-1] {
-		var total, created int
-		for _, g := range c.app.groups {
-			total += b2i(g.ctime.Before(days[i+1]))
-			created += b2i(within(g.ctime, day, days[i+1]))
+		var d dayCount
+		for _, t := range ctimes {
+			d.total += b2i(t.Before(days[i+1]))
+			d.created += b2i(within(t, day, days[i+1]))
 		}
 		active := map[string]bool{}
 		for _, m := range c.app.messages {
-			if m.TargetType == "group" && within(m.CTime, day, days[i+1]) {
-				active[m.TargetID] = true
+			if k := key(m); k != "" && within(m.CTime, day, days[i+1]) {
+				active[k] = true
 			}
 		}
-		out = append(out, map[string]any{"date": day.Format(time.DateOnly), "active_group": len(active),
-			"total_group": total, "new_group": created})
+		d.active = len(active)
+		row := fields(d)
+		row["date"] = day.Format(time.DateOnly)
+		out = append(out, row)
 	}
 	return out, nil
 }
