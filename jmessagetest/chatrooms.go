@@ -1,7 +1,6 @@
 package jmessagetest
 
 import (
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -54,25 +53,8 @@ func (a *appState) chatroom(id int64) (*chatroom, error) {
 	return nil, fail(jmessage.ErrChatroomNotFound, "chatroom %d not exist", id)
 }
 
-// checkChatroomTarget checks that sender may send a message to chatroom
-// id: the room exists (899081); a user (not an admin) must be a member
-// (899082) and not muted (899016).
-func (a *appState) checkChatroomTarget(id int64, sender *user) error {
-	r, err := a.chatroom(id)
-	if err != nil {
-		return err
-	}
-	return r.members.checkSender(sender, jmessage.ErrUserNotInChatroom, fmt.Sprintf("chatroom %d", id))
-}
-
 // pathChatroom returns the caller's chatroom named by the {room_id} path value.
-func (c *call) pathChatroom() (*chatroom, error) {
-	id, err := c.pathID("room_id")
-	if err != nil {
-		return nil, err
-	}
-	return c.app.chatroom(id)
-}
+func (c *call) pathChatroom() (*chatroom, error) { return pathLookup(c, "room_id", c.app.chatroom) }
 
 // change removes then adds members, all or none, with the official
 // table's codes: a removed user must be a member (899082); an added one

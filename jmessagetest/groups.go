@@ -1,7 +1,6 @@
 package jmessagetest
 
 import (
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -70,25 +69,8 @@ func (a *appState) group(gid int64) (*group, error) {
 	return nil, fail(jmessage.ErrGroupNotFound, "group %d not exist", gid)
 }
 
-// checkGroupTarget checks that sender may send a message to group gid:
-// the group exists (899006); a user (not an admin) must be a member
-// (899014) and not silenced (899016).
-func (a *appState) checkGroupTarget(gid int64, sender *user) error {
-	g, err := a.group(gid)
-	if err != nil {
-		return err
-	}
-	return g.members.checkSender(sender, jmessage.ErrUserNotInGroup, fmt.Sprintf("group %d", gid))
-}
-
 // pathGroup returns the caller's group named by the {gid} path value.
-func (c *call) pathGroup() (*group, error) {
-	gid, err := c.pathID("gid")
-	if err != nil {
-		return nil, err
-	}
-	return c.app.group(gid)
-}
+func (c *call) pathGroup() (*group, error) { return pathLookup(c, "gid", c.app.group) }
 
 // findGroup returns group gid of any app (gids are unique on a server).
 func (s *Server) findGroup(gid int64) *group {

@@ -45,3 +45,14 @@ func (ms members) checkSender(sender *user, notMember jmessage.ErrorCode, where 
 	}
 	return nil
 }
+
+// pathLookup returns what find returns for the id in the path value name:
+// the caller's group or chatroom.
+func pathLookup[T any](c *call, name string, find func(int64) (T, error)) (T, error) {
+	id, err := c.pathID(name)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return find(id)
+}

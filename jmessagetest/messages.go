@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -375,18 +376,38 @@ func checkTarget(target *appState, targetType, id string, sender *user) error {
 		_, err := target.user(id)
 		return err
 	case "group":
-		gid, err := strconv.ParseInt(id, 10, 64)
-		if err != nil || gid <= 0 {
-			return fail(jmessage.ErrInvalidParameter, "target_id must be a group id")
-		}
-		return target.checkGroupTarget(gid, sender)
+		return checkPlaceTarget(id, "group", sender, jmessage.ErrUserNotInGroup, func(gid int64) (members, error) {
+			g, err := target.group(gid)
+			if err != nil {
+				return nil, err
+			}
+			return g.members, nil
+		})
 	default:
-		rid, err := strconv.ParseInt(id, 10, 64)
-		if err != nil || rid <= 0 {
-			return fail(jmessage.ErrInvalidParameter, "target_id must be a chatroom id")
-		}
-		return target.checkChatroomTarget(rid, sender)
+		return checkPlaceTarget(id, "chatroom", sender, jmessage.ErrUserNotInChatroom, func(rid int64) (members, error) {
+			r, err := target.chatroom(rid)
+			if err != nil {
+				return nil, err
+			}
+			return r.members, nil
+		})
 	}
+}
+
+// checkPlaceTarget checks that sender may send a message to the group or
+// chatroom (kind) whose id is target_id: it exists (find's error, 899006 or
+// 899081); a user (not an admin) must be a member (notMember: 899014 or
+// 899082) and not silenced or muted (899016).
+func checkPlaceTarget(id, kind string, sender *user, notMember jmessage.ErrorCode, find func(int64) (members, error)) error {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return fail(jmessage.ErrInvalidParameter, "target_id must be a %s id", kind)
+	}
+	ms, err := find(n)
+	if err != nil {
+		return err
+	}
+	return ms.checkSender(sender, notMember, fmt.Sprintf("%s %d", kind, n))
 }
 
 // filter masks the sensitive words in a text message's text when the
