@@ -97,6 +97,17 @@ func httpFault(t *testing.T, handler http.HandlerFunc) (url string, seen *atomic
 	return srv.URL, seen
 }
 
+// awaitSeen waits until the server has seen want requests. A request the
+// client gave up on (a timeout) is written before the client returns, but
+// the server's handler may count it only later, on a loaded machine.
+func awaitSeen(t *testing.T, seen *atomic.Int32, want int32) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for seen.Load() < want && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // tcpFault serves raw TCP: for every request it reads the request head and
 // lets answer write (or not) and then resets the connection.
 func tcpFault(t *testing.T, answer func(conn net.Conn)) (url string, seen *atomic.Int32) {
@@ -355,6 +366,7 @@ func TestFaults(t *testing.T) {
 				if !op.repeatable {
 					want = fc.seenSend
 				}
+				awaitSeen(t, seen, want)
 				assert.Equal(t, want, seen.Load(), "requests the server saw")
 				assertResponseRule(t, err, resp)
 				if !op.iterator || resp != nil {
