@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -169,10 +171,51 @@ func sdkServer(b *testing.B, users int) (*jmessagetest.Server, *jmessage.Client)
 	return srv, srv.Client(jmessage.WithoutRetries())
 }
 
+// cannedClient returns a client of a listening server that answers every
+// request as the fake answered one request of the same operation (status,
+// headers and body, recorded from a fake of users users), and does
+// nothing else: against it the SDK benchmarks measure what the SDK,
+// net/http and loopback cost, the floor under any server.
+func cannedClient(b *testing.B, users int, method, target string, body []byte) *jmessage.Client {
+	srv, auth := benchServer(b)
+	registerN(b, srv, auth, users)
+	rec := serveB(b, srv, auth, method, target, body, rec2xx(method))
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	b.Cleanup(ts.Close)
+	c, err := jmessage.New(srv.AppKey(), srv.MasterSecret(), jmessage.WithBaseURL(ts.URL), jmessage.WithoutRetries())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// rec2xx is the success status of the benchmarked operations.
+func rec2xx(method string) int {
+	if method == http.MethodPost {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
 // BenchmarkSDKUsersGetParallel calls Users.Get through the SDK over
 // loopback from 16 goroutines: the fake as a user's test meets it.
 func BenchmarkSDKUsersGetParallel(b *testing.B) {
 	_, c := sdkServer(b, 1000)
+	sdkUsersGet(b, c)
+}
+
+// BenchmarkSDKUsersGetCanned is BenchmarkSDKUsersGetParallel against a
+// server that only replays the fake's answer (cannedClient).
+func BenchmarkSDKUsersGetCanned(b *testing.B) {
+	sdkUsersGet(b, cannedClient(b, 2, "GET", "/v1/users/user0000001", nil))
+}
+
+func sdkUsersGet(b *testing.B, c *jmessage.Client) {
 	var i atomic.Int64
 	b.ResetTimer()
 	run16(b, func(pb *testing.PB) {
@@ -188,6 +231,16 @@ func BenchmarkSDKUsersGetParallel(b *testing.B) {
 // loopback from 16 goroutines.
 func BenchmarkSDKMessagesSendParallel(b *testing.B) {
 	_, c := sdkServer(b, 2)
+	sdkSend(b, c)
+}
+
+// BenchmarkSDKMessagesSendCanned is BenchmarkSDKMessagesSendParallel
+// against a server that only replays the fake's answer (cannedClient).
+func BenchmarkSDKMessagesSendCanned(b *testing.B) {
+	sdkSend(b, cannedClient(b, 2, "POST", "/v1/messages", sendBody))
+}
+
+func sdkSend(b *testing.B, c *jmessage.Client) {
 	msg := jmessage.Message{From: jmessage.FromUser("user0000000"), To: jmessage.ToUser("user0000001"),
 		Body: jmessage.Text{Text: "Hello, how are you doing today?"}}
 	b.ResetTimer()
