@@ -476,8 +476,9 @@ func (s *UsersService) RegisterBulk(ctx context.Context, users []NewUser, opts B
 }
 
 // DeleteBulk deletes any number of users, in DeleteBatch calls of at most
-// MaxDeleteBatch (100) usernames; a user that does not exist (899002) is
-// BulkAlready.
+// MaxDeleteBatch (100) usernames; a user the API answers does not exist
+// (899002) is BulkAlready. The batch call answers nothing per user: a name
+// it accepts silently is BulkDone, whether or not it was a user.
 //
 // DELETE /v1/users/ (once per chunk)
 func (s *UsersService) DeleteBulk(ctx context.Context, usernames []string, opts BulkOptions) ([]BulkResult, error) {

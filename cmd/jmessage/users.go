@@ -64,8 +64,10 @@ func (a *app) usersCommand() *cobra.Command {
 		Use:   "delete USERNAME...",
 		Short: "Delete users (through the bulk API, 100 a call)",
 		Long: `delete deletes the users named, printing each one's outcome: deleted,
-absent (there was no such user) or failed (with its error); with --json one
-line per user: {"username", "outcome", "error"}.`,
+absent (the API answered that there was no such user) or failed (with its
+error); with --json one line per user: {"username", "outcome", "error"}.
+The batch API answers nothing per user: a name that was no user may be
+reported deleted, when the API accepted it silently.`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.deleteUsers(cmd.Context(), args)
@@ -173,7 +175,8 @@ func (a *app) exportUsersCommand() *cobra.Command {
 		Use:   "export",
 		Short: "Write every user of the app as JSON Lines",
 		Long: `export writes every user of the app, one JSON object a line (the profile
-as the API returns it), to --output or stdout, with progress on stderr.`,
+as the API's user list returns it), to --output or stdout, with progress on
+stderr. Admins (the API's admin list) are not exported.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.exportUsers(cmd.Context(), output)
