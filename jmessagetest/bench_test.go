@@ -136,18 +136,32 @@ func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(code int)        { d.code = code }
 
-// BenchmarkUsersGetParallel answers GET /v1/users/{username} from 16
-// goroutines, in an app of 1000 users.
-func BenchmarkUsersGetParallel(b *testing.B) {
-	srv, auth := benchServer(b)
-	names := registerN(b, srv, auth, 1000)
-	paths := make([]string, len(names))
-	for i, n := range names {
-		paths[i] = "/v1/users/" + n
+// appSizes are the app sizes the per-request benchmarks run at: a test's
+// small app, and one of 100,000 users, which should cost the same per
+// request.
+var appSizes = []int{100, 100_000}
+
+// eachAppSize runs bench as a sub-benchmark per app size.
+func eachAppSize(b *testing.B, bench func(b *testing.B, users int)) {
+	for _, n := range appSizes {
+		b.Run("users="+strconv.Itoa(n), func(b *testing.B) { bench(b, n) })
 	}
-	var i atomic.Int64
-	b.ResetTimer()
-	parallel16(b, srv, auth, "GET", func() string { return paths[int(i.Add(1))%len(paths)] }, nil, http.StatusOK)
+}
+
+// BenchmarkUsersGetParallel answers GET /v1/users/{username}, each of the
+// app's users in turn, from 16 goroutines.
+func BenchmarkUsersGetParallel(b *testing.B) {
+	eachAppSize(b, func(b *testing.B, users int) {
+		srv, auth := benchServer(b)
+		names := registerN(b, srv, auth, users)
+		paths := make([]string, len(names))
+		for i, n := range names {
+			paths[i] = "/v1/users/" + n
+		}
+		var i atomic.Int64
+		b.ResetTimer()
+		parallel16(b, srv, auth, "GET", func() string { return paths[int(i.Add(1))%len(paths)] }, nil, http.StatusOK)
+	})
 }
 
 // sendBody is a text message from a user to a user.
@@ -157,10 +171,12 @@ var sendBody = []byte(`{"version":1,"target_type":"single","target_id":"user0000
 // BenchmarkMessagesSendParallel answers POST /v1/messages (a text message
 // from a user to a user) from 16 goroutines.
 func BenchmarkMessagesSendParallel(b *testing.B) {
-	srv, auth := benchServer(b)
-	registerN(b, srv, auth, 2)
-	b.ResetTimer()
-	parallel16(b, srv, auth, "POST", func() string { return "/v1/messages" }, sendBody, http.StatusCreated)
+	eachAppSize(b, func(b *testing.B, users int) {
+		srv, auth := benchServer(b)
+		registerN(b, srv, auth, users)
+		b.ResetTimer()
+		parallel16(b, srv, auth, "POST", func() string { return "/v1/messages" }, sendBody, http.StatusCreated)
+	})
 }
 
 // sdkServer returns a listening server with users user0000000… and a
@@ -205,22 +221,25 @@ func rec2xx(method string) int {
 // BenchmarkSDKUsersGetParallel calls Users.Get through the SDK over
 // loopback from 16 goroutines: the fake as a user's test meets it.
 func BenchmarkSDKUsersGetParallel(b *testing.B) {
-	_, c := sdkServer(b, 1000)
-	sdkUsersGet(b, c)
+	eachAppSize(b, func(b *testing.B, users int) {
+		_, c := sdkServer(b, users)
+		sdkUsersGet(b, c, users)
+	})
 }
 
 // BenchmarkSDKUsersGetCanned is BenchmarkSDKUsersGetParallel against a
 // server that only replays the fake's answer (cannedClient).
 func BenchmarkSDKUsersGetCanned(b *testing.B) {
-	sdkUsersGet(b, cannedClient(b, 2, "GET", "/v1/users/user0000001", nil))
+	sdkUsersGet(b, cannedClient(b, 2, "GET", "/v1/users/user0000001", nil), 1)
 }
 
-func sdkUsersGet(b *testing.B, c *jmessage.Client) {
+// sdkUsersGet calls Users.Get for user0000000…user(users-1) in turn.
+func sdkUsersGet(b *testing.B, c *jmessage.Client, users int) {
 	var i atomic.Int64
 	b.ResetTimer()
 	run16(b, func(pb *testing.PB) {
 		for pb.Next() {
-			if _, _, err := c.Users.Get(b.Context(), fmt.Sprintf("user%07d", i.Add(1)%1000)); err != nil {
+			if _, _, err := c.Users.Get(b.Context(), fmt.Sprintf("user%07d", i.Add(1)%int64(users))); err != nil {
 				b.Error(err)
 			}
 		}
@@ -230,8 +249,10 @@ func sdkUsersGet(b *testing.B, c *jmessage.Client) {
 // BenchmarkSDKMessagesSendParallel calls Messages.Send through the SDK over
 // loopback from 16 goroutines.
 func BenchmarkSDKMessagesSendParallel(b *testing.B) {
-	_, c := sdkServer(b, 2)
-	sdkSend(b, c)
+	eachAppSize(b, func(b *testing.B, users int) {
+		_, c := sdkServer(b, users)
+		sdkSend(b, c)
+	})
 }
 
 // BenchmarkSDKMessagesSendCanned is BenchmarkSDKMessagesSendParallel
@@ -240,6 +261,7 @@ func BenchmarkSDKMessagesSendCanned(b *testing.B) {
 	sdkSend(b, cannedClient(b, 2, "POST", "/v1/messages", sendBody))
 }
 
+// sdkSend sends sendBody's message through the SDK.
 func sdkSend(b *testing.B, c *jmessage.Client) {
 	msg := jmessage.Message{From: jmessage.FromUser("user0000000"), To: jmessage.ToUser("user0000001"),
 		Body: jmessage.Text{Text: "Hello, how are you doing today?"}}
