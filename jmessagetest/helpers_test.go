@@ -73,6 +73,13 @@ func raw(t *testing.T, srv *jmessagetest.Server, method, path, auth, contentType
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	return do(t, req)
+}
+
+// do sends req on a connection of its own and returns the status, headers
+// and body of the answer.
+func do(t *testing.T, req *http.Request) (int, http.Header, []byte) {
+	t.Helper()
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	resp, err := (&http.Client{Transport: tr}).Do(req)

@@ -296,20 +296,6 @@ func TestEveryOperationOfTheSpec(t *testing.T) {
 	}
 }
 
-// do sends req with a client of its own and returns the answer.
-func do(t *testing.T, req *http.Request) (int, http.Header, []byte) {
-	t.Helper()
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr}).Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	_, err = b.ReadFrom(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, resp.Header, b.Bytes()
-}
-
 func decodeNumbers(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()

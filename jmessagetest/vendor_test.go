@@ -33,14 +33,8 @@ func pythonRequest(t *testing.T, srv *jmessagetest.Server, method, target, body 
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr}).Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, b
+	status, _, b := do(t, req)
+	return status, b
 }
 
 // TestPythonClientBoolQueries: the Python client puts a Python bool in the
