@@ -23,9 +23,11 @@
 // rules as the SDK (899003), and is strict about the wire: an unknown JSON
 // key, a GET with a body, or a JSON body without a JSON Content-Type is a
 // 899003. Like the real API it accepts what the vendor clients send: a
-// Content-Type of any kind on a bodiless GET, and paths with doubled
-// slashes or dot segments (/v1//users/alice is /v1/users/alice), served
-// with and without a trailing slash, never redirected. Every answer is
+// Content-Type of any kind on a bodiless GET, paths with doubled slashes
+// or dot segments (/v1//users/alice is /v1/users/alice), served with and
+// without a trailing slash, never redirected, and JSON keys in any case
+// (the vendor's PHP client sends "appKey" for appkey in its cross-app
+// changes). Every answer is
 // JSON; a path the server does not serve is a 404 with the error envelope.
 //
 // Rate limits are reported as the gateway reports them: every answer

@@ -217,3 +217,20 @@ func TestRateLimitQuotaConcurrent(t *testing.T) {
 	assert.Equal(t, int32(50), ok.Load())
 	assert.Equal(t, int32(110), limited.Load())
 }
+
+// TestKeysInAnyCase: the vendor's PHP client sends "appKey" in its
+// cross-app blacklist and member changes; keys match in any case.
+func TestKeysInAnyCase(t *testing.T) {
+	t.Parallel()
+	srv, c, other := newCrossFake(t)
+	register(t, c, "alice")
+	register(t, other, "carol")
+	status, _, body := raw(t, srv, http.MethodPut, "/v1/cross/users/alice/blacklist", basic(srv), "application/json",
+		`[{"appKey":"`+goldenAppKey+`","usernames":["carol"]}]`)
+	require.Equal(t, http.StatusNoContent, status, "%s", body)
+	listed, _, err := c.Cross.Blacklist(t.Context(), "alice")
+	require.NoError(t, err)
+	require.Len(t, listed, 1)
+	assert.Equal(t, "carol", listed[0].Username)
+	assert.Equal(t, goldenAppKey, listed[0].AppKey)
+}
