@@ -189,13 +189,14 @@ func sdkServer(b *testing.B, users int) (*jmessagetest.Server, *jmessage.Client)
 
 // cannedClient returns a client of a listening server that answers every
 // request as the fake answered one request of the same operation (status,
-// headers and body, recorded from a fake of users users), and does
-// nothing else: against it the SDK benchmarks measure what the SDK,
-// net/http and loopback cost, the floor under any server.
-func cannedClient(b *testing.B, users int, method, target string, body []byte) *jmessage.Client {
+// headers and body, recorded from a fake with users user0000000 and
+// user0000001), and does nothing else: against it the SDK benchmarks
+// measure what the SDK, net/http and loopback cost, the floor under any
+// server.
+func cannedClient(b *testing.B, method, target string, body []byte) *jmessage.Client {
 	srv, auth := benchServer(b)
-	registerN(b, srv, auth, users)
-	rec := serveB(b, srv, auth, method, target, body, rec2xx(method))
+	registerN(b, srv, auth, 2)
+	rec := serveB(b, srv, auth, method, target, body, successStatus(method))
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		maps.Copy(w.Header(), rec.Header())
@@ -210,8 +211,8 @@ func cannedClient(b *testing.B, users int, method, target string, body []byte) *
 	return c
 }
 
-// rec2xx is the success status of the benchmarked operations.
-func rec2xx(method string) int {
+// successStatus is the status of the benchmarked operations' success.
+func successStatus(method string) int {
 	if method == http.MethodPost {
 		return http.StatusCreated
 	}
@@ -230,7 +231,7 @@ func BenchmarkSDKUsersGetParallel(b *testing.B) {
 // BenchmarkSDKUsersGetCanned is BenchmarkSDKUsersGetParallel against a
 // server that only replays the fake's answer (cannedClient).
 func BenchmarkSDKUsersGetCanned(b *testing.B) {
-	sdkUsersGet(b, cannedClient(b, 2, "GET", "/v1/users/user0000001", nil), 1)
+	sdkUsersGet(b, cannedClient(b, "GET", "/v1/users/user0000001", nil), 1)
 }
 
 // sdkUsersGet calls Users.Get for user0000000…user(users-1) in turn.
@@ -258,7 +259,7 @@ func BenchmarkSDKMessagesSendParallel(b *testing.B) {
 // BenchmarkSDKMessagesSendCanned is BenchmarkSDKMessagesSendParallel
 // against a server that only replays the fake's answer (cannedClient).
 func BenchmarkSDKMessagesSendCanned(b *testing.B) {
-	sdkSend(b, cannedClient(b, 2, "POST", "/v1/messages", sendBody))
+	sdkSend(b, cannedClient(b, "POST", "/v1/messages", sendBody))
 }
 
 // sdkSend sends sendBody's message through the SDK.
