@@ -56,8 +56,8 @@ func (a *App) Media(mediaID string) ([]byte, bool) {
 	return slices.Clone(m.data), true
 }
 
-// upload stores a multipart file (part "filename") of type image, file or
-// voice and answers like the real service: media_id and media_crc32, and
+// upload stores a multipart file (part "filename", or named after its
+// type as the vendor's Java client sends it) of type image, file or voice and answers like the real service: media_id and media_crc32, and
 // width, height and format for an image (PNG, JPEG or GIF), fname and hash
 // for a file, hash and format for a voice, and fsize.
 func upload(c *call) (any, error) {
@@ -65,7 +65,7 @@ func upload(c *call) (any, error) {
 	if kind != "image" && kind != "file" && kind != "voice" {
 		return nil, fail(jmessage.ErrInvalidParameter, "query type must be image, file or voice, not %q", kind)
 	}
-	filename, data, err := c.multipartFile("filename")
+	filename, data, err := c.multipartFile("filename", kind) // the Java client names the part after the type
 	if err != nil {
 		return nil, err
 	}
@@ -103,22 +103,23 @@ func upload(c *call) (any, error) {
 	return out, nil
 }
 
-// multipartFile returns the file of the multipart form part field.
-func (c *call) multipartFile(field string) (filename string, data []byte, err error) {
-	mt, params, perr := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
-	if perr != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+// multipartFile returns the file of the first multipart form part named
+// one of names.
+func (c *call) multipartFile(names ...string) (filename string, data []byte, err error) {
+	boundary := formBoundary(c.r.Header.Get("Content-Type"))
+	if boundary == "" {
 		return "", nil, fail(jmessage.ErrInvalidParameter, "the body must be multipart/form-data")
 	}
-	mr := multipart.NewReader(bytes.NewReader(c.body), params["boundary"])
+	mr := multipart.NewReader(bytes.NewReader(c.body), boundary)
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
-			return "", nil, fail(jmessage.ErrInvalidParameter, "multipart part %q missing", field)
+			return "", nil, fail(jmessage.ErrInvalidParameter, "multipart part %q missing", names[0])
 		}
 		if err != nil {
 			return "", nil, fail(jmessage.ErrInvalidParameter, "reading the multipart body: %v", err)
 		}
-		if p.FormName() != field {
+		if !slices.Contains(names, p.FormName()) {
 			continue
 		}
 		data, err := io.ReadAll(p)
@@ -127,6 +128,27 @@ func (c *call) multipartFile(field string) (filename string, data []byte, err er
 		}
 		return p.FileName(), data, nil
 	}
+}
+
+// formBoundary returns the boundary of a multipart/form-data Content-Type,
+// or "" for any other. The vendor's Java client writes a boundary of '='
+// signs unquoted (boundary=========7d4a6d158c9), which mime.ParseMediaType
+// refuses: such a boundary is taken as written.
+func formBoundary(contentType string) string {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err == nil {
+		if mt != "multipart/form-data" {
+			return ""
+		}
+		return params["boundary"]
+	}
+	mt, rest, _ := strings.Cut(contentType, ";")
+	_, boundary, ok := strings.Cut(rest, "boundary=")
+	if !ok || !strings.EqualFold(strings.TrimSpace(mt), "multipart/form-data") {
+		return ""
+	}
+	boundary, _, _ = strings.Cut(boundary, ";")
+	return strings.TrimSpace(boundary)
 }
 
 // downloadURL answers a temporary URL the server itself serves.

@@ -2,6 +2,7 @@ package jmessagetest_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -96,14 +97,40 @@ func TestUploadServerSideRules(t *testing.T) {
 		strings.Replace(form, "%s", "filename", 1))
 	assert.Equal(t, http.StatusOK, status, "%s", body)
 	status, _, body = raw(t, srv, "POST", "/v1/resource?type=file", auth, "multipart/form-data; boundary=XX",
-		strings.Replace(form, "%s", "file", 1))
-	assert.Equal(t, http.StatusBadRequest, status, "the part must be named filename")
+		strings.Replace(form, "%s", "upload", 1))
+	assert.Equal(t, http.StatusBadRequest, status, "the part must be named filename (or after the type)")
 	assert.Contains(t, string(body), "filename")
 	status, _, _ = raw(t, srv, "POST", "/v1/resource?type=video", auth, "multipart/form-data; boundary=XX",
 		strings.Replace(form, "%s", "filename", 1))
 	assert.Equal(t, http.StatusBadRequest, status)
 	status, _, _ = raw(t, srv, "POST", "/v1/resource?type=file", auth, "application/json", `{}`)
 	assert.Equal(t, http.StatusBadRequest, status)
+}
+
+// TestUploadAsTheJavaClientSends: the vendor's Java client names the part
+// after the type and writes its boundary of '=' signs unquoted; these are
+// its exact bytes.
+func TestUploadAsTheJavaClientSends(t *testing.T) {
+	t.Parallel()
+	srv, _ := newFake(t)
+	png := picture(t, "png", 4, 4)
+	body := "--========7d4a6d158c9\r\nContent-Disposition: form-data;name=\"image\";filename=\"/tmp/javacheck/test.png\"\r\n" +
+		"Content-Type:application/octet-stream\r\n\r\n" + string(png) + "\r\n\r\n--========7d4a6d158c9--\r\n"
+	status, _, answer := raw(t, srv, "POST", "/v1/resource?type=image", basic(srv),
+		"multipart/form-data; boundary=========7d4a6d158c9", body)
+	require.Equal(t, http.StatusOK, status, "%s", answer)
+	var got struct {
+		MediaID       string `json:"media_id"`
+		Width, Height int
+		Format        string
+	}
+	require.NoError(t, json.Unmarshal(answer, &got))
+	assert.Equal(t, 4, got.Width)
+	assert.Equal(t, 4, got.Height)
+	assert.Equal(t, "png", got.Format)
+	data, ok := srv.Media(got.MediaID)
+	require.True(t, ok)
+	assert.Equal(t, string(png)+"\r\n", string(data), "the part ends before the CRLF that precedes the delimiter")
 }
 
 // get fetches url without credentials.
