@@ -70,7 +70,9 @@
 // history and statistics paths under ReportPrefix (/v2), with real paging
 // and cursors that expire after HistoryCursorTTL of the server's clock;
 // the app-wide history reads its bounds as inclusive, the others as
-// exclusive, as the vendor's sections say. Inject adds a message as if a
+// exclusive, as the vendor's sections say. The deprecated v1 history
+// (ReportV1Prefix), which the vendor's PHP client still calls, is served
+// too. Inject adds a message as if a
 // user sent it from a device (platform, time). WithRouting and SetRouting
 // POST each accepted message, with the app's credentials, to a receiver
 // (such as jmessage.Receiver) before the send is answered; Deliveries

@@ -39,6 +39,16 @@ func routeHistory(s *Server) {
 	s.handle("GET "+ReportPrefix+"/chatrooms/{chatroomid}/messages", http.StatusOK, func(c *call) (any, error) {
 		return c.historyOf("chatroomid", "chatroom")
 	})
+	s.handle("GET "+ReportV1Prefix+"/messages", http.StatusOK, func(c *call) (any, error) {
+		return c.historyV1(appScope{})
+	})
+	s.handle("GET "+ReportV1Prefix+"/users/{username}/messages", http.StatusOK, func(c *call) (any, error) {
+		name, err := c.username()
+		if err != nil {
+			return nil, err
+		}
+		return c.historyV1(appScope{user: name})
+	})
 	s.handleRead("GET "+ReportPrefix+"/statistic/users", http.StatusOK, userStats)
 	s.handleRead("GET "+ReportPrefix+"/statistic/groups", http.StatusOK, groupStats)
 	s.handleRead("GET "+ReportPrefix+"/statistic/messages", http.StatusOK, messageStats)
@@ -94,6 +104,13 @@ func (c *call) history(scope appScope) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.historyPage(&historyCursor{app: c.app, matches: c.matching(scope, begin, end), count: count}), nil
+}
+
+// matching returns the messages of scope between begin and end, by time
+// (to the second) and id: inclusive bounds for the app-wide history,
+// exclusive for the others.
+func (c *call) matching(scope appScope, begin, end time.Time) []stored {
 	inclusive := scope == appScope{}
 	var matches []stored
 	c.eachMessage(func(m stored) {
@@ -109,7 +126,53 @@ func (c *call) history(scope appScope) (any, error) {
 	slices.SortStableFunc(matches, func(a, b stored) int {
 		return cmp.Or(a.CTime.Truncate(time.Second).Compare(b.CTime.Truncate(time.Second)), cmp.Compare(a.ID, b.ID))
 	})
-	return c.historyPage(&historyCursor{app: c.app, matches: matches, count: count}), nil
+	return matches
+}
+
+// ReportV1Prefix is where the server serves the deprecated v1 report
+// API, which the vendor's PHP client still calls: the app's and a user's
+// history, paged by offset (start, count ≤ 1000), between begin_time and
+// end_time when given (all the messages when not), with the same bounds
+// and message objects as v2. The SDK does not call it.
+const ReportV1Prefix = "/v1"
+
+// historyV1 answers a v1 history request.
+func (c *call) historyV1(scope appScope) (any, error) {
+	start, count, err := c.page(maxHistoryCount)
+	if err != nil {
+		return nil, err
+	}
+	begin, err1 := c.timeQuery("begin_time", time.Time{})
+	end, err2 := c.timeQuery("end_time", time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err := cmp.Or(err1, err2); err != nil {
+		return nil, err
+	}
+	matches := c.matching(scope, begin, end)
+	msgs := wires(window(matches, start, count))
+	return map[string]any{"total": len(matches), "start": start, "count": len(msgs), "messages": msgs}, nil
+}
+
+// timeQuery reads the query parameter name, a yyyy-MM-dd HH:mm:ss time in
+// China, or returns otherwise when it is absent.
+func (c *call) timeQuery(name string, otherwise time.Time) (time.Time, error) {
+	v := c.r.URL.Query().Get(name)
+	if v == "" {
+		return otherwise, nil
+	}
+	t, err := time.ParseInLocation(jmessage.TimeLayout, v, jmessage.Shanghai())
+	if err != nil {
+		return t, fail(jmessage.ErrInvalidParameter, "%s must be yyyy-MM-dd HH:mm:ss", name)
+	}
+	return t, nil
+}
+
+// wires returns the messages as history writes them.
+func wires(msgs []stored) []historyWire {
+	out := make([]historyWire, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.wire()
+	}
+	return out
 }
 
 // historyQuery reads and checks a first request's count, begin_time and end_time.
@@ -161,10 +224,7 @@ func (a *appState) concerns(m stored, scope appScope) bool {
 // historyPage answers hc's next page, with a new cursor when more follow.
 func (c *call) historyPage(hc *historyCursor) map[string]any {
 	page := hc.matches[hc.offset:min(hc.offset+hc.count, len(hc.matches))]
-	msgs := make([]historyWire, len(page))
-	for i, m := range page {
-		msgs[i] = m.wire()
-	}
+	msgs := wires(page)
 	out := map[string]any{"total": len(hc.matches), "count": len(msgs), "messages": msgs}
 	if next := hc.offset + len(page); next < len(hc.matches) {
 		for id, old := range c.st.cursors { // forget the expired ones

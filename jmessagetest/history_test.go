@@ -350,3 +350,63 @@ func TestStatisticsLimits(t *testing.T) {
 		assert.Equal(t, want, resp.StatusCode, query)
 	}
 }
+
+// TestHistoryV1: the deprecated v1 report API, which the vendor's PHP
+// client calls (the user history with its doubled slash): offset pages,
+// bounds optional, inclusive app-wide and exclusive per user.
+func TestHistoryV1(t *testing.T) {
+	t.Parallel()
+	srv, _, _ := historyServer(t)
+	at := srv.Now().Add(-time.Hour).Truncate(time.Second)
+	for i := range 5 {
+		from := "alice"
+		if i == 4 {
+			from = "bob01"
+		}
+		dm := jmessagetest.DeviceMessage{From: from, Platform: "a", Time: at.Add(time.Duration(i) * time.Minute),
+			To: jmessage.ToUser("bob01"), Body: jmessage.Text{Text: "m"}}
+		if from == "bob01" {
+			dm.To = jmessage.ToUser("alice")
+		}
+		_, err := srv.Inject(dm)
+		require.NoError(t, err)
+	}
+	type page struct {
+		Total, Start, Count int
+		Messages            []struct {
+			MsgID  int64  `json:"msgid"`
+			FromID string `json:"from_id"`
+		}
+	}
+	get := func(path string) page {
+		t.Helper()
+		status, _, body := raw(t, srv, http.MethodGet, path, basic(srv), "application/json", "")
+		require.Equal(t, http.StatusOK, status, "%s: %s", path, body)
+		var p page
+		require.NoError(t, json.Unmarshal(body, &p), "%s", body)
+		return p
+	}
+	bound := func(d time.Duration) string {
+		return url.QueryEscape(at.Add(d).In(jmessage.Shanghai()).Format(jmessage.TimeLayout))
+	}
+
+	all := get("/v1/messages?start=0&count=1000")
+	assert.Equal(t, 5, all.Total)
+	assert.Len(t, all.Messages, 5)
+	second := get("/v1/messages?start=2&count=2")
+	assert.Equal(t, page{Total: 5, Start: 2, Count: 2, Messages: all.Messages[2:4]}, second)
+
+	inclusive := get("/v1/messages?start=0&count=10&begin_time=" + bound(time.Minute) + "&end_time=" + bound(3*time.Minute))
+	assert.Equal(t, 3, inclusive.Total, "app-wide bounds are inclusive")
+	exclusive := get("/v1//users/alice/messages?start=0&count=10&begin_time=" + bound(time.Minute) + "&end_time=" + bound(4*time.Minute))
+	assert.Equal(t, 2, exclusive.Total, "a user's bounds are exclusive")
+	assert.Equal(t, 5, get("/v1/users/bob01/messages?start=0&count=10").Total)
+	assert.Equal(t, 1, get("/v1/users/alice/messages?start=0&count=10&begin_time="+bound(3*time.Minute+time.Second)).Total,
+		"one bound alone")
+
+	for _, bad := range []string{"/v1/messages?count=10", "/v1/messages?start=0&count=1001", "/v1/messages?start=0&count=10&end_time=yesterday"} {
+		status, _, body := raw(t, srv, http.MethodGet, bad, basic(srv), "", "")
+		assert.Equal(t, http.StatusBadRequest, status, bad)
+		assert.Equal(t, 899003, envelopeCode(t, body), bad)
+	}
+}

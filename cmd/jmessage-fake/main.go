@@ -20,7 +20,7 @@
 //	-routing URL        POST every message the primary app accepts to URL, as message routing does
 //
 // It serves the report host's history and statistics beside the API, under
-// /v2 (JMESSAGE_REPORT_BASE_URL).
+// /v2 (JMESSAGE_REPORT_BASE_URL), and the deprecated v1 history under /v1.
 //
 // Under /_fake it also serves the control API of
 // jmessagetest.Server.ControlHandler, to arrange and inspect the state from
