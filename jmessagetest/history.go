@@ -23,31 +23,26 @@ const (
 )
 
 func routeHistory(s *Server) {
-	s.handle("GET "+ReportPrefix+"/messages", http.StatusOK, func(c *call) (any, error) {
-		return c.history(appScope{})
-	})
-	s.handle("GET "+ReportPrefix+"/users/{username}/messages", http.StatusOK, func(c *call) (any, error) {
-		name, err := c.username()
-		if err != nil {
-			return nil, err
-		}
-		return c.history(appScope{user: name})
-	})
+	// The app's and a user's history, in v2 and the deprecated v1.
+	for prefix, read := range map[string]func(*call, appScope) (any, error){
+		ReportPrefix: (*call).history, ReportV1Prefix: (*call).historyV1,
+	} {
+		s.handle("GET "+prefix+"/messages", http.StatusOK, func(c *call) (any, error) {
+			return read(c, appScope{})
+		})
+		s.handle("GET "+prefix+"/users/{username}/messages", http.StatusOK, func(c *call) (any, error) {
+			name, err := c.username()
+			if err != nil {
+				return nil, err
+			}
+			return read(c, appScope{user: name})
+		})
+	}
 	s.handle("GET "+ReportPrefix+"/groups/{gid}/messages", http.StatusOK, func(c *call) (any, error) {
 		return c.historyOf("gid", "group")
 	})
 	s.handle("GET "+ReportPrefix+"/chatrooms/{chatroomid}/messages", http.StatusOK, func(c *call) (any, error) {
 		return c.historyOf("chatroomid", "chatroom")
-	})
-	s.handle("GET "+ReportV1Prefix+"/messages", http.StatusOK, func(c *call) (any, error) {
-		return c.historyV1(appScope{})
-	})
-	s.handle("GET "+ReportV1Prefix+"/users/{username}/messages", http.StatusOK, func(c *call) (any, error) {
-		name, err := c.username()
-		if err != nil {
-			return nil, err
-		}
-		return c.historyV1(appScope{user: name})
 	})
 	s.handleRead("GET "+ReportPrefix+"/statistic/users", http.StatusOK, userStats)
 	s.handleRead("GET "+ReportPrefix+"/statistic/groups", http.StatusOK, groupStats)
