@@ -26,8 +26,8 @@
 // Content-Type of any kind on a bodiless GET, paths with doubled slashes
 // or dot segments (/v1//users/alice is /v1/users/alice), served with and
 // without a trailing slash, never redirected, and JSON keys in any case
-// (the vendor's PHP client sends "appKey" for appkey in its cross-app
-// changes). Every answer is
+// (the vendor's Java client sends "appKey" for appkey in a group owner
+// change, its PHP client in cross-app changes). Every answer is
 // JSON; a path the server does not serve is a 404 with the error envelope.
 //
 // Rate limits are reported as the gateway reports them: every answer

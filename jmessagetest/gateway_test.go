@@ -219,7 +219,8 @@ func TestRateLimitQuotaConcurrent(t *testing.T) {
 }
 
 // TestKeysInAnyCase: the vendor's PHP client sends "appKey" in its
-// cross-app blacklist and member changes; keys match in any case.
+// cross-app blacklist and member changes (and its Java client in a group
+// owner change); keys match in any case.
 func TestKeysInAnyCase(t *testing.T) {
 	t.Parallel()
 	srv, c, other := newCrossFake(t)
