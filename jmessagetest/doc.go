@@ -72,11 +72,10 @@
 // the app-wide history reads its bounds as inclusive, the others as
 // exclusive, as the vendor's sections say. The deprecated v1 history
 // (ReportV1Prefix), which the vendor's PHP client still calls, is served
-// too. Inject adds a message as if a
-// user sent it from a device (platform, time). WithRouting and SetRouting
-// POST each accepted message, with the app's credentials, to a receiver
-// (such as jmessage.Receiver) before the send is answered; Deliveries
-// tells what it answered.
+// too. Inject adds a message as if a user sent it from a device (platform,
+// time). WithRouting and SetRouting POST each accepted message, with the
+// app's credentials, to a receiver (such as jmessage.Receiver) before the
+// send is answered; Deliveries tells what it answered.
 //
 // Error codes are the SDK's constants (jmessage.ErrorCode): where the REST
 // document names a code for a situation the server answers it, otherwise

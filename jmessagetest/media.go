@@ -57,15 +57,16 @@ func (a *App) Media(mediaID string) ([]byte, bool) {
 }
 
 // upload stores a multipart file (part "filename", or named after its
-// type as the vendor's Java client sends it) of type image, file or voice and answers like the real service: media_id and media_crc32, and
-// width, height and format for an image (PNG, JPEG or GIF), fname and hash
-// for a file, hash and format for a voice, and fsize.
+// type as the vendor's Java client sends it) of type image, file or voice
+// and answers like the real service: media_id and media_crc32, and width,
+// height and format for an image (PNG, JPEG or GIF), fname and hash for a
+// file, hash and format for a voice, and fsize.
 func upload(c *call) (any, error) {
 	kind := c.r.URL.Query().Get("type")
 	if kind != "image" && kind != "file" && kind != "voice" {
 		return nil, fail(jmessage.ErrInvalidParameter, "query type must be image, file or voice, not %q", kind)
 	}
-	filename, data, err := c.multipartFile("filename", kind) // the Java client names the part after the type
+	filename, data, err := c.multipartFile("filename", kind)
 	if err != nil {
 		return nil, err
 	}
