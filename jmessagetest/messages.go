@@ -144,52 +144,110 @@ var sendTypes = []string{"text", "image", "voice", "custom", "file", "location",
 // may carry extras, a JSON object.
 type (
 	textBody struct {
-		Text   *string         `json:"text"`
-		Extras json.RawMessage `json:"extras"`
+		Text *string `json:"text"`
+		withExtras
 	}
 	imageBody struct {
-		MediaID    string          `json:"media_id"`
-		MediaCRC32 *json.Number    `json:"media_crc32"`
-		Width      *json.Number    `json:"width"`
-		Height     *json.Number    `json:"height"`
-		Format     string          `json:"format"`
-		FSize      *json.Number    `json:"fsize"`
-		Hash       string          `json:"hash"`
-		ImgLink    string          `json:"img_link"`
-		Extras     json.RawMessage `json:"extras"`
+		MediaID    string       `json:"media_id"`
+		MediaCRC32 *json.Number `json:"media_crc32"`
+		Width      *json.Number `json:"width"`
+		Height     *json.Number `json:"height"`
+		Format     string       `json:"format"`
+		FSize      *json.Number `json:"fsize"`
+		Hash       string       `json:"hash"`
+		ImgLink    string       `json:"img_link"`
+		withExtras
 	}
 	voiceBody struct {
-		MediaID    string          `json:"media_id"`
-		MediaCRC32 *json.Number    `json:"media_crc32"`
-		Duration   *json.Number    `json:"duration"`
-		FSize      *json.Number    `json:"fsize"`
-		Hash       string          `json:"hash"`
-		Format     string          `json:"format"` // what upload answers for voice
-		Extras     json.RawMessage `json:"extras"`
+		MediaID    string       `json:"media_id"`
+		MediaCRC32 *json.Number `json:"media_crc32"`
+		Duration   *json.Number `json:"duration"`
+		FSize      *json.Number `json:"fsize"`
+		Hash       string       `json:"hash"`
+		Format     string       `json:"format"` // what upload answers for voice
+		withExtras
 	}
 	fileBody struct {
-		MediaID    string          `json:"media_id"`
-		MediaCRC32 *json.Number    `json:"media_crc32"`
-		FSize      *json.Number    `json:"fsize"`
-		FName      string          `json:"fname"`
-		Hash       string          `json:"hash"`
-		Extras     json.RawMessage `json:"extras"`
+		MediaID    string       `json:"media_id"`
+		MediaCRC32 *json.Number `json:"media_crc32"`
+		FSize      *json.Number `json:"fsize"`
+		FName      string       `json:"fname"`
+		Hash       string       `json:"hash"`
+		withExtras
 	}
 	locationBody struct {
-		Latitude  *json.Number    `json:"latitude"`
-		Longitude *json.Number    `json:"longitude"`
-		Scale     *json.Number    `json:"scale"`
-		Label     string          `json:"label"`
-		Lable     string          `json:"lable"` // the protocol's field list spells it so
-		Extras    json.RawMessage `json:"extras"`
+		Latitude  *json.Number `json:"latitude"`
+		Longitude *json.Number `json:"longitude"`
+		Scale     *json.Number `json:"scale"`
+		Label     string       `json:"label"`
+		Lable     string       `json:"lable"` // the protocol's field list spells it so
+		withExtras
 	}
 	videoBody struct {
-		Video    *fileBody       `json:"video"`
-		Duration *json.Number    `json:"duration"`
-		Thumb    *imageBody      `json:"thumb"`
-		Extras   json.RawMessage `json:"extras"`
+		Video    *fileBody    `json:"video"`
+		Duration *json.Number `json:"duration"`
+		Thumb    *imageBody   `json:"thumb"`
+		withExtras
 	}
 )
+
+// withExtras is the extras every body may carry.
+type withExtras struct {
+	Extras json.RawMessage `json:"extras"`
+}
+
+func (w *withExtras) extras() json.RawMessage { return w.Extras }
+
+// typedBody is a decoded message body of a type with required fields.
+type typedBody interface {
+	// lacks names the required fields the body lacks, nil when none.
+	lacks() []string
+	extras() json.RawMessage
+}
+
+// typedBodies makes an empty body of each msg_type with required fields
+// (a custom body is any object).
+var typedBodies = map[string]func() typedBody{
+	"text":     func() typedBody { return new(textBody) },
+	"image":    func() typedBody { return new(imageBody) },
+	"voice":    func() typedBody { return new(voiceBody) },
+	"file":     func() typedBody { return new(fileBody) },
+	"location": func() typedBody { return new(locationBody) },
+	"video":    func() typedBody { return new(videoBody) },
+}
+
+// required returns names when missing, else nil.
+func required(missing bool, names ...string) []string {
+	if missing {
+		return names
+	}
+	return nil
+}
+
+func (b *textBody) lacks() []string { return required(b.Text == nil, "text") }
+
+func (b *imageBody) lacks() []string {
+	return required(b.missing(), "media_id", "media_crc32", "width", "height", "format", "fsize")
+}
+
+func (b *voiceBody) lacks() []string {
+	return required(b.MediaID == "" || b.MediaCRC32 == nil || b.Duration == nil || b.FSize == nil,
+		"media_id", "media_crc32", "duration", "fsize")
+}
+
+func (b *fileBody) lacks() []string {
+	return required(b.missing(), "media_id", "media_crc32", "fsize", "fname")
+}
+
+func (b *locationBody) lacks() []string {
+	return required(b.Latitude == nil || b.Longitude == nil || b.Scale == nil || (b.Label == "" && b.Lable == ""),
+		"latitude", "longitude", "scale", "label")
+}
+
+func (b *videoBody) lacks() []string {
+	return required(b.Video.missing() || b.Duration == nil || (b.Thumb != nil && b.Thumb.missing()),
+		"video (media_id, media_crc32, fsize, fname)", "duration")
+}
 
 // missing reports whether a required field is absent.
 func (b *fileBody) missing() bool {
@@ -207,27 +265,27 @@ func checkBody(msgType string, raw json.RawMessage) error {
 	if err := checkObject("msg_body", raw, rules.MaxMessageBodyBytes); err != nil {
 		return err
 	}
-	decode := func(v any) error {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err != nil {
-			return fail(jmessage.ErrInvalidParameter, "msg_body of a %s message: %v", msgType, err)
-		}
-		return nil
+	newBody, typed := typedBodies[msgType]
+	if !typed {
+		return nil // custom: any object
 	}
-	required, extras, err := checkSentBody(msgType, decode)
+	body := newBody()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(body); err != nil {
+		return fail(jmessage.ErrInvalidParameter, "msg_body of a %s message: %v", msgType, err)
+	}
 	// A text body decoded has no other field than text and extras, which
-	// the string limit leaves alone; a custom body is the caller's own.
-	if err == nil && msgType != "custom" && msgType != "text" {
-		err = checkBodyStrings("msg_body", raw)
+	// the string limit leaves alone.
+	if msgType != "text" {
+		if err := checkBodyStrings("msg_body", raw); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
+	if lacks := body.lacks(); len(lacks) > 0 {
+		return fail(jmessage.ErrInvalidParameter, "msg_body of a %s message requires %s", msgType, strings.Join(lacks, ", "))
 	}
-	if len(required) > 0 {
-		return fail(jmessage.ErrInvalidParameter, "msg_body of a %s message requires %s", msgType, strings.Join(required, ", "))
-	}
-	if len(extras) > 0 && !bytes.Equal(extras, []byte("null")) {
+	if extras := body.extras(); len(extras) > 0 && !bytes.Equal(extras, []byte("null")) {
 		return checkObject("msg_body.extras", extras, rules.MaxMessageBodyBytes)
 	}
 	return nil
@@ -256,62 +314,6 @@ func checkBodyStrings(field string, raw json.RawMessage) error {
 		}
 	}
 	return nil
-}
-
-// checkSentBody decodes the body of the send API's types (text, image,
-// voice) and names the required fields it lacks; other types go to
-// checkNewerBody.
-func checkSentBody(msgType string, decode func(any) error) (required []string, extras json.RawMessage, err error) {
-	switch msgType {
-	case "text":
-		var b textBody
-		err, extras = decode(&b), b.Extras
-		if b.Text == nil {
-			required = []string{"text"}
-		}
-	case "image":
-		var b imageBody
-		err, extras = decode(&b), b.Extras
-		if b.missing() {
-			required = []string{"media_id", "media_crc32", "width", "height", "format", "fsize"}
-		}
-	case "voice":
-		var b voiceBody
-		err, extras = decode(&b), b.Extras
-		if b.MediaID == "" || b.MediaCRC32 == nil || b.Duration == nil || b.FSize == nil {
-			required = []string{"media_id", "media_crc32", "duration", "fsize"}
-		}
-	default:
-		return checkNewerBody(msgType, decode)
-	}
-	return required, extras, err
-}
-
-// checkNewerBody decodes the body of the protocol's newer types (file,
-// location, video) and names the required fields it lacks; a custom body
-// is any object.
-func checkNewerBody(msgType string, decode func(any) error) (required []string, extras json.RawMessage, err error) {
-	switch msgType {
-	case "file":
-		var b fileBody
-		err, extras = decode(&b), b.Extras
-		if b.missing() {
-			required = []string{"media_id", "media_crc32", "fsize", "fname"}
-		}
-	case "location":
-		var b locationBody
-		err, extras = decode(&b), b.Extras
-		if b.Latitude == nil || b.Longitude == nil || b.Scale == nil || (b.Label == "" && b.Lable == "") {
-			required = []string{"latitude", "longitude", "scale", "label"}
-		}
-	case "video":
-		var b videoBody
-		err, extras = decode(&b), b.Extras
-		if b.Video.missing() || b.Duration == nil || (b.Thumb != nil && b.Thumb.missing()) {
-			required = []string{"video (media_id, media_crc32, fsize, fname)", "duration"}
-		}
-	}
-	return required, extras, err
 }
 
 // prepareSend decodes and checks a send's body before the lock is taken;
