@@ -61,12 +61,7 @@ func requireCode(t *testing.T, err error, status int, code jmessage.ErrorCode) {
 // and returns the status, headers and body.
 func raw(t *testing.T, srv *jmessagetest.Server, method, path, auth, contentType, body string) (int, http.Header, []byte) {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL()+path, rd)
-	require.NoError(t, err)
+	req := newRequest(t, srv, method, path, body)
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
@@ -74,6 +69,19 @@ func raw(t *testing.T, srv *jmessagetest.Server, method, path, auth, contentType
 		req.Header.Set("Content-Type", contentType)
 	}
 	return do(t, req)
+}
+
+// newRequest returns a request to the server's path, with body unless it
+// is "".
+func newRequest(t *testing.T, srv *jmessagetest.Server, method, path, body string) *http.Request {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL()+path, rd)
+	require.NoError(t, err)
+	return req
 }
 
 // do sends req on a connection of its own and returns the status, headers

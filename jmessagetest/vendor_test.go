@@ -1,10 +1,8 @@
 package jmessagetest_test
 
 import (
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,12 +17,7 @@ import (
 // json.dumps' spacing. It returns the status and body of the answer.
 func pythonRequest(t *testing.T, srv *jmessagetest.Server, method, target, body string) (int, []byte) {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL()+target, rd)
-	require.NoError(t, err)
+	req := newRequest(t, srv, method, target, body)
 	req.Header.Set("User-Agent", "python-requests/2.20.0")
 	req.Header.Set("Accept-Encoding", "gzip, deflate")
 	req.Header.Set("Accept", "*/*")
