@@ -132,18 +132,7 @@ func (a *app) exportHistory(ctx context.Context, f historyFlags) error {
 	}
 	q := jmessage.HistoryQuery{Begin: begin, End: end, Count: f.count}
 	a.note("exporting the history of %s from %s to %s (Asia/Shanghai)", f.scope(), begin.In(shanghai()).Format(time.DateTime), end.In(shanghai()).Format(time.DateTime))
-	return a.writeLines(f.output, "exporting messages", "messages", -1, func(enc *json.Encoder, bar *progress) error {
-		for m, err := range c.History.All(ctx, f.scope(), q) {
-			if err != nil {
-				return err
-			}
-			if err := enc.Encode(m); err != nil {
-				return err
-			}
-			bar.add(1)
-		}
-		return nil
-	})
+	return writeLines(a, f.output, "exporting messages", "messages", -1, c.History.All(ctx, f.scope(), q))
 }
 
 // statsFlags are the flags of the stats commands.

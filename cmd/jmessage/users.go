@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 
@@ -196,26 +197,15 @@ func (a *app) exportUsers(ctx context.Context, output string) error {
 	if err != nil {
 		return err
 	}
-	return a.writeLines(output, "exporting users", "users", first.Total, func(enc *json.Encoder, bar *progress) error {
-		for u, err := range c.Users.All(ctx, jmessage.ListOptions{}) {
-			if err != nil {
-				return err
-			}
-			if err := enc.Encode(u); err != nil {
-				return err
-			}
-			bar.add(1)
-		}
-		return nil
-	})
+	return writeLines(a, output, "exporting users", "users", first.Total, c.Users.All(ctx, jmessage.ListOptions{}))
 }
 
-// writeLines runs write with an encoder to output (a file, or stdout for
-// "-") and a progress of total items, and reports how many were written.
+// writeLines writes items as JSON Lines to output (a file, or stdout for
+// "-") with a progress of total items, and reports how many were written.
 // A file is written beside its final name (readable by its owner alone:
-// it holds private data) and renamed only when write succeeded, so an
-// interrupted export leaves no half file behind.
-func (a *app) writeLines(output, what, unit string, total int, write func(*json.Encoder, *progress) error) error {
+// it holds private data) and renamed only when every item was written, so
+// an interrupted export leaves no half file behind.
+func writeLines[T any](a *app, output, what, unit string, total int, items iter.Seq2[T, error]) error {
 	w := a.stdout
 	var tmp *os.File
 	if output != "-" {
@@ -229,7 +219,7 @@ func (a *app) writeLines(output, what, unit string, total int, write func(*json.
 	}
 	buf := bufio.NewWriter(w)
 	bar := a.newProgress(what, unit, total)
-	err := write(json.NewEncoder(buf), bar)
+	err := encodeAll(json.NewEncoder(buf), bar, items)
 	bar.finish()
 	if flushErr := buf.Flush(); err == nil {
 		err = flushErr
@@ -249,5 +239,19 @@ func (a *app) writeLines(output, what, unit string, total int, write func(*json.
 		return err
 	}
 	a.note("%s: wrote %d", what, bar.done)
+	return nil
+}
+
+// encodeAll writes every item, a JSON value a line, counting each on bar.
+func encodeAll[T any](enc *json.Encoder, bar *progress, items iter.Seq2[T, error]) error {
+	for it, err := range items {
+		if err != nil {
+			return err
+		}
+		if err := enc.Encode(it); err != nil {
+			return err
+		}
+		bar.add(1)
+	}
 	return nil
 }
