@@ -20,68 +20,24 @@ func TestStringsWithoutALimitAreAtMost250Bytes(t *testing.T) {
 	voice := uploadedVoice
 	voice.Duration = 6
 	file := jmessage.File{MediaID: "qiniu/file/j/1", MediaCRC32: 1, FName: "a.pdf", FSize: 10}
-	send := func(body jmessage.MessageBody) func(ctx context.Context, c *jmessage.Client) error {
-		return func(ctx context.Context, c *jmessage.Client) error {
-			return onlyErr(c.Messages.Send(ctx, jmessage.Message{From: jmessage.FromAdmin("admin_1"),
-				To: jmessage.ToUser("javen"), Body: body}))
-		}
-	}
 	tests := []struct {
 		field string
-		call  func(n int) func(ctx context.Context, c *jmessage.Client) error
+		call  func(ctx context.Context, c *jmessage.Client, s string) error
 	}{
-		{"msg_body.media_id", func(n int) func(context.Context, *jmessage.Client) error {
-			m := uploadedImage
-			m.MediaID = strings.Repeat("m", n)
-			return send(m)
+		{"msg_body.media_id", sendWith(uploadedImage, func(m *jmessage.Image, s string) { m.MediaID = s })},
+		{"msg_body.format", sendWith(uploadedImage, func(m *jmessage.Image, s string) { m.Format = s })},
+		{"msg_body.hash", sendWith(uploadedImage, func(m *jmessage.Image, s string) { m.Hash = s })},
+		{"msg_body.img_link", sendWith(uploadedImage, func(m *jmessage.Image, s string) { m.ImgLink = s })},
+		{"msg_body.media_id", sendWith(voice, func(v *jmessage.Voice, s string) { v.MediaID = s })},
+		{"msg_body.format", sendWith(voice, func(v *jmessage.Voice, s string) { v.Format = s })},
+		{"msg_body.hash", sendWith(voice, func(v *jmessage.Voice, s string) { v.Hash = s })},
+		{"msg_body.fname", sendWith(file, func(f *jmessage.File, s string) { f.FName = s })},
+		{"msg_body.label", sendWith(jmessage.Location{}, func(l *jmessage.Location, s string) { l.Label = s })},
+		{"media_id", func(ctx context.Context, c *jmessage.Client, s string) error {
+			return onlyErr(c.Resources.DownloadURL(ctx, s))
 		}},
-		{"msg_body.format", func(n int) func(context.Context, *jmessage.Client) error {
-			m := uploadedImage
-			m.Format = strings.Repeat("f", n)
-			return send(m)
-		}},
-		{"msg_body.hash", func(n int) func(context.Context, *jmessage.Client) error {
-			m := uploadedImage
-			m.Hash = strings.Repeat("h", n)
-			return send(m)
-		}},
-		{"msg_body.img_link", func(n int) func(context.Context, *jmessage.Client) error {
-			m := uploadedImage
-			m.ImgLink = strings.Repeat("l", n)
-			return send(m)
-		}},
-		{"msg_body.media_id", func(n int) func(context.Context, *jmessage.Client) error {
-			v := voice
-			v.MediaID = strings.Repeat("m", n)
-			return send(v)
-		}},
-		{"msg_body.format", func(n int) func(context.Context, *jmessage.Client) error {
-			v := voice
-			v.Format = strings.Repeat("f", n)
-			return send(v)
-		}},
-		{"msg_body.hash", func(n int) func(context.Context, *jmessage.Client) error {
-			v := voice
-			v.Hash = strings.Repeat("h", n)
-			return send(v)
-		}},
-		{"msg_body.fname", func(n int) func(context.Context, *jmessage.Client) error {
-			f := file
-			f.FName = strings.Repeat("n", n)
-			return send(f)
-		}},
-		{"msg_body.label", func(n int) func(context.Context, *jmessage.Client) error {
-			return send(jmessage.Location{Label: strings.Repeat("l", n)})
-		}},
-		{"media_id", func(n int) func(context.Context, *jmessage.Client) error {
-			return func(ctx context.Context, c *jmessage.Client) error {
-				return onlyErr(c.Resources.DownloadURL(ctx, strings.Repeat("m", n)))
-			}
-		}},
-		{"filename", func(n int) func(context.Context, *jmessage.Client) error {
-			return func(ctx context.Context, c *jmessage.Client) error {
-				return onlyErr(c.Resources.Upload(ctx, jmessage.MediaFile, strings.Repeat("n", n), strings.NewReader("x")))
-			}
+		{"filename", func(ctx context.Context, c *jmessage.Client, s string) error {
+			return onlyErr(c.Resources.Upload(ctx, jmessage.MediaFile, s, strings.NewReader("x")))
 		}},
 	}
 	for _, tt := range tests {
@@ -89,15 +45,26 @@ func TestStringsWithoutALimitAreAtMost250Bytes(t *testing.T) {
 			t.Parallel()
 			c, mock := newTestClient(t)
 			capture(mock, http.StatusOK, `{"msg_id":1,"msg_ctime":1,"url":"u","media_id":"m"}`)
-			err := tt.call(251)(t.Context(), c)
+			err := tt.call(t.Context(), c, strings.Repeat("x", 251))
 			var verr *jmessage.ValidationError
 			require.ErrorAs(t, err, &verr)
 			assert.Equal(t, tt.field, verr.Field)
 			assert.Contains(t, verr.Reason, "250")
 			assert.Zero(t, mock.GetTotalCallCount(), "251 bytes are never sent")
 
-			require.NoError(t, tt.call(250)(t.Context(), c), "250 bytes are sent")
+			require.NoError(t, tt.call(t.Context(), c, strings.Repeat("x", 250)), "250 bytes are sent")
 			assert.Equal(t, 1, mock.GetTotalCallCount())
 		})
+	}
+}
+
+// sendWith returns a call that sends base as an admin to javen, with set
+// giving one of its fields the value s.
+func sendWith[B jmessage.MessageBody](base B, set func(*B, string)) func(context.Context, *jmessage.Client, string) error {
+	return func(ctx context.Context, c *jmessage.Client, s string) error {
+		body := base
+		set(&body, s)
+		return onlyErr(c.Messages.Send(ctx, jmessage.Message{From: jmessage.FromAdmin("admin_1"),
+			To: jmessage.ToUser("javen"), Body: body}))
 	}
 }
