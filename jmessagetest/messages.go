@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -116,8 +117,9 @@ func (w *sendWire) check() error {
 		typeErr = fail(jmessage.ErrInvalidParameter, "target_type must be single, group or chatroom")
 	case !slices.Contains([]string{"admin", "user"}, w.FromType):
 		typeErr = fail(jmessage.ErrInvalidParameter, "from_type must be admin or user")
-	case !slices.Contains(sendTypes, w.MsgType):
-		typeErr = fail(jmessage.ErrInvalidParameter, "msg_type must be one of %s", strings.Join(sendTypes, ", "))
+	case typedBodies[w.MsgType] == nil && w.MsgType != "custom":
+		typeErr = fail(jmessage.ErrInvalidParameter, "msg_type must be custom or one of %s",
+			strings.Join(slices.Sorted(maps.Keys(typedBodies)), ", "))
 	case w.TargetID == "":
 		typeErr = fail(jmessage.ErrInvalidParameter, "target_id is required")
 	}
@@ -134,10 +136,6 @@ func (w *sendWire) check() error {
 		checkField("from_name", rules.Text(w.FromName)), checkField("target_name", rules.Text(w.TargetName)),
 		notifErr, checkBody(w.MsgType, w.MsgBody))
 }
-
-// sendTypes are the msg_type values a send may carry: the send API's four
-// and the protocol's file, location and video.
-var sendTypes = []string{"text", "image", "voice", "custom", "file", "location", "video"}
 
 // Message bodies by msg_type: every field of the message protocol, the
 // required ones as pointers (or strings that must not be empty). Every type
@@ -205,8 +203,9 @@ type typedBody interface {
 	extras() json.RawMessage
 }
 
-// typedBodies makes an empty body of each msg_type with required fields
-// (a custom body is any object).
+// typedBodies makes an empty body of each msg_type with required fields:
+// the send API's text, image and voice and the protocol's file, location
+// and video. A send may also carry custom, any object.
 var typedBodies = map[string]func() typedBody{
 	"text":     func() typedBody { return new(textBody) },
 	"image":    func() typedBody { return new(imageBody) },

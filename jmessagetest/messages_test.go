@@ -93,19 +93,21 @@ func TestSendRules(t *testing.T) {
 	auth := basic(srv)
 	const ok = `"version":1,"target_type":"single","target_id":"bobby","from_type":"user","from_id":"alice"`
 	for name, body := range map[string]string{
-		"version 2":          `{"version":2,"target_type":"single","target_id":"bobby","from_type":"user","from_id":"alice","msg_type":"text","msg_body":{"text":"x"}}`,
-		"no version":         `{"target_type":"single","target_id":"bobby","from_type":"user","from_id":"alice","msg_type":"text","msg_body":{"text":"x"}}`,
-		"numeric target_id":  `{"version":1,"target_type":"single","target_id":123456,"from_type":"user","from_id":"alice","msg_type":"text","msg_body":{"text":"x"}}`,
-		"bad target_type":    `{"version":1,"target_type":"room","target_id":"bobby","from_type":"user","from_id":"alice","msg_type":"text","msg_body":{"text":"x"}}`,
-		"bad from_type":      `{"version":1,"target_type":"single","target_id":"bobby","from_type":"robot","from_id":"alice","msg_type":"text","msg_body":{"text":"x"}}`,
-		"bad msg_type":       `{` + ok + `,"msg_type":"video","msg_body":{"text":"x"}}`,
-		"text without text":  `{` + ok + `,"msg_type":"text","msg_body":{"extras":{}}}`,
-		"body not an object": `{` + ok + `,"msg_type":"custom","msg_body":[1]}`,
-		"body too large":     `{` + ok + `,"msg_type":"text","msg_body":{"text":"` + strings.Repeat("x", 4100) + `"}}`,
-		"image without size": `{` + ok + `,"msg_type":"image","msg_body":{"media_id":"qiniu/image/X","media_crc32":1,"format":"png","fsize":1}}`,
-		"voice without dur":  `{` + ok + `,"msg_type":"voice","msg_body":{"media_id":"qiniu/voice/X","media_crc32":1,"fsize":1}}`,
-		"unknown body key":   `{` + ok + `,"msg_type":"text","msg_body":{"text":"x","txt":"y"}}`,
-		"unknown key":        `{` + ok + `,"msg_type":"text","msg_body":{"text":"x"},"priority":1}`,
+		"version 2":              `{"version":2,"target_type":"single","target_id":"bobby","from_type":"user","from_id":"alice","msg_type":"text","msg_body":{"text":"x"}}`,
+		"no version":             `{"target_type":"single","target_id":"bobby","from_type":"user","from_id":"alice","msg_type":"text","msg_body":{"text":"x"}}`,
+		"numeric target_id":      `{"version":1,"target_type":"single","target_id":123456,"from_type":"user","from_id":"alice","msg_type":"text","msg_body":{"text":"x"}}`,
+		"bad target_type":        `{"version":1,"target_type":"room","target_id":"bobby","from_type":"user","from_id":"alice","msg_type":"text","msg_body":{"text":"x"}}`,
+		"bad from_type":          `{"version":1,"target_type":"single","target_id":"bobby","from_type":"robot","from_id":"alice","msg_type":"text","msg_body":{"text":"x"}}`,
+		"video with a text body": `{` + ok + `,"msg_type":"video","msg_body":{"text":"x"}}`,
+		"unknown msg_type":       `{` + ok + `,"msg_type":"news","msg_body":{"text":"x"}}`,
+		"no msg_type":            `{` + ok + `,"msg_body":{"text":"x"}}`,
+		"text without text":      `{` + ok + `,"msg_type":"text","msg_body":{"extras":{}}}`,
+		"body not an object":     `{` + ok + `,"msg_type":"custom","msg_body":[1]}`,
+		"body too large":         `{` + ok + `,"msg_type":"text","msg_body":{"text":"` + strings.Repeat("x", 4100) + `"}}`,
+		"image without size":     `{` + ok + `,"msg_type":"image","msg_body":{"media_id":"qiniu/image/X","media_crc32":1,"format":"png","fsize":1}}`,
+		"voice without dur":      `{` + ok + `,"msg_type":"voice","msg_body":{"media_id":"qiniu/voice/X","media_crc32":1,"fsize":1}}`,
+		"unknown body key":       `{` + ok + `,"msg_type":"text","msg_body":{"text":"x","txt":"y"}}`,
+		"unknown key":            `{` + ok + `,"msg_type":"text","msg_body":{"text":"x"},"priority":1}`,
 		"format of 251 bytes": `{` + ok + `,"msg_type":"image","msg_body":{"media_id":"qiniu/image/X","media_crc32":1,"width":1,"height":1,"format":"` +
 			strings.Repeat("f", 251) + `","fsize":1}}`,
 		"voice hash of 251 bytes": `{` + ok + `,"msg_type":"voice","msg_body":{"media_id":"qiniu/voice/X","media_crc32":1,"duration":1,"fsize":1,"hash":"` +
@@ -115,10 +117,12 @@ func TestSendRules(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, status, name)
 		assert.Contains(t, string(answer), `"code":899003`, name)
 	}
+	_, _, answer := raw(t, srv, "POST", "/v1/messages", auth, "application/json", `{`+ok+`,"msg_type":"news","msg_body":{}}`)
+	assert.Contains(t, string(answer), "msg_type must be custom or one of file, image, location, text, video, voice")
 	status, _, _ := raw(t, srv, "POST", "/v1/messages", auth, "application/json",
 		`{`+ok+`,"msg_type":"custom","msg_body":{"anything":{"goes":[1,2]}}}`)
 	assert.Equal(t, http.StatusCreated, status)
-	status, _, answer := raw(t, srv, "POST", "/v1/messages", auth, "application/json",
+	status, _, answer = raw(t, srv, "POST", "/v1/messages", auth, "application/json",
 		`{`+ok+`,"msg_type":"image","msg_body":{"media_id":"qiniu/image/X","media_crc32":1,"width":1,"height":1,"format":"`+
 			strings.Repeat("f", 250)+`","fsize":1}}`)
 	assert.Equal(t, http.StatusCreated, status, "250 bytes are accepted: %s", answer)
